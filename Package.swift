@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The flow shows in the targets: sources of truth (MachineSources) → a pure Plan (Planning)
+// → execution against the kernel's files (Execution) → report (Reporting). The executable only wires.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "deferred-memd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "deferred-memd", targets: ["deferred-memd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .target(name: "MemoryModel", swiftSettings: strict),
+        .target(name: "TinyJSON", swiftSettings: strict),
+        .target(
+            name: "KernelFiles",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        .target(
+            name: "MachineSources",
+            dependencies: ["MemoryModel", "KernelFiles"],
+            swiftSettings: strict),
+        .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: strict),
+        .target(
+            name: "Execution",
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Reporting",
+            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "TinyJSON"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "deferred-memd",
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DeferredMemdTests",
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "TinyJSON",
+                "deferred-memd",
+            ],
+            swiftSettings: strict),
+    ]
+)

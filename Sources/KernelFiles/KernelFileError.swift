@@ -1,0 +1,62 @@
+import SystemPackage
+
+/// A failed file operation: what was attempted, on which path, and the errno the kernel returned.
+///
+/// Converted once at the I/O boundary; everything above works with this value, never a raw errno.
+public struct KernelFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Operation: String, Sendable {
+        case open, read, write, list, readlink, create, rename, symlink, remove
+    }
+
+    public let operation: Operation
+    public let path: FilePath
+    public let errno: Errno
+    /// The value being written, for write errors.
+    public let value: String?
+
+    public init(_ operation: Operation, path: FilePath, errno: Errno, value: String? = nil) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+        self.value = value
+    }
+
+    public var description: String {
+        let what = value.map { "\(operation.rawValue) '\($0.trimmingTrailingNewline)' to" } ?? operation.rawValue
+        return "\(what) \(path): \(errno.description) (\(errno.symbol))"
+    }
+}
+
+extension Errno {
+    /// C names of the errnos the memory-hotplug files return (Linux numbering).
+    static let symbols: [(Int32, String)] = [
+        (1, "EPERM"), (2, "ENOENT"), (4, "EINTR"), (5, "EIO"), (7, "E2BIG"), (11, "EAGAIN"), (12, "ENOMEM"),
+        (13, "EACCES"), (16, "EBUSY"), (17, "EEXIST"), (19, "ENODEV"), (20, "ENOTDIR"), (21, "EISDIR"),
+        (22, "EINVAL"), (28, "ENOSPC"), (30, "EROFS"), (34, "ERANGE"), (95, "EOPNOTSUPP"), (110, "ETIMEDOUT"),
+        (133, "EHWPOISON"),
+    ]
+
+    /// The C name (`EINVAL`): kernel docs and logs speak in these, so users search for them.
+    public var symbol: String {
+        Self.symbols.first { $0.0 == rawValue }?.1 ?? "errno \(rawValue)"
+    }
+
+    /// Parses `EBUSY` or a number, for fault injection and tests.
+    public init?(symbol: String) {
+        if let match = Self.symbols.first(where: { $0.1 == symbol.uppercased() }) {
+            self.init(rawValue: match.0)
+        } else if let number = Int32(symbol), number > 0 {
+            self.init(rawValue: number)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension String {
+    package var trimmingTrailingNewline: Substring {
+        var s = Substring(self)
+        while s.last == "\n" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,175 @@
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads and writes kernel attribute files under a root directory.
+///
+/// The root is `/` in production and a temporary directory in tests (`--sysroot`, as `lsmem --sysroot`).
+/// Every path handed to this type is absolute as on the real machine (`/sys/...`) and resolved under the root.
+public struct KernelFiles: Sendable {
+    public let root: FilePath
+
+    public init(root: FilePath = "/") {
+        self.root = root
+    }
+
+    /// The real location of a machine path (`/sys/...`) under this root.
+    public func resolve(_ machinePath: String) -> FilePath {
+        var path = root
+        for component in FilePath(machinePath).components { path.append(component) }
+        return path
+    }
+
+    public func exists(_ machinePath: String) -> Bool {
+        var info = stat()
+        return lstat(resolve(machinePath).string, &info) == 0
+    }
+
+    public func isDirectory(_ machinePath: String) -> Bool {
+        var info = stat()
+        guard stat(resolve(machinePath).string, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The whole file as bytes. Sysfs attributes are at most a page; devicetree blobs can be larger.
+    public func readBytes(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8] {
+        let path = resolve(machinePath)
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
+        } catch {
+            throw KernelFileError(.open, path: path, errno: error as? Errno ?? .ioError)
+        }
+        defer { try? fd.close() }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < limit {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+            } catch {
+                throw KernelFileError(.read, path: path, errno: error as? Errno ?? .ioError)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    public func readText(_ machinePath: String) throws(KernelFileError) -> String {
+        String(decoding: try readBytes(machinePath), as: UTF8.self)
+    }
+
+    /// The file's text without its trailing newline, as sysfs attributes are usually consumed.
+    public func readValue(_ machinePath: String) throws(KernelFileError) -> String {
+        String(try readText(machinePath).trimmingTrailingNewline)
+    }
+
+    /// Names in a directory, without `.` and `..`, in no particular order.
+    public func list(_ machinePath: String) throws(KernelFileError) -> [String] {
+        let path = resolve(machinePath)
+        guard let dir = opendir(path.string) else {
+            throw KernelFileError(.list, path: path, errno: Errno(rawValue: Glibc.errno))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public func readLink(_ machinePath: String) throws(KernelFileError) -> String {
+        let path = resolve(machinePath)
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path.string, &buffer, buffer.count - 1)
+        guard count >= 0 else { throw KernelFileError(.readlink, path: path, errno: Errno(rawValue: Glibc.errno)) }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// One `write(2)` of the whole value, as sysfs requires (a store method sees exactly one buffer).
+    /// No retry on EINTR here: the caller counts attempts and decides.
+    public func writeAttribute(_ value: String, to machinePath: String) throws(KernelFileError) {
+        let path = resolve(machinePath)
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, .writeOnly, options: [.truncate, .closeOnExec], retryOnInterrupt: true)
+        } catch {
+            throw KernelFileError(.open, path: path, errno: error as? Errno ?? .ioError, value: value)
+        }
+        defer { try? fd.close() }
+        do {
+            let written = try fd.writeAll(value.utf8)
+            guard written == value.utf8.count else { throw Errno.ioError }
+        } catch {
+            throw KernelFileError(.write, path: path, errno: error as? Errno ?? .ioError, value: value)
+        }
+    }
+
+    /// Creates a directory and its parents (mode 0755).
+    public func createDirectory(_ machinePath: String) throws(KernelFileError) {
+        var path = root
+        for component in FilePath(machinePath).components {
+            path.append(component)
+            if mkdir(path.string, 0o755) != 0 && Glibc.errno != EEXIST {
+                throw KernelFileError(.create, path: path, errno: Errno(rawValue: Glibc.errno))
+            }
+        }
+    }
+
+    /// Creates or replaces a regular file: for fake trees and the daemon's own state, never for kernel files.
+    public func createFile(_ machinePath: String, contents: [UInt8], mode: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws(KernelFileError) {
+        let path = resolve(machinePath)
+        do {
+            let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: mode)
+            try fd.closeAfter { _ = try fd.writeAll(contents) }
+        } catch {
+            throw KernelFileError(.create, path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    public func createFile(_ machinePath: String, text: String) throws(KernelFileError) {
+        try createFile(machinePath, contents: Array(text.utf8))
+    }
+
+    /// Writes a file so that readers see the old or the new contents, never a torn one (temp file, fsync, rename).
+    public func replaceFileAtomically(_ machinePath: String, text: String) throws(KernelFileError) {
+        let target = resolve(machinePath)
+        let temporaryPath = machinePath + ".tmp.\(getpid())"
+        let temporary = resolve(temporaryPath)
+        do {
+            let fd = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            try fd.closeAfter {
+                _ = try fd.writeAll(text.utf8)
+                guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: Glibc.errno) }
+            }
+        } catch {
+            throw KernelFileError(.create, path: temporary, errno: error as? Errno ?? .ioError)
+        }
+        guard rename(temporary.string, target.string) == 0 else {
+            let saved = Errno(rawValue: Glibc.errno)
+            unlink(temporary.string)
+            throw KernelFileError(.rename, path: target, errno: saved)
+        }
+    }
+
+    public func createSymlink(_ machinePath: String, pointingTo destination: String) throws(KernelFileError) {
+        let path = resolve(machinePath)
+        guard symlink(destination, path.string) == 0 else {
+            throw KernelFileError(.symlink, path: path, errno: Errno(rawValue: Glibc.errno))
+        }
+    }
+
+    public func remove(_ machinePath: String) throws(KernelFileError) {
+        let path = resolve(machinePath)
+        guard unlink(path.string) == 0 || Glibc.errno == ENOENT else {
+            throw KernelFileError(.remove, path: path, errno: Errno(rawValue: Glibc.errno))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import KernelFiles
+
+/// `/etc/deferred-memd.conf` plus drop-ins `/etc/deferred-memd.conf.d/*.conf`, systemd-style INI.
+///
+/// Drop-ins are applied in file-name order after the main file, each key overriding what came before; an
+/// empty value resets a key. Unknown sections and keys are warnings (a newer file on an older daemon must not
+/// stop memory coming online); bad values are errors.
+public struct Configuration: Sendable, Equatable {
+    public static let mainPath = "/etc/deferred-memd.conf"
+    public static let dropInDirectory = "/etc/deferred-memd.conf.d"
+
+    public var kernelCore: SizeRequest?
+    public var movableCore: SizeRequest?
+    /// `[Run] Workers=per-zone|serial`
+    public var workers: String?
+    /// `[Run] Gate=yes|no`: serialise kernel writes in userspace (see Docs/engine.md).
+    public var gate: Bool?
+    /// `[Run] AutoOnline=switch|refuse`: what to do when `auto_online_blocks` is not `offline`.
+    public var autoOnline: String?
+    /// `[Workers] NormalCPUs=` / `MovableCPUs=`: CPU lists for the zone workers.
+    public var normalCPUs: String?
+    public var movableCPUs: String?
+    /// `[Workers] Nice=` for every worker thread.
+    public var nice: Int?
+    /// The files that were read, in order, for messages and `plan --json`.
+    public var files: [String] = []
+    public var warnings: [String] = []
+
+    public init() {}
+
+    /// Reads the configuration from the machine (`explicitPath` nil) or from one file given with `--config`
+    /// (a host path, not under the sysroot; its drop-ins are not read).
+    public static func read(from files: KernelFiles, explicitPath: String?) throws(SourceError) -> Configuration {
+        var configuration = Configuration()
+        if let explicitPath {
+            let host = KernelFiles(root: "/")
+            guard host.exists(explicitPath) else {
+                throw SourceError(path: explicitPath, value: "(missing)", expected: "a readable configuration file")
+            }
+            try configuration.apply(fileAt: explicitPath, reader: host)
+            return configuration
+        }
+        if files.exists(mainPath) { try configuration.apply(fileAt: mainPath, reader: files) }
+        if files.isDirectory(dropInDirectory) {
+            let names: [String]
+            do { names = try files.list(dropInDirectory) } catch { throw SourceError(error) }
+            for name in names.sorted() where name.hasSuffix(".conf") {
+                try configuration.apply(fileAt: dropInDirectory + "/" + name, reader: files)
+            }
+        }
+        return configuration
+    }
+
+    mutating func apply(fileAt path: String, reader: KernelFiles) throws(SourceError) {
+        let text: String
+        do { text = try reader.readText(path) } catch { throw SourceError(error) }
+        try apply(text: text, path: path)
+        files.append(path)
+    }
+
+    public mutating func apply(text: String, path: String) throws(SourceError) {
+        var section = ""
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingWhitespace
+            let location = "\(path):\(number + 1)"
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]") else {
+                    throw SourceError(path: location, value: String(line), expected: "a section header such as [Plan]")
+                }
+                section = String(line.dropFirst().dropLast())
+                if !["Plan", "Run", "Workers"].contains(section) { warnings.append("\(location): unknown section [\(section)] ignored") }
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw SourceError(path: location, value: String(line), expected: "Key=Value")
+            }
+            let key = line[..<equals].trimmingWhitespace
+            let value = line[line.index(after: equals)...].trimmingWhitespace
+            try set(section: section, key: String(key), value: value, location: location)
+        }
+    }
+
+    private mutating func set(section: String, key: String, value: Substring, location: String) throws(SourceError) {
+        func size() throws(SourceError) -> SizeRequest? {
+            if value.isEmpty { return nil }
+            switch SizeRequest.parse(value) {
+            case .success(let request): return request
+            case .failure(let failure): throw SourceError(path: location, value: "\(key)=\(value)", expected: failure.expected)
+            }
+        }
+        func choice(_ allowed: [String]) throws(SourceError) -> String? {
+            if value.isEmpty { return nil }
+            guard allowed.contains(String(value)) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: allowed.joined(separator: " or "))
+            }
+            return String(value)
+        }
+        switch (section, key) {
+        case ("Plan", "KernelCore"): kernelCore = try size()
+        case ("Plan", "MovableCore"): movableCore = try size()
+        case ("Run", "Workers"): workers = try choice(["per-zone", "serial"])
+        case ("Run", "Gate"): gate = try choice(["yes", "no"]).map { $0 == "yes" }
+        case ("Run", "AutoOnline"): autoOnline = try choice(["switch", "refuse"])
+        case ("Workers", "NormalCPUs"): normalCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
+        case ("Workers", "MovableCPUs"): movableCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
+        case ("Workers", "Nice"):
+            if value.isEmpty { nice = nil; return }
+            guard let number = Int(value), (-20...19).contains(number) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: "a nice value from -20 to 19")
+            }
+            nice = number
+        default:
+            warnings.append("\(location): unknown key \(key) in [\(section)] ignored")
+        }
+    }
+
+    private func cpuList(_ value: Substring, key: String, location: String) throws(SourceError) -> String {
+        guard CPUList.parse(value) != nil else {
+            throw SourceError(path: location, value: "\(key)=\(value)", expected: "a CPU list such as 4-7 or 0,2,4")
+        }
+        return String(value)
+    }
+}
+
+/// A Linux CPU list (`0-3,6`), as in `taskset -c` and cgroup cpusets.
+public enum CPUList {
+    public static func parse(_ text: Substring) -> [Int]? {
+        var cpus: [Int] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard let low = Int(bounds[0]), low >= 0, low < 1024 else { return nil }
+            let high = bounds.count == 2 ? Int(bounds[1]) : low
+            guard bounds.count <= 2, let high, high >= low, high < 1024 else { return nil }
+            cpus.append(contentsOf: low...high)
+        }
+        return cpus.isEmpty ? nil : cpus
+    }
+}
+
+extension Substring {
+    package var trimmingWhitespace: Substring {
+        var s = self
+        while let first = s.first, first.isWhitespace { s.removeFirst() }
+        while let last = s.last, last.isWhitespace { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,75 @@
+import MemoryModel
+import KernelFiles
+
+/// The vendor kernel's `/sys/kernel/deferred_mem_init`: where boot memory ended, where DRAM ends, and how much
+/// of the rest the kernel wants in each zone.
+///
+/// No public source shows the files' format, so decimal, `0x` hex and memparse suffixes are accepted with one
+/// trailing newline, and anything else is refused.
+public struct DeferredMemInit: Sendable, Equatable {
+    public static let directory = "/sys/kernel/deferred_mem_init"
+
+    /// `memblock_end_of_dram`: end of the memory the kernel booted with (the `mem=` limit).
+    public var bootEnd: UInt64
+    /// `bootmem_end_of_dram`: end of DRAM.
+    public var dramEnd: UInt64
+    public var kernelCore: UInt64?
+    public var movableCore: UInt64?
+
+    public init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil) {
+        self.bootEnd = bootEnd
+        self.dramEnd = dramEnd
+        self.kernelCore = kernelCore
+        self.movableCore = movableCore
+    }
+
+    /// `nil` when the kernel has no such directory.
+    public static func read(from files: KernelFiles) throws(SourceError) -> DeferredMemInit? {
+        guard files.isDirectory(directory) else { return nil }
+        let bootEnd = try value(files, "memblock_end_of_dram", required: true) ?? 0
+        let dramEnd = try value(files, "bootmem_end_of_dram", required: true) ?? 0
+        guard bootEnd <= dramEnd else {
+            throw SourceError(
+                path: directory + "/memblock_end_of_dram", value: Hex.prefixed(bootEnd),
+                expected: "a boot end at or below bootmem_end_of_dram (\(Hex.prefixed(dramEnd)))")
+        }
+        return DeferredMemInit(
+            bootEnd: bootEnd, dramEnd: dramEnd,
+            kernelCore: try value(files, "deferred_kernelcore", required: false),
+            movableCore: try value(files, "deferred_movablecore", required: false))
+    }
+
+    private static func value(_ files: KernelFiles, _ name: String, required: Bool) throws(SourceError) -> UInt64? {
+        let path = directory + "/" + name
+        guard files.exists(path) else {
+            if required { throw SourceError(path: path, value: "(missing)", expected: "the file, next to the other deferred_mem_init files") }
+            return nil
+        }
+        let text: String
+        do { text = try files.readText(path) } catch { throw SourceError(error) }
+        return try parse(text, path: path)
+    }
+
+    /// One number, decimal or `0x` hex, optional K/M/G/T/P/E suffix, at most one trailing newline.
+    public static func parse(_ text: String, path: String) throws(SourceError) -> UInt64 {
+        var body = Substring(text)
+        if body.last == "\n" { body.removeLast() }
+        guard let number = Memparse.parse(body, base: .decimalOrHex) else {
+            throw SourceError(
+                path: path, value: text.debugDescriptionTrimmed,
+                expected: "one decimal or 0x-hex number with an optional K/M/G/T/P/E suffix and one trailing newline")
+        }
+        return number
+    }
+}
+
+extension String {
+    /// The value as shown in an error: at most 40 characters, control characters escaped.
+    package var debugDescriptionTrimmed: String {
+        var shown = ""
+        for scalar in unicodeScalars.prefix(40) {
+            shown += scalar.value < 0x20 || scalar.value == 0x7f ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return unicodeScalars.count > 40 ? shown + "…" : shown
+    }
+}

@@ -1,0 +1,147 @@
+import KernelFiles
+import MemoryModel
+
+/// What the devicetree says about memory: DRAM banks (`device_type = "memory"` nodes) and static carve-outs
+/// (`/reserved-memory` children with a `reg`, and the blob's `/memreserve/` entries).
+///
+/// Follows drivers/of/fdt.c `early_init_dt_scan_memory`: `linux,usable-memory` over `reg`, cells counted by
+/// the root's `#address-cells`/`#size-cells` (Linux defaults 1/1 when absent).
+public struct DevicetreeMemory: Sendable, Equatable {
+    public struct Bank: Sendable, Equatable {
+        public var range: AddressRange
+        public var node: String
+        public var numaNode: Int?
+        public var hotpluggable: Bool
+    }
+
+    public struct ReservedRegion: Sendable, Equatable {
+        public var name: String
+        public var range: AddressRange
+    }
+
+    /// Where the tree was read from: a directory or the blob.
+    public var source: String
+    public var banks: [Bank]
+    public var reserved: [ReservedRegion]
+    public var warnings: [String]
+
+    public var ram: RangeSet { RangeSet(banks.map(\.range)) }
+
+    /// NUMA node of the bank holding `address`, if the tree says.
+    public func numaNode(at address: UInt64) -> Int? {
+        banks.first { $0.range.start <= address && address < $0.range.end }?.numaNode
+    }
+
+    /// Reads the directory form when present, else the blob; `nil` when the machine has no devicetree,
+    /// or a tree without memory nodes (UEFI machines take memory from the EFI map instead).
+    public static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
+        if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
+            var root = try DevicetreeDirectory.read(from: files, at: directory)
+            root.name = ""
+            return try extract(root: root, reservations: [], source: directory)
+        }
+        let blobPath = "/sys/firmware/fdt"
+        guard files.exists(blobPath) else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try files.readBytes(blobPath) } catch { throw SourceError(error) }
+        let blob = try FlattenedDevicetree(bytes: bytes, path: blobPath)
+        return try extract(root: blob.root, reservations: blob.reservations, source: blobPath)
+    }
+
+    public static func extract(root: DevicetreeNode, reservations: [AddressRange], source: String) throws(SourceError) -> DevicetreeMemory? {
+        let addressCells = try cells(root, "#address-cells", default: 1, source: source, nodePath: "")
+        let sizeCells = try cells(root, "#size-cells", default: 1, source: source, nodePath: "")
+        var banks: [Bank] = []
+        var warnings: [String] = []
+        var sawMemoryNode = false
+        for node in root.children where node.string("device_type") == "memory" && node.isEnabled {
+            sawMemoryNode = true
+            let nodePath = "/" + node.name
+            let property = node.properties["linux,usable-memory"].map { $0.isEmpty ? nil : $0 } ?? nil
+            let propertyName = property == nil ? "reg" : "linux,usable-memory"
+            guard let cellsBytes = property ?? node.properties["reg"] else {
+                warnings.append("\(source)\(nodePath): memory node without reg, ignored")
+                continue
+            }
+            let entries = try decodeRanges(
+                cellsBytes, addressCells: addressCells, sizeCells: sizeCells,
+                path: "\(source)\(nodePath)/\(propertyName)")
+            let numaNode = try node.properties["numa-node-id"].map { bytes throws(SourceError) -> Int in
+                guard bytes.count == 4 else {
+                    throw SourceError(path: "\(source)\(nodePath)/numa-node-id", value: "\(bytes.count) bytes", expected: "one 32-bit cell")
+                }
+                return Int(bigEndianCells(bytes[...]))
+            }
+            for entry in entries {
+                guard entry.size > 0 else {
+                    warnings.append("\(source)\(nodePath)/\(propertyName): entry at \(Hex.prefixed(entry.start)) has size 0 (not filled in by the bootloader), skipped")
+                    continue
+                }
+                banks.append(Bank(range: entry.range, node: nodePath, numaNode: numaNode, hotpluggable: node.properties["hotpluggable"] != nil))
+            }
+        }
+        var reserved = reservations.map { ReservedRegion(name: "/memreserve/", range: $0) }
+        if let reservedMemory = root.child(named: "reserved-memory") {
+            let childAddressCells = try cells(reservedMemory, "#address-cells", default: addressCells, source: source, nodePath: "/reserved-memory")
+            let childSizeCells = try cells(reservedMemory, "#size-cells", default: sizeCells, source: source, nodePath: "/reserved-memory")
+            for child in reservedMemory.children where child.isEnabled {
+                guard let reg = child.properties["reg"] else { continue }
+                let path = "\(source)/reserved-memory/\(child.name)/reg"
+                for entry in try decodeRanges(reg, addressCells: childAddressCells, sizeCells: childSizeCells, path: path) where entry.size > 0 {
+                    reserved.append(ReservedRegion(name: "/reserved-memory/\(child.name)", range: entry.range))
+                }
+            }
+        }
+        guard sawMemoryNode else {
+            return reserved.isEmpty ? nil : DevicetreeMemory(source: source, banks: [], reserved: reserved, warnings: warnings)
+        }
+        guard !banks.isEmpty else {
+            throw SourceError(path: "\(source)", value: "memory nodes with no non-empty range", expected: "at least one memory node with a non-zero size")
+        }
+        banks.sort { $0.range < $1.range }
+        for (lower, upper) in zip(banks, banks.dropFirst()) where lower.range.overlaps(upper.range) {
+            warnings.append("\(source): memory \(lower.node) \(lower.range) overlaps \(upper.node) \(upper.range); merged as memblock does")
+        }
+        return DevicetreeMemory(source: source, banks: banks, reserved: reserved, warnings: warnings)
+    }
+
+    struct Entry {
+        var start: UInt64
+        var size: UInt64
+        var range: AddressRange { AddressRange(start: start, end: start + size) }
+    }
+
+    static func decodeRanges(_ bytes: [UInt8], addressCells: Int, sizeCells: Int, path: String) throws(SourceError) -> [Entry] {
+        let stride = (addressCells + sizeCells) * 4
+        guard !bytes.isEmpty, bytes.count % stride == 0 else {
+            throw SourceError(
+                path: path, value: "\(bytes.count) bytes",
+                expected: "a multiple of \(stride) bytes (#address-cells \(addressCells) + #size-cells \(sizeCells), 4 bytes each)")
+        }
+        var entries: [Entry] = []
+        var offset = 0
+        while offset < bytes.count {
+            let start = bigEndianCells(bytes[offset..<offset + addressCells * 4])
+            let size = bigEndianCells(bytes[offset + addressCells * 4..<offset + stride])
+            guard AddressRange(start: start, size: size) != nil else {
+                throw SourceError(path: path, value: "\(Hex.prefixed(start)) size \(Hex.prefixed(size))", expected: "a range inside the 64-bit address space")
+            }
+            entries.append(Entry(start: start, size: size))
+            offset += stride
+        }
+        return entries
+    }
+
+    static func cells(_ node: DevicetreeNode, _ property: String, default fallback: Int, source: String, nodePath: String) throws(SourceError) -> Int {
+        guard let bytes = node.properties[property] else { return fallback }
+        let path = "\(source)\(nodePath)/\(property)"
+        guard bytes.count == 4 else { throw SourceError(path: path, value: "\(bytes.count) bytes", expected: "one 32-bit cell") }
+        let value = bigEndianCells(bytes[...])
+        guard value == 1 || value == 2 else { throw SourceError(path: path, value: "\(value)", expected: "1 or 2 cells") }
+        return Int(value)
+    }
+
+    static func bigEndianCells(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}

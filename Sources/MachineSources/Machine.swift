@@ -1,0 +1,40 @@
+import KernelFiles
+
+/// Everything the daemon learns about the machine, read once at start from the files under one root.
+public struct Machine: Sendable, Equatable {
+    public var memory: MemoryBlockDirectory
+    public var deferredMemInit: DeferredMemInit?
+    public var devicetree: DevicetreeMemory?
+    public var firmwareMemmap: FirmwareMemmap?
+    public var commandLine: KernelCommandLine
+    public var meminfo: Meminfo?
+
+    public init(
+        memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
+        firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil
+    ) {
+        self.memory = memory
+        self.deferredMemInit = deferredMemInit
+        self.devicetree = devicetree
+        self.firmwareMemmap = firmwareMemmap
+        self.commandLine = commandLine
+        self.meminfo = meminfo
+    }
+
+    /// Reads every source. A malformed file is an error; an absent optional source is `nil`.
+    public static func read(from files: KernelFiles) throws(SourceError) -> Machine {
+        let cmdlineText: String
+        if files.exists(KernelCommandLine.path) {
+            do { cmdlineText = try files.readText(KernelCommandLine.path) } catch { throw SourceError(error) }
+        } else {
+            cmdlineText = ""
+        }
+        return Machine(
+            memory: try MemoryBlockDirectory.read(from: files),
+            deferredMemInit: try DeferredMemInit.read(from: files),
+            devicetree: try DevicetreeMemory.read(from: files),
+            firmwareMemmap: try FirmwareMemmap.read(from: files),
+            commandLine: try KernelCommandLine(parsing: cmdlineText),
+            meminfo: try Meminfo.read(from: files))
+    }
+}

@@ -1,0 +1,83 @@
+import KernelFiles
+import MemoryModel
+
+/// `/sys/devices/system/memory`: the block size, every present block, and the hotplug knobs.
+public struct MemoryBlockDirectory: Sendable, Equatable {
+    public static let path = "/sys/devices/system/memory"
+
+    public var blockSize: UInt64
+    /// Present blocks, sorted by index. Ids can have gaps (holes between DRAM banks).
+    public var blocks: [MemoryBlock]
+    /// `auto_online_blocks`: what the kernel does with a block it adds (`offline` unless configured).
+    public var autoOnlineBlocks: String?
+    /// Whether `probe` exists (CONFIG_ARCH_MEMORY_PROBE).
+    public var hasProbe: Bool
+
+    public init(blockSize: UInt64, blocks: [MemoryBlock], autoOnlineBlocks: String?, hasProbe: Bool) {
+        self.blockSize = blockSize
+        self.blocks = blocks
+        self.autoOnlineBlocks = autoOnlineBlocks
+        self.hasProbe = hasProbe
+    }
+
+    public static func read(from files: KernelFiles) throws(SourceError) -> MemoryBlockDirectory {
+        let blockSize = try readBlockSize(from: files)
+        let names: [String]
+        do { names = try files.list(path) } catch { throw SourceError(error) }
+        var blocks: [MemoryBlock] = []
+        blocks.reserveCapacity(names.count)
+        for name in names where name.hasPrefix("memory") {
+            guard let index = Int(name.dropFirst("memory".count)), index >= 0 else { continue }
+            blocks.append(try readBlock(index, from: files))
+        }
+        blocks.sort { $0.index < $1.index }
+        var autoOnline: String?
+        if files.exists(path + "/auto_online_blocks") {
+            do { autoOnline = try files.readValue(path + "/auto_online_blocks") } catch { throw SourceError(error) }
+        }
+        return MemoryBlockDirectory(
+            blockSize: blockSize, blocks: blocks, autoOnlineBlocks: autoOnline, hasProbe: files.exists(path + "/probe"))
+    }
+
+    /// `block_size_bytes`: hex without `0x` (e.g. `8000000` = 128 MiB); must be a power of two.
+    public static func readBlockSize(from files: KernelFiles) throws(SourceError) -> UInt64 {
+        let file = path + "/block_size_bytes"
+        let text: String
+        do { text = try files.readValue(file) } catch { throw SourceError(error) }
+        guard !text.isEmpty, text.allSatisfy(\.isHexDigit), let size = UInt64(text, radix: 16) else {
+            throw SourceError(path: file, value: text.debugDescriptionTrimmed, expected: "hex digits without 0x, such as 8000000")
+        }
+        guard size >= 4096, size & (size - 1) == 0 else {
+            throw SourceError(path: file, value: text, expected: "a power of two of at least 4 KiB")
+        }
+        return size
+    }
+
+    /// Reads one block's state, zones, node link and checks `phys_index` against its name.
+    public static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
+        let directory = "\(path)/memory\(index)"
+        let stateText: String, zonesText: String, entries: [String]
+        do {
+            stateText = try files.readValue(directory + "/state")
+            zonesText = files.exists(directory + "/valid_zones") ? try files.readValue(directory + "/valid_zones") : ""
+            entries = try files.list(directory)
+        } catch {
+            throw SourceError(error)
+        }
+        guard let state = MemoryBlock.State(rawValue: stateText) else {
+            throw SourceError(path: directory + "/state", value: stateText.debugDescriptionTrimmed, expected: "online, offline or going-offline")
+        }
+        if entries.contains("phys_index") {
+            let physText: String
+            do { physText = try files.readValue(directory + "/phys_index") } catch { throw SourceError(error) }
+            guard let phys = Int(physText, radix: 16), phys == index else {
+                throw SourceError(path: directory + "/phys_index", value: physText.debugDescriptionTrimmed, expected: "the block id \(index) as hex (\(Hex.zeroPadded(UInt64(index), width: 8)))")
+            }
+        }
+        let node = entries.lazy.compactMap { name -> Int? in
+            guard name.hasPrefix("node") else { return nil }
+            return Int(name.dropFirst(4))
+        }.first
+        return MemoryBlock(index: index, state: state, validZones: zonesText.split(separator: " ").map(String.init), numaNode: node)
+    }
+}

@@ -1,0 +1,97 @@
+/// The kernel's `memparse()` (lib/cmdline.c): a number with base auto-detection (`0x` hex, leading `0` octal,
+/// else decimal) and an optional binary suffix K, M, G, T, P or E (case-insensitive).
+public enum Memparse {
+    public enum Base: Sendable {
+        /// Exactly the kernel's rules, leading `0` meaning octal: for the kernel command line.
+        case kernel
+        /// Decimal or `0x` hex only; a leading zero on a decimal is refused as ambiguous: for files whose
+        /// writer is unknown (`/sys/kernel/deferred_mem_init`).
+        case decimalOrHex
+    }
+
+    /// Parses the whole string; `nil` on anything else (empty, junk, overflow, trailing characters).
+    public static func parse(_ text: Substring, base: Base = .kernel) -> UInt64? {
+        var digits = text
+        var suffixShift: UInt64 = 0
+        if let last = digits.last, let shift = shift(for: last) {
+            suffixShift = shift
+            digits.removeLast()
+        }
+        guard let number = parseNumber(digits, base: base) else { return nil }
+        let (value, overflow) = number.multipliedReportingOverflow(by: UInt64(1) << suffixShift)
+        guard !overflow, suffixShift == 0 || number == 0 || value >> suffixShift == number else { return nil }
+        return value
+    }
+
+    static func shift(for suffix: Character) -> UInt64? {
+        switch suffix {
+        case "k", "K": 10
+        case "m", "M": 20
+        case "g", "G": 30
+        case "t", "T": 40
+        case "p", "P": 50
+        case "e", "E": 60
+        default: nil
+        }
+    }
+
+    static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
+        guard !text.isEmpty else { return nil }
+        if text.hasPrefix("0x") || text.hasPrefix("0X") {
+            let hex = text.dropFirst(2)
+            guard !hex.isEmpty, hex.allSatisfy(\.isHexDigit) else { return nil }
+            return UInt64(hex, radix: 16)
+        }
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if text.count > 1, text.first == "0" {
+            switch base {
+            case .kernel: return UInt64(text.dropFirst(), radix: 8)
+            case .decimalOrHex: return nil
+            }
+        }
+        return UInt64(text, radix: 10)
+    }
+}
+
+/// An amount of memory asked for a zone: bytes, or a percentage of the deferred memory.
+public enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
+    case bytes(UInt64)
+    case percent(UInt64)
+
+    /// Parses `nn[KMGTPE]` (memparse rules) or `nn%` (0–100, whole percent as the kernel takes it).
+    /// The error names what was expected; the caller adds the path.
+    public static func parse(_ text: Substring) -> Result<SizeRequest, ParseFailure> {
+        let trimmed = text
+        if trimmed.hasSuffix("%") {
+            let number = trimmed.dropLast()
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let percent = UInt64(number) else {
+                return .failure(ParseFailure(expected: "a whole percentage from 0% to 100%"))
+            }
+            guard percent <= 100 else {
+                return .failure(ParseFailure(expected: "a percentage of at most 100%"))
+            }
+            return .success(.percent(percent))
+        }
+        guard let bytes = Memparse.parse(trimmed) else {
+            return .failure(ParseFailure(expected: "a size such as 4G, 512M, 0x80000000 or a percentage such as 50%"))
+        }
+        return .success(.bytes(bytes))
+    }
+
+    public struct ParseFailure: Error, Sendable { public let expected: String }
+
+    /// The requested bytes out of `total` (percent rounds down here; the planner rounds the kernel zone up).
+    public func bytes(of total: UInt64) -> UInt64 {
+        switch self {
+        case .bytes(let b): b
+        case .percent(let p): total / 100 * p + (total % 100) * p / 100
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .bytes(let b): "\(b)"
+        case .percent(let p): "\(p)%"
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import KernelFiles
+
+/// Bad input from one of the machine's files: which file, which value, and what was expected.
+///
+/// Every source error stops the daemon before it writes anything: a plan built on a misread file could put
+/// memory in the wrong zone or probe a hole.
+public struct SourceError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let value: String
+    public let expected: String
+
+    public init(path: String, value: String, expected: String) {
+        self.path = path
+        self.value = value
+        self.expected = expected
+    }
+
+    public init(_ fileError: KernelFileError) {
+        self.path = fileError.path.string
+        self.value = "\(fileError.errno.symbol)"
+        self.expected = "a readable file (\(fileError.operation.rawValue) failed: \(fileError.errno.description))"
+    }
+
+    public var description: String {
+        "\(path): bad value '\(value)': expected \(expected)"
+    }
+}

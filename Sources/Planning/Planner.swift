@@ -1,0 +1,270 @@
+import MachineSources
+import MemoryModel
+
+/// Computes the `Plan` from what was read about the machine. Pure: no files, no clock.
+///
+/// The rules (Docs/plan-rules.md):
+/// - Deferred memory is RAM above the end of boot memory that is not yet present (probe + online), plus every
+///   present block that is offline (online only). Blocks above the boot end that are already online stay in
+///   the plan, so that the split is the same on every run and a re-run finishes what a crashed run left.
+/// - Only whole blocks entirely inside RAM are probed; none that overlaps a devicetree carve-out.
+/// - The split follows the kernel's kernelcore/movablecore rules, rounded to whole blocks (kernel zone up).
+/// - Per NUMA node, Normal takes the lower addresses and Movable the upper ones: zones never interleave.
+public struct Planner: Sendable {
+    /// A movable:kernel ratio above this is warned about (memory-hotplug.rst: 3:1 to 4:1 is the safe range).
+    public static let movableRatioLimit: UInt64 = 3
+    /// The memmap costs 64 bytes per 4 KiB page: 1/64 of the memory added.
+    public static let memmapDivisor: UInt64 = 64
+
+    public init() {}
+
+    public func plan(machine: Machine, split: SplitRequest) throws(SourceError) -> Plan {
+        let blockSize = machine.memory.blockSize
+        var warnings: [String] = []
+        warnings += machine.devicetree?.warnings ?? []
+
+        let layout = DeferredLayout(machine: machine, warnings: &warnings)
+        let presentByIndex = Dictionary(uniqueKeysWithValues: machine.memory.blocks.enumerated().map { ($1.index, $0) })
+        let reserved = machine.devicetree?.reserved ?? []
+
+        var planned: [Plan.Block] = []
+        var skipped: [Plan.Skipped] = []
+        var seen = Set<Int>()
+
+        // Blocks to probe: whole blocks of RAM above the boot end.
+        for range in layout.probeCandidates {
+            let first = Int(range.start / blockSize)
+            let last = Int((range.end - 1) / blockSize)
+            for index in first...last where !seen.contains(index) {
+                let block = AddressRange(start: UInt64(index) * blockSize, end: UInt64(index + 1) * blockSize)
+                if let position = presentByIndex[index] {
+                    // Present already: part of the plan if it lies wholly above boot memory (online or not).
+                    let present = machine.memory.blocks[position]
+                    if present.state == .online && block.start >= (layout.bootEnd ?? .max) {
+                        seen.insert(index)
+                        planned.append(Plan.Block(index: index, start: block.start, node: present.numaNode ?? 0, zone: .normal, action: .online, alreadyOnline: true))
+                    }
+                    continue
+                }
+                guard range.contains(block) else {
+                    let covered = block.intersection(range) ?? block
+                    skipped.append(Plan.Skipped(range: covered, bytes: covered.size, reason: .partialBlock))
+                    continue
+                }
+                seen.insert(index)
+                if let carveOut = reserved.first(where: { $0.range.overlaps(block) }) {
+                    skipped.append(Plan.Skipped(range: block, bytes: block.size, reason: .reserved(carveOut.name)))
+                    continue
+                }
+                let node = machine.devicetree?.numaNode(at: block.start) ?? 0
+                planned.append(Plan.Block(index: index, start: block.start, node: node, zone: .normal, action: .probe))
+            }
+        }
+
+        // Present blocks that are offline, wherever they are (hot-added DIMMs, virtio-mem, an earlier probe).
+        for present in machine.memory.blocks where !seen.contains(present.index) {
+            switch present.state {
+            case .offline:
+                planned.append(Plan.Block(index: present.index, start: UInt64(present.index) * blockSize, node: present.numaNode ?? 0, zone: .normal, action: .online))
+            case .goingOffline:
+                warnings.append("memory\(present.index) is going offline; left alone")
+            case .online:
+                continue
+            }
+        }
+        planned.sort { $0.index < $1.index }
+
+        let normalCount = try normalBlockCount(total: planned.count, blockSize: blockSize, split: split, warnings: &warnings)
+        assignZones(&planned, normalCount: normalCount)
+
+        let plan = Plan(
+            blockSize: blockSize, source: layout.source, bootEnd: layout.bootEnd, ram: layout.ram, blocks: planned,
+            skipped: skipped, split: split, normalFirst: false, warnings: warnings)
+        return withAdvice(plan, machine: machine)
+    }
+
+    // MARK: - The split
+
+    /// Kernel rules (mm/mm_init.c): only movablecore → the rest is Normal; only kernelcore → the rest is
+    /// Movable; both → kernelcore wins, `max(kernelcore, total − movablecore)`. The kernel zone rounds up.
+    func normalBlockCount(total: Int, blockSize: UInt64, split: SplitRequest, warnings: inout [String]) throws(SourceError) -> Int {
+        guard total > 0 else { return 0 }
+        let totalBytes = UInt64(total) * blockSize
+        func amount(_ request: SizeRequest?, name: String) throws(SourceError) -> UInt64? {
+            guard let request else { return nil }
+            let bytes = request.bytes(of: totalBytes)
+            guard bytes > totalBytes else { return bytes }
+            if split.isFromKernel {
+                warnings.append("\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it")
+                return totalBytes
+            }
+            throw SourceError(
+                path: origin(of: split, name: name), value: "\(name)=\(request)",
+                expected: "at most the \(ByteCount.describe(totalBytes)) (\(totalBytes) bytes) of deferred memory this machine has")
+        }
+        let kernel = try amount(split.kernelCore, name: "kernelcore")
+        let movable = try amount(split.movableCore, name: "movablecore")
+        let kernelBytes: UInt64
+        switch (kernel, movable) {
+        case (nil, nil): kernelBytes = totalBytes
+        case (let k?, nil): kernelBytes = k
+        case (nil, let m?): kernelBytes = totalBytes - m
+        case (let k?, let m?): kernelBytes = max(k, totalBytes - m)
+        }
+        return Int((kernelBytes + blockSize - 1) / blockSize)
+    }
+
+    private func origin(of split: SplitRequest, name: String) -> String {
+        switch split.source {
+        case .flags: "--\(name)"
+        case .configuration(let files): files.last ?? "configuration"
+        case .deferredMemCommandLine, .kernelCommandLine: KernelCommandLine.path
+        case .deferredMemInit: DeferredMemInit.directory
+        case .none: "default"
+        }
+    }
+
+    /// Spreads the Normal blocks over nodes in proportion to each node's deferred blocks (largest remainder),
+    /// then, per node, gives Normal the lowest addresses and Movable the rest.
+    func assignZones(_ blocks: inout [Plan.Block], normalCount: Int) {
+        let total = blocks.count
+        guard total > 0 else { return }
+        var positionsByNode: [Int: [Int]] = [:]
+        for (position, block) in blocks.enumerated() { positionsByNode[block.node, default: []].append(position) }
+        let nodes = positionsByNode.keys.sorted()
+        var shares: [Int: Int] = [:]
+        var remainders: [(node: Int, remainder: Int)] = []
+        var assigned = 0
+        for node in nodes {
+            let count = positionsByNode[node]?.count ?? 0
+            let exact = normalCount * count
+            shares[node] = exact / total
+            assigned += exact / total
+            remainders.append((node, exact % total))
+        }
+        remainders.sort { ($0.remainder, -$0.node) > ($1.remainder, -$1.node) }
+        for entry in remainders.prefix(normalCount - assigned) { shares[entry.node, default: 0] += 1 }
+        for node in nodes {
+            let share = shares[node] ?? 0
+            for (rank, position) in (positionsByNode[node] ?? []).enumerated() {
+                blocks[position].zone = rank < share ? .normal : .movable
+            }
+        }
+    }
+
+    // MARK: - Warnings
+
+    func withAdvice(_ plan: Plan, machine: Machine) -> Plan {
+        var plan = plan
+        let blockSize = plan.blockSize
+        let plannedIndices = Set(plan.blocks.map(\.index))
+        var bootKernel: UInt64 = 0, bootMovable: UInt64 = 0
+        for block in machine.memory.blocks where block.state == .online && !plannedIndices.contains(block.index) {
+            if block.onlineZone == .movable { bootMovable += blockSize } else { bootKernel += blockSize }
+        }
+        let kernel = bootKernel + plan.bytes(in: .normal)
+        let movable = bootMovable + plan.bytes(in: .movable)
+        if movable > 0 && movable > kernel * Self.movableRatioLimit {
+            let ratio = ByteCount.oneDecimal(numerator: movable, denominator: max(kernel, 1))
+            plan.warnings.append("MOVABLE:KERNEL ratio \(ratio):1 is above 3:1 (\(ByteCount.describe(movable)) movable, \(ByteCount.describe(kernel)) kernel); the kernel may run out of unmovable memory while ZONE_MOVABLE is free")
+        }
+        let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
+        let memmap = probeBytes / Self.memmapDivisor
+        if let meminfo = machine.meminfo, memmap > 0, meminfo.memFree < memmap * 2 {
+            plan.normalFirst = true
+            plan.warnings.append("free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first")
+        }
+        if plan.needsProbe {
+            if let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
+                plan.warnings.append("auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone")
+            }
+            if !machine.memory.hasProbe {
+                plan.warnings.append("no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added")
+            }
+        }
+        if machine.commandLine.kernelCoreMirror {
+            plan.warnings.append("kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory")
+        }
+        return plan
+    }
+}
+
+/// Where the deferred RAM lies: the RAM map, the boot end, and the ranges to look for blocks to probe.
+struct DeferredLayout {
+    var source: Plan.Source
+    var bootEnd: UInt64?
+    var ram: RangeSet
+    var probeCandidates: RangeSet
+
+    init(machine: Machine, warnings: inout [String]) {
+        let blockSize = machine.memory.blockSize
+        let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
+        let map: (RangeSet, Plan.Source)? = {
+            if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
+            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }
+            return nil
+        }()
+
+        if let deferred = machine.deferredMemInit {
+            source = .deferredMemInit
+            bootEnd = deferred.bootEnd
+            let bounds = AddressRange(start: deferred.bootEnd, end: deferred.dramEnd)
+            if let (mapRAM, mapSource) = map {
+                ram = mapRAM.intersection(AddressRange(start: 0, end: deferred.dramEnd))
+                probeCandidates = mapRAM.intersection(bounds)
+                if let mapEnd = mapRAM.upperBound, mapEnd > deferred.dramEnd {
+                    warnings.append("the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned")
+                }
+            } else {
+                let low = presentRAM.lowerBound ?? 0
+                ram = RangeSet([AddressRange(start: min(low, deferred.bootEnd), end: deferred.dramEnd)])
+                probeCandidates = RangeSet([bounds])
+                if !bounds.isEmpty {
+                    warnings.append("no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone")
+                }
+            }
+            return
+        }
+
+        guard let (mapRAM, mapSource) = map else {
+            source = .offlineBlocks
+            bootEnd = nil
+            ram = presentRAM
+            probeCandidates = RangeSet()
+            if machine.commandLine.memLimit != nil {
+                warnings.append("mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed")
+            }
+            return
+        }
+        source = mapSource
+        ram = mapRAM
+        guard let limit = machine.commandLine.memLimit else {
+            // Booted without a limit: the map adds nothing to probe; the deferred memory is the offline blocks.
+            source = .offlineBlocks
+            bootEnd = nil
+            probeCandidates = RangeSet()
+            let absent = mapRAM.subtracting(presentRAM).totalSize
+            if absent >= blockSize {
+                warnings.append("\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed")
+            }
+            return
+        }
+        // mem= is an address limit on x86 (e820 ranges above it removed) and an amount of memory on
+        // devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes).
+        let end: UInt64
+        switch mapSource {
+        case .firmwareMemmap:
+            end = limit
+        default:
+            var remaining = limit
+            var found = mapRAM.upperBound ?? 0
+            for range in mapRAM.ranges {
+                if remaining <= range.size { found = range.start + remaining; break }
+                remaining -= range.size
+            }
+            end = found
+        }
+        bootEnd = end
+        probeCandidates = mapRAM.intersection(AddressRange(start: end, end: max(end, mapRAM.upperBound ?? end)))
+    }
+}

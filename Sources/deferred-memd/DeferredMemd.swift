@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct DeferredMemd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deferred-memd",
+        abstract: "Brings deferred memory online: probes and onlines memory blocks in the planned zones.",
+        discussion: """
+            Exit codes:
+              0   success: all planned memory is online as planned (or nothing was deferred)
+              1   nothing could be done (for example no probe file where blocks need probing)
+              2   bad input: a malformed file, configuration or value; nothing was written
+              3   partial success: some blocks failed or were onlined in another zone; the rest is online
+              4   stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it)
+              64  command-line usage error
+            """,
+        subcommands: [PlanCommand.self, StatusCommand.self, CaptureCommand.self],
+        defaultSubcommand: PlanCommand.self)
+}

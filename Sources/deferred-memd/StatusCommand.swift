@@ -1,0 +1,36 @@
+import ArgumentParser
+import MachineSources
+import Reporting
+import TinyJSON
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the memory blocks as lsmem does, and the deferred memory still missing.")
+
+    @OptionGroup var machine: MachineOptions
+    @Flag(help: "Print as JSON.") var json = false
+    @Flag(name: .shortAndLong, help: "Print sizes in bytes.") var bytes = false
+
+    func run() throws {
+        try reportingBadInput {
+            let (loaded, _, plan) = try machine.loadPlan()
+            let lastRun = LastRunSummary.read(from: machine.files)
+            if json {
+                print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
+            } else {
+                print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
+            }
+        }
+    }
+}
+
+/// The summary line of the last run's report, if there is one.
+enum LastRunSummary {
+    static func read(from files: KernelFiles) -> String? {
+        guard let text = try? files.readText("/run/deferred-memd/report.json"),
+              let report = try? JSONValue(parsing: text) else { return nil }
+        return report["summary"]?.stringValue
+    }
+}
+
+import KernelFiles
