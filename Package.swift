@@ -18,6 +18,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "MemoryModel", swiftSettings: strict),
+        .target(name: "LinuxShims"),
         .target(name: "TinyJSON", swiftSettings: strict),
         .target(
             name: "KernelFiles",
@@ -31,7 +32,7 @@ let package = Package(
         .target(
             name: "Execution",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON", "LinuxShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

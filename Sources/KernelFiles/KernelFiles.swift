@@ -16,11 +16,16 @@ public struct KernelFiles: Sendable {
         self.root = root
     }
 
-    /// The real location of a machine path (`/sys/...`) under this root.
+    /// The real location of a machine path (`/sys/...`) under this root. A plain string join: appending
+    /// component by component re-normalises the whole path each time, and this runs for every attribute read.
     public func resolve(_ machinePath: String) -> FilePath {
-        var path = root
-        for component in FilePath(machinePath).components { path.append(component) }
-        return path
+        FilePath(rootPrefix + (machinePath.hasPrefix("/") ? machinePath : "/" + machinePath))
+    }
+
+    private var rootPrefix: String {
+        var prefix = root.string
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        return prefix
     }
 
     public func exists(_ machinePath: String) -> Bool {
@@ -114,11 +119,11 @@ public struct KernelFiles: Sendable {
 
     /// Creates a directory and its parents (mode 0755).
     public func createDirectory(_ machinePath: String) throws(KernelFileError) {
-        var path = root
-        for component in FilePath(machinePath).components {
-            path.append(component)
-            if mkdir(path.string, 0o755) != 0 && Glibc.errno != EEXIST {
-                throw KernelFileError(.create, path: path, errno: Errno(rawValue: Glibc.errno))
+        var path = rootPrefix
+        for component in machinePath.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) != 0 && Glibc.errno != EEXIST {
+                throw KernelFileError(.create, path: FilePath(path), errno: Errno(rawValue: Glibc.errno))
             }
         }
     }
@@ -139,15 +144,16 @@ public struct KernelFiles: Sendable {
     }
 
     /// Writes a file so that readers see the old or the new contents, never a torn one (temp file, fsync, rename).
-    public func replaceFileAtomically(_ machinePath: String, text: String) throws(KernelFileError) {
+    /// `durable: false` skips the fsync: for the simulated kernel's tree, where only atomicity matters.
+    public func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true) throws(KernelFileError) {
         let target = resolve(machinePath)
-        let temporaryPath = machinePath + ".tmp.\(getpid())"
+        let temporaryPath = machinePath + ".tmp.\(getpid()).\(pthread_self())"
         let temporary = resolve(temporaryPath)
         do {
             let fd = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
             try fd.closeAfter {
                 _ = try fd.writeAll(text.utf8)
-                guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: Glibc.errno) }
+                guard !durable || fsync(fd.rawValue) == 0 else { throw Errno(rawValue: Glibc.errno) }
             }
         } catch {
             throw KernelFileError(.create, path: temporary, errno: error as? Errno ?? .ioError)

@@ -110,6 +110,8 @@ public struct Configuration: Sendable, Equatable {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a nice value from -20 to 19")
             }
             nice = number
+        case (let section, _) where !["Plan", "Run", "Workers"].contains(section):
+            return  // the section itself was warned about
         default:
             warnings.append("\(location): unknown key \(key) in [\(section)] ignored")
         }

@@ -12,11 +12,23 @@ public struct DevicetreeMemory: Sendable, Equatable {
         public var node: String
         public var numaNode: Int?
         public var hotpluggable: Bool
+
+        public init(range: AddressRange, node: String, numaNode: Int?, hotpluggable: Bool) {
+            self.range = range
+            self.node = node
+            self.numaNode = numaNode
+            self.hotpluggable = hotpluggable
+        }
     }
 
     public struct ReservedRegion: Sendable, Equatable {
         public var name: String
         public var range: AddressRange
+
+        public init(name: String, range: AddressRange) {
+            self.name = name
+            self.range = range
+        }
     }
 
     /// Where the tree was read from: a directory or the blob.
@@ -24,6 +36,13 @@ public struct DevicetreeMemory: Sendable, Equatable {
     public var banks: [Bank]
     public var reserved: [ReservedRegion]
     public var warnings: [String]
+
+    public init(source: String, banks: [Bank], reserved: [ReservedRegion], warnings: [String]) {
+        self.source = source
+        self.banks = banks
+        self.reserved = reserved
+        self.warnings = warnings
+    }
 
     public var ram: RangeSet { RangeSet(banks.map(\.range)) }
 

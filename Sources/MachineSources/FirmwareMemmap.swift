@@ -11,6 +11,11 @@ public struct FirmwareMemmap: Sendable, Equatable {
         public var range: AddressRange
         public var type: String
         public var isRAM: Bool { type == "System RAM" }
+
+        public init(range: AddressRange, type: String) {
+            self.range = range
+            self.type = type
+        }
     }
 
     public var entries: [Entry]

@@ -35,7 +35,8 @@ public enum Memparse {
         }
     }
 
-    static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
+    /// The number alone, without a suffix.
+    public static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
         guard !text.isEmpty else { return nil }
         if text.hasPrefix("0x") || text.hasPrefix("0X") {
             let hex = text.dropFirst(2)

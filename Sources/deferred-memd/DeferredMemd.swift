@@ -14,6 +14,6 @@ struct DeferredMemd: ParsableCommand {
               4   stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it)
               64  command-line usage error
             """,
-        subcommands: [PlanCommand.self, StatusCommand.self, CaptureCommand.self],
+        subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, CaptureCommand.self],
         defaultSubcommand: PlanCommand.self)
 }

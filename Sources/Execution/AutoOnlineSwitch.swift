@@ -1,0 +1,59 @@
+import KernelFiles
+
+/// What the daemon does when `auto_online_blocks` is not `offline` and blocks need probing.
+///
+/// With it on, each probe write also onlines the block, in the kernel's choice of zone, before the daemon can
+/// choose. `switch` (the default) sets it to `offline` for the run and restores it afterwards; the original value
+/// is kept in `/run/deferred-memd/auto_online_blocks.saved` first, so a run that crashed is restored by the next.
+/// `refuse` leaves it alone and does nothing.
+public struct AutoOnlineSwitch: Sendable {
+    public enum Policy: String, Sendable, CaseIterable {
+        case `switch`
+        case refuse
+    }
+
+    public static let attribute = "/sys/devices/system/memory/auto_online_blocks"
+    public static let saved = "/run/deferred-memd/auto_online_blocks.saved"
+
+    public let files: KernelFiles
+    public let kernel: any KernelWriter
+
+    public init(files: KernelFiles, kernel: any KernelWriter) {
+        self.files = files
+        self.kernel = kernel
+    }
+
+    public enum Preparation: Equatable, Sendable {
+        case nothingToDo
+        case switched(from: String)
+        case refused(current: String)
+    }
+
+    /// Before the first probe. Returns what was done; throws when the switch itself failed.
+    public func prepare(needsProbe: Bool, policy: Policy) throws(KernelFileError) -> Preparation {
+        guard files.exists(Self.attribute) else { return .nothingToDo }
+        let current = try files.readValue(Self.attribute)
+        // A crashed run left its saved value: that is the original, whatever the attribute says now.
+        let saved = try? files.readValue(Self.saved)
+        let original = saved ?? current
+        guard needsProbe, original != "offline" else {
+            try restore()
+            return .nothingToDo
+        }
+        if policy == .refuse && saved == nil { return .refused(current: current) }
+        if saved == nil {
+            try files.createDirectory("/run/deferred-memd")
+            try files.replaceFileAtomically(Self.saved, text: original + "\n")
+        }
+        if current != "offline" { try kernel.write("offline", to: Self.attribute) }
+        return .switched(from: original)
+    }
+
+    /// Puts back the value a run (this one or a crashed one) saved; no-op when nothing was saved.
+    public func restore() throws(KernelFileError) {
+        guard let original = try? files.readValue(Self.saved) else { return }
+        let current = try? files.readValue(Self.attribute)
+        if current != original { try kernel.write(original, to: Self.attribute) }
+        try files.remove(Self.saved)
+    }
+}

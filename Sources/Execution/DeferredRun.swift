@@ -1,0 +1,108 @@
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+import TinyJSON
+
+/// One `deferred-memd run`: the flow from a computed plan to a written report.
+///
+/// plan (reconciled with this boot's journal) → auto_online_blocks switched off if probing → journal written →
+/// engine → auto_online_blocks restored → report written atomically to `/run/deferred-memd/report.json`.
+public struct DeferredRun: Sendable {
+    public static let reportPath = "/run/deferred-memd/report.json"
+
+    public let machine: Machine
+    public let files: KernelFiles
+    public let kernel: any KernelWriter
+    public let options: EngineOptions
+    public let autoOnline: AutoOnlineSwitch.Policy
+    public let logger: Logger
+    public let mode: [(String, JSONValue)]
+
+    public init(machine: Machine, files: KernelFiles, kernel: any KernelWriter, options: EngineOptions, autoOnline: AutoOnlineSwitch.Policy, logger: Logger, mode: [(String, JSONValue)] = []) {
+        self.machine = machine
+        self.files = files
+        self.kernel = kernel
+        self.options = options
+        self.autoOnline = autoOnline
+        self.logger = logger
+        self.mode = mode
+    }
+
+    /// The plan this run will carry out: the fresh plan, with this boot's journal applied.
+    public func effectivePlan(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
+        PlanJournal(files: files).reconcile(fresh)
+    }
+
+    /// The writes a run would make, in order, for `--dry-run`. Nothing is written.
+    public func dryRun(_ fresh: Plan) -> [String] {
+        let plan = effectivePlan(fresh).plan
+        let memory = MemoryBlockDirectory.path
+        var lines: [String] = []
+        let needsProbe = plan.blocks.contains { !files.exists("\(memory)/memory\($0.index)/state") }
+        if needsProbe, let current = machine.memory.autoOnlineBlocks, current != "offline" {
+            lines.append(autoOnline == .switch ? "echo offline > \(AutoOnlineSwitch.attribute)   # was \(current), restored afterwards" : "# auto_online_blocks is \(current) and AutoOnline=refuse: no block would be probed")
+        }
+        let guardrail = ProbeGuard(machine: machine)
+        for block in plan.blocks {
+            let state = try? files.readValue("\(memory)/memory\(block.index)/state")
+            if state == nil {
+                let range = AddressRange(start: block.start, end: block.start + plan.blockSize)
+                if let refusal = guardrail.refusal(for: range) { lines.append("# memory\(block.index) refused: \(refusal)"); continue }
+                lines.append("echo \(Hex.prefixed(block.start)) > \(memory)/probe")
+            }
+            if state == "online" { lines.append("# memory\(block.index) already online"); continue }
+            lines.append("echo \(block.zone.onlineCommand) > \(memory)/memory\(block.index)/state")
+        }
+        return lines
+    }
+
+    public func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
+        let startedWall = Clock.wallMilliseconds()
+        let (plan, resumed) = effectivePlan(fresh)
+        var notes: [String] = []
+        if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
+        let memory = MemoryBlockDirectory.path
+        let needsProbe = plan.blocks.contains { !files.exists("\(memory)/memory\($0.index)/state") }
+
+        var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
+        let switcher = AutoOnlineSwitch(files: files, kernel: kernel)
+        var switched = false
+        if !plan.blocks.isEmpty {
+            do {
+                switch try switcher.prepare(needsProbe: needsProbe && probeUnavailable == nil, policy: autoOnline) {
+                case .nothingToDo: break
+                case .switched(let from):
+                    switched = true
+                    notes.append("auto_online_blocks was '\(from)': set to 'offline' for the run, restored afterwards")
+                    logger.notice("auto_online_blocks switched off for the run", metadata: ["was": "\(from)"])
+                case .refused(let current):
+                    probeUnavailable = "auto_online_blocks is '\(current)' and AutoOnline=refuse: probing would let the kernel pick the zone"
+                }
+            } catch {
+                probeUnavailable = "cannot switch auto_online_blocks off: \(error)"
+            }
+            do {
+                try PlanJournal(files: files).record(plan)
+            } catch {
+                logger.warning("cannot record the plan journal; a crash now would be recovered with a fresh plan", metadata: ["error": "\(error)"])
+            }
+        }
+
+        let engine = Engine(plan: plan, files: files, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger)
+        let result = engine.run(stop: stop, progress: progress)
+
+        if switched {
+            do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
+        }
+        let report = RunReport(plan: plan, result: result, mode: mode, notes: notes)
+        do {
+            try files.createDirectory("/run/deferred-memd")
+            try files.replaceFileAtomically(Self.reportPath, text: report.json(startedAtWallMilliseconds: startedWall).serialized() + "\n")
+        } catch {
+            logger.error("cannot write the report", metadata: ["error": "\(error)"])
+        }
+        return report
+    }
+}

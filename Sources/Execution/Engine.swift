@@ -1,0 +1,218 @@
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+import Synchronization
+
+/// How the engine spreads the work over threads.
+public struct EngineOptions: Sendable, Equatable {
+    public enum Workers: String, Sendable, CaseIterable {
+        /// One thread per (NUMA node, zone), each with its own queue in address order.
+        case perZone = "per-zone"
+        /// One thread, every block in plan order.
+        case serial
+    }
+
+    public var workers: Workers
+    /// Serialise kernel writes in userspace (see `WriteGate`). Meaningful with `perZone` only.
+    public var gate: Bool
+    public var retry: RetryPolicy
+    /// CPUs per zone worker (empty: inherit).
+    public var cpus: [Zone: [Int]]
+    /// Nice value for every worker thread.
+    public var nice: Int?
+
+    public init(workers: Workers = .perZone, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], nice: Int? = nil) {
+        self.workers = workers
+        self.gate = gate
+        self.retry = retry
+        self.cpus = cpus
+        self.nice = nice
+    }
+}
+
+/// Progress after each block, for the terminal line, sd_notify STATUS= and the watchdog.
+public struct Progress: Sendable, Equatable {
+    public var done: [Zone: Int] = [:]
+    public var planned: [Zone: Int] = [:]
+    public var bytesDone: UInt64 = 0
+    public var bytesPlanned: UInt64 = 0
+    public var elapsedNanoseconds: UInt64 = 0
+
+    public var blocksDone: Int { done.values.reduce(0, +) }
+    public var blocksPlanned: Int { planned.values.reduce(0, +) }
+}
+
+/// One worker's share of the run, for the report.
+public struct WorkerSummary: Sendable, Equatable {
+    public var name: String
+    public var node: Int?
+    public var zone: Zone?
+    public var blocks: Int
+    /// Wall time from the worker's first block to its last.
+    public var busyNanoseconds: UInt64
+    /// Time inside kernel writes.
+    public var writeNanoseconds: UInt64
+    public var cpus: [Int]
+    public var nice: Int
+}
+
+/// What the engine did: one record per planned block, in plan order, and one summary per worker.
+public struct EngineResult: Sendable {
+    public var records: [BlockRecord]
+    public var workers: [WorkerSummary]
+    public var elapsedNanoseconds: UInt64
+    public var stopReason: String?
+}
+
+/// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
+public struct Engine: Sendable {
+    public let plan: Plan
+    public let files: KernelFiles
+    public let kernel: any KernelWriter
+    public let probeGuard: ProbeGuard
+    public let options: EngineOptions
+    public let logger: Logger
+    /// Why blocks that need probing cannot be probed (no probe file; auto-online refused), or nil.
+    public let probeUnavailable: String?
+
+    public init(plan: Plan, files: KernelFiles, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger) {
+        self.plan = plan
+        self.files = files
+        self.kernel = kernel
+        self.probeGuard = probeGuard
+        self.probeUnavailable = probeUnavailable
+        self.options = options
+        self.logger = logger
+    }
+
+    struct Queue: Sendable {
+        var name: String
+        var node: Int?
+        var zone: Zone?
+        var blocks: [Plan.Block]
+    }
+
+    /// Queues per worker, and the order of waves: with `normalFirst`, Movable workers start once the Normal
+    /// ones are done (each probe's memmap comes from online kernel memory).
+    func waves() -> [[Queue]] {
+        switch options.workers {
+        case .serial:
+            let ordered = plan.normalFirst ? plan.blocks.filter { $0.zone == .normal } + plan.blocks.filter { $0.zone == .movable } : plan.blocks
+            return [[Queue(name: "serial", node: nil, zone: nil, blocks: ordered)]]
+        case .perZone:
+            var queues: [Queue] = []
+            for node in plan.nodes {
+                for zone in Zone.allCases {
+                    let blocks = plan.blocks.filter { $0.node == node && $0.zone == zone }
+                    if !blocks.isEmpty { queues.append(Queue(name: "node\(node)-\(zone.rawValue.lowercased())", node: node, zone: zone, blocks: blocks)) }
+                }
+            }
+            guard plan.normalFirst else { return [queues] }
+            return [queues.filter { $0.zone == .normal }, queues.filter { $0.zone == .movable }].filter { !$0.isEmpty }
+        }
+    }
+
+    public func run(stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> EngineResult {
+        let runStart = Clock.monotonicNanoseconds()
+        let executor = BlockExecutor(
+            files: files, kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
+            gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart)
+        var initial = Progress()
+        for zone in Zone.allCases { initial.planned[zone] = plan.blocks.filter { $0.zone == zone }.count; initial.done[zone] = 0 }
+        initial.bytesPlanned = plan.totalBytes
+        let shared = ProgressBoard(initial)
+
+        var recordsByIndex: [Int: BlockRecord] = [:]
+        var summaries: [WorkerSummary] = []
+        for wave in waves() {
+            let threads = wave.map { queue in
+                WorkerThread(name: queue.name) { () -> ([BlockRecord], WorkerSummary) in
+                    self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
+                }
+            }
+            for thread in threads {
+                let (records, summary) = thread.join()
+                for record in records { recordsByIndex[record.block.index] = record }
+                summaries.append(summary)
+            }
+        }
+        let records = plan.blocks.map { recordsByIndex[$0.index] ?? BlockRecord(block: $0, worker: "none") }
+        return EngineResult(records: records, workers: summaries, elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: stop.reason)
+    }
+
+    private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([BlockRecord], WorkerSummary) {
+        if let zone = queue.zone, let cpus = options.cpus[zone], !cpus.isEmpty {
+            let error = ThreadPlacement.pinCurrentThread(to: cpus)
+            if error != 0 { logger.warning("cannot pin worker", metadata: ["worker": "\(queue.name)", "errno": "\(error)"]) }
+        }
+        if let nice = options.nice {
+            let error = ThreadPlacement.setCurrentThreadNice(nice)
+            if error != 0 { logger.warning("cannot set worker nice", metadata: ["worker": "\(queue.name)", "errno": "\(error)"]) }
+        }
+        var records: [BlockRecord] = []
+        records.reserveCapacity(queue.blocks.count)
+        let started = Clock.monotonicNanoseconds()
+        var writeTime: UInt64 = 0
+        for block in queue.blocks {
+            if stop.isRequested || kernel.fatalCondition != nil {
+                if let condition = kernel.fatalCondition { stop.request(condition) }
+                records.append(BlockRecord(block: block, worker: queue.name))
+                continue
+            }
+            var record: BlockRecord
+            if let probeUnavailable, executor.observe(block.index) == .absent {
+                record = BlockRecord(block: block, worker: queue.name)
+                record.outcome = .failed(stage: "probe", errno: nil, reason: probeUnavailable)
+            } else {
+                record = executor.execute(block, worker: queue.name)
+            }
+            writeTime += record.writeNanoseconds
+            log(record)
+            records.append(record)
+            let snapshot = shared.state.withLock { state -> Progress in
+                if record.outcome.isSuccess {
+                    state.done[block.zone, default: 0] += 1
+                    state.bytesDone += plan.blockSize
+                }
+                state.elapsedNanoseconds = Clock.monotonicNanoseconds() - runStart
+                return state
+            }
+            progress?(snapshot)
+        }
+        let summary = WorkerSummary(
+            name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.blocks.count,
+            busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
+            cpus: ThreadPlacement.currentThreadCPUs(), nice: ThreadPlacement.currentThreadNice())
+        return (records, summary)
+    }
+
+    private func log(_ record: BlockRecord) {
+        var metadata: Logger.Metadata = [
+            "block": "\(record.block.index)", "zone": "\(record.block.zone.rawValue)", "node": "\(record.block.node)",
+            "outcome": "\(record.outcome.name)", "attempts": "\(record.attempts)",
+        ]
+        switch record.outcome {
+        case .onlined, .alreadyOnline, .raced:
+            logger.debug("block online", metadata: metadata)
+        case .conflict(let actual):
+            metadata["actual"] = "\(actual)"
+            logger.warning("block online in another zone", metadata: metadata)
+        case .failed(let stage, let errno, let reason):
+            metadata["stage"] = "\(stage)"
+            if let errno { metadata["errno"] = "\(errno)" }
+            logger.error("block failed: \(reason)", metadata: metadata)
+        case .refused(let reason):
+            logger.error("block refused: \(reason)", metadata: metadata)
+        case .notReached:
+            break
+        }
+    }
+}
+
+/// The progress all workers update, behind one lock.
+final class ProgressBoard: Sendable {
+    let state: Mutex<Progress>
+    init(_ initial: Progress) { state = Mutex(initial) }
+}

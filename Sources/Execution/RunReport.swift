@@ -1,0 +1,116 @@
+import MemoryModel
+import Planning
+import TinyJSON
+
+/// The end of a run: the summary line, the exit code, and the JSON report written to
+/// `/run/deferred-memd/report.json`.
+public struct RunReport: Sendable {
+    public enum Status: Int32, Sendable {
+        case success = 0
+        case nothingDone = 1
+        case badInput = 2
+        case partial = 3
+        case interrupted = 4
+    }
+
+    public let plan: Plan
+    public let result: EngineResult
+    public let mode: [(String, JSONValue)]
+    public let notes: [String]
+
+    public init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = []) {
+        self.plan = plan
+        self.result = result
+        self.mode = mode
+        self.notes = notes
+    }
+
+    public func count(_ predicate: (BlockOutcome) -> Bool) -> Int { result.records.filter { predicate($0.outcome) }.count }
+
+    /// success: every planned block online as planned; interrupted: a signal stopped it first; nothing done:
+    /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
+    public var status: Status {
+        let succeeded = count(\.isSuccess)
+        if succeeded == result.records.count { return .success }
+        if let reason = result.stopReason, reason.hasPrefix("simulated kernel panic") { return .nothingDone }
+        if result.stopReason != nil && count({ $0 == .notReached }) > 0 { return .interrupted }
+        return succeeded == 0 ? .nothingDone : .partial
+    }
+
+    /// `onlined 80/80 blocks (10.0 GiB) in 412 ms: Normal 40, Movable 40`, then what went wrong, if anything.
+    public var summary: String {
+        let succeeded = result.records.filter { $0.outcome.isSuccess }
+        let bytes = UInt64(succeeded.count) * plan.blockSize
+        let normal = succeeded.filter { $0.block.zone == .normal }.count
+        let movable = succeeded.filter { $0.block.zone == .movable }.count
+        var line = "onlined \(succeeded.count)/\(result.records.count) blocks (\(ByteCount.describe(bytes))) in \(result.elapsedNanoseconds / 1_000_000) ms: Normal \(normal), Movable \(movable)"
+        var problems: [String] = []
+        let already = count { $0 == .alreadyOnline }
+        if already > 0 { problems.append("\(already) already online") }
+        let raced = count { $0 == .raced }
+        if raced > 0 { problems.append("\(raced) onlined by another agent") }
+        for (name, n) in [("conflicts", count { if case .conflict = $0 { true } else { false } }),
+                          ("failed", count { if case .failed = $0 { true } else { false } }),
+                          ("refused", count { if case .refused = $0 { true } else { false } }),
+                          ("not reached", count { $0 == .notReached })] where n > 0 {
+            problems.append("\(n) \(name)")
+        }
+        if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
+        if let reason = result.stopReason { line += "; stopped: \(reason)" }
+        return line
+    }
+
+    public func json(startedAtWallMilliseconds: UInt64) -> JSONValue {
+        func zoneTotals(_ records: [BlockRecord]) -> JSONValue {
+            .object(Zone.allCases.map { zone in
+                let planned = records.filter { $0.block.zone == zone }
+                let online = planned.filter { $0.outcome.isSuccess }
+                return (zone.rawValue, .object([
+                    ("plannedBlocks", .int(Int64(planned.count))), ("onlineBlocks", .int(Int64(online.count))),
+                    ("plannedBytes", .uint(UInt64(planned.count) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online.count) * plan.blockSize)),
+                ]))
+            })
+        }
+        let nodes = Array(Set(result.records.map(\.block.node))).sorted()
+        return .object([
+            ("summary", .string(summary)),
+            ("exitCode", .int(Int64(status.rawValue))),
+            ("startedAt", .uint(startedAtWallMilliseconds)),
+            ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
+            ("mode", .object(mode)),
+            ("stopReason", result.stopReason.map { .string($0) } ?? .null),
+            ("blockSize", .uint(plan.blockSize)),
+            ("totals", zoneTotals(result.records)),
+            ("nodes", .array(nodes.map { node in
+                .object([("node", .int(Int64(node))), ("zones", zoneTotals(result.records.filter { $0.block.node == node }))])
+            })),
+            ("workers", .array(result.workers.map { worker in
+                .object([
+                    ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
+                    ("zone", worker.zone.map { .string($0.rawValue) } ?? .null), ("blocks", .int(Int64(worker.blocks))),
+                    ("busyNanoseconds", .uint(worker.busyNanoseconds)), ("writeNanoseconds", .uint(worker.writeNanoseconds)),
+                    ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("nice", .int(Int64(worker.nice))),
+                ])
+            })),
+            ("blocks", .array(result.records.map { record in
+                var members: [(String, JSONValue)] = [
+                    ("index", .int(Int64(record.block.index))), ("start", .uint(record.block.start)),
+                    ("node", .int(Int64(record.block.node))), ("zone", .string(record.block.zone.rawValue)),
+                    ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
+                    ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0) } ?? .null),
+                    ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),
+                    ("writeNanoseconds", .uint(record.writeNanoseconds)),
+                ]
+                switch record.outcome {
+                case .conflict(let actual): members.append(("actualZone", .string(actual)))
+                case .failed(let stage, _, let reason): members.append(("stage", .string(stage))); members.append(("reason", .string(reason)))
+                case .refused(let reason): members.append(("reason", .string(reason)))
+                default: break
+                }
+                return .object(members)
+            })),
+            ("notes", .array(notes.map { .string($0) })),
+            ("warnings", .array(plan.warnings.map { .string($0) })),
+        ])
+    }
+}

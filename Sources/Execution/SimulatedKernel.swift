@@ -1,0 +1,254 @@
+import KernelFiles
+import MachineSources
+import MemoryModel
+import Synchronization
+import SystemPackage
+
+/// An in-process model of the kernel's memory-hotplug writes, applied to a fake sysfs tree.
+///
+/// Every read stays a real file read; each write is applied to the tree the way the kernel applies it, or fails
+/// with the errno the kernel returns (probe: junk or unaligned EINVAL, existing block EEXIST, beyond 2^52
+/// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`,
+/// appends probed blocks to `/sys/firmware/memmap` as the kernel does, and treats onlining a block with no RAM
+/// behind it as the panic it is on a real machine.
+public final class SimulatedKernel: KernelWriter {
+    public enum LockModel: String, Sendable, CaseIterable {
+        /// Upstream: one `device_hotplug_lock` for every write, trylock + 5 ms sleep + restart on contention.
+        case global
+        /// The write-up's vendor kernel: one lock per zone (and one for probe).
+        case perZone = "per-zone"
+    }
+
+    public enum Stage: String, Sendable { case probe, online }
+
+    /// An errno injected on one block's probe or online, `count` times (nil: forever).
+    public struct Fault: Sendable, Equatable {
+        public var stage: Stage
+        public var block: Int
+        public var errno: Errno
+        public var count: Int?
+
+        public init(stage: Stage, block: Int, errno: Errno, count: Int?) {
+            self.stage = stage
+            self.block = block
+            self.errno = errno
+            self.count = count
+        }
+
+        /// `online:20:EBUSY:2` or `probe:5:ENOMEM:forever`.
+        public init?(parsing text: String) {
+            let parts = text.split(separator: ":").map(String.init)
+            guard parts.count == 4, let stage = Stage(rawValue: parts[0]), let block = Int(parts[1]), let errno = Errno(symbol: parts[2]) else { return nil }
+            let count: Int?
+            if parts[3] == "forever" { count = nil } else if let n = Int(parts[3]), n > 0 { count = n } else { return nil }
+            self.init(stage: stage, block: block, errno: errno, count: count)
+        }
+    }
+
+    public struct Options: Sendable {
+        /// Kernel time per GiB for probe + online together (measured: 25–33 ms per GiB); probe takes a quarter.
+        public var nanosecondsPerGiB: UInt64
+        public var lockModel: LockModel
+        public var faults: [Fault]
+
+        public init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = []) {
+            self.nanosecondsPerGiB = nanosecondsPerGiB
+            self.lockModel = lockModel
+            self.faults = faults
+        }
+    }
+
+    struct State {
+        var faults: [Fault]
+        var crash: String?
+        var writes = 0
+        var contentionSleeps = 0
+    }
+
+    public let files: KernelFiles
+    public let blockSize: UInt64
+    /// The physical truth: where RAM really is.
+    public let ram: RangeSet
+    public let options: Options
+    private let numaNodes: [(AddressRange, Int)]
+    private let state: Mutex<State>
+    /// The tree's check-then-act per block must be atomic, whatever the lock model.
+    private let apply = Mutex(())
+    private let globalLock = Mutex(())
+    private let zoneLocks = [LockBox(), LockBox(), LockBox()]
+
+    static let memory = MemoryBlockDirectory.path
+    static let retryDelay: UInt64 = 5_000_000
+
+    public init(files: KernelFiles, machine: Machine, options: Options) {
+        self.files = files
+        self.blockSize = machine.memory.blockSize
+        self.ram = ProbeGuard(machine: machine).ram.isEmpty
+            ? RangeSet(machine.memory.blocks.map { $0.range(blockSize: machine.memory.blockSize) })
+            : ProbeGuard(machine: machine).ram
+        self.options = options
+        self.numaNodes = machine.devicetree?.banks.compactMap { bank in bank.numaNode.map { (bank.range, $0) } } ?? []
+        self.state = Mutex(State(faults: options.faults))
+    }
+
+    public var fatalCondition: String? { state.withLock { $0.crash } }
+    public var writeCount: Int { state.withLock { $0.writes } }
+    public var contentionSleeps: Int { state.withLock { $0.contentionSleeps } }
+
+    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+        let path = files.resolve(machinePath)
+        func fail(_ errno: Errno) -> KernelFileError { KernelFileError(.write, path: path, errno: errno, value: value) }
+        if let crash = fatalCondition { _ = crash; throw fail(.ioError) }
+        state.withLock { $0.writes += 1 }
+        var body = Substring(value)
+        if body.last == "\n" { body.removeLast() }
+
+        if machinePath == Self.memory + "/probe" {
+            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
+            try locked(key: 2) { () throws(KernelFileError) in try probe(String(body), fail: fail) }
+        } else if machinePath == Self.memory + "/auto_online_blocks" {
+            guard ["offline", "online", "online_kernel", "online_movable"].contains(body) else { throw fail(.invalidArgument) }
+            try rewrite(machinePath, String(body))
+        } else if machinePath.hasPrefix(Self.memory + "/memory"), machinePath.hasSuffix("/state"),
+                  let index = Int(machinePath.dropFirst((Self.memory + "/memory").count).dropLast("/state".count)) {
+            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
+            let key = body == "online_movable" ? 1 : 0
+            try locked(key: key) { () throws(KernelFileError) in try changeState(index, to: String(body), fail: fail) }
+        } else {
+            throw KernelFileError(.open, path: path, errno: .permissionDenied, value: value)
+        }
+    }
+
+    /// Runs `body` under the lock model: global trylock with the kernel's 5 ms sleep-and-restart, or per zone.
+    private func locked(key: Int, _ body: () throws(KernelFileError) -> Void) throws(KernelFileError) {
+        switch options.lockModel {
+        case .global:
+            while true {
+                let result: Result<Void, KernelFileError>? = globalLock.withLockIfAvailable { _ in
+                    Result { () throws(KernelFileError) in try body() }
+                }
+                if let result { return try result.get() }
+                state.withLock { $0.contentionSleeps += 1 }
+                Clock.sleep(nanoseconds: Self.retryDelay)
+            }
+        case .perZone:
+            let result: Result<Void, KernelFileError> = zoneLocks[key].mutex.withLock { _ in Result { () throws(KernelFileError) in try body() } }
+            try result.get()
+        }
+    }
+
+    private func takeFault(_ stage: Stage, _ block: Int) -> Errno? {
+        state.withLock { state in
+            guard let position = state.faults.firstIndex(where: { $0.stage == stage && $0.block == block }) else { return nil }
+            let fault = state.faults[position]
+            if let count = fault.count {
+                if count <= 1 { state.faults.remove(at: position) } else { state.faults[position].count = count - 1 }
+            }
+            return fault.errno
+        }
+    }
+
+    private func latency(_ fraction: UInt64, of total: UInt64) -> UInt64 {
+        options.nanosecondsPerGiB * (blockSize >> 20) / 1024 * fraction / total
+    }
+
+    /// `kstrtoull(buf, 0)`: `0x` hex, leading `0` octal, else decimal.
+    static func parseAddress(_ text: String) -> UInt64? {
+        Memparse.parseNumber(Substring(text), base: .kernel)
+    }
+
+    private func probe(_ text: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
+        guard let address = Self.parseAddress(text) else { throw fail(.invalidArgument) }
+        guard address % blockSize == 0 else { throw fail(.invalidArgument) }
+        guard address < (UInt64(1) << 52) else { throw fail(.argListTooLong) }
+        let index = Int(address / blockSize)
+        if let errno = takeFault(.probe, index) { throw fail(errno) }
+        Clock.sleep(nanoseconds: latency(1, of: 4))
+        let directory = "\(Self.memory)/memory\(index)"
+        let autoOnline = (try? files.readValue(Self.memory + "/auto_online_blocks")) ?? "offline"
+        let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
+            Result { () throws(KernelFileError) in
+                guard !files.exists(directory + "/state") else { throw fail(.fileExists) }
+                try files.createDirectory(directory)
+                let node = numaNodes.first { $0.0.start <= address && address < $0.0.end }?.1 ?? 0
+                try? files.createSymlink(directory + "/node\(node)", pointingTo: "../../node/node\(node)")
+                try files.createFile(directory + "/phys_index", text: Hex.zeroPadded(UInt64(index), width: 8) + "\n")
+                try files.createFile(directory + "/removable", text: "1\n")
+                try files.createFile(directory + "/phys_device", text: "0\n")
+                try files.createFile(directory + "/online", text: "0\n")
+                try files.createFile(directory + "/valid_zones", text: "Normal Movable\n")
+                // `state` last: a reader that sees it sees a whole block.
+                try files.createFile(directory + "/state", text: "offline\n")
+                try appendToFirmwareMemmap(AddressRange(start: address, end: address + blockSize))
+            }
+        }
+        try outcome.get()
+        // auto_online_blocks: the block is onlined inside the same probe write; if that fails, probe still succeeds.
+        if autoOnline != "offline" {
+            try? changeState(index, to: autoOnline, fail: fail)
+        }
+    }
+
+    private func appendToFirmwareMemmap(_ range: AddressRange) throws(KernelFileError) {
+        let directory = FirmwareMemmap.directory
+        guard files.isDirectory(directory) else { return }
+        let next = ((try? files.list(directory)) ?? []).compactMap(Int.init).max().map { $0 + 1 } ?? 0
+        try files.createDirectory("\(directory)/\(next)")
+        try files.createFile("\(directory)/\(next)/start", text: Hex.prefixed(range.start) + "\n")
+        try files.createFile("\(directory)/\(next)/end", text: Hex.prefixed(range.end - 1) + "\n")
+        try files.createFile("\(directory)/\(next)/type", text: "System RAM\n")
+    }
+
+    private func changeState(_ index: Int, to command: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
+        guard ["online", "online_kernel", "online_movable", "offline"].contains(command) else { throw fail(.invalidArgument) }
+        let directory = "\(Self.memory)/memory\(index)"
+        let current = (try? files.readValue(directory + "/state")) ?? ""
+        let wantsOnline = command != "offline"
+        guard wantsOnline == (current == "offline") else { throw fail(.invalidArgument) }
+        if wantsOnline {
+            if let errno = takeFault(.online, index) { throw fail(errno) }
+            Clock.sleep(nanoseconds: latency(3, of: 4))
+        }
+        let block = AddressRange(start: UInt64(index) * blockSize, end: UInt64(index + 1) * blockSize)
+        let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
+            Result { () throws(KernelFileError) in
+                // Re-check under the tree lock: another writer may have won the race.
+                let now = (try? files.readValue(directory + "/state")) ?? ""
+                guard wantsOnline == (now == "offline") else { throw fail(.invalidArgument) }
+                if wantsOnline {
+                    let candidates = ((try? files.readValue(directory + "/valid_zones")) ?? "Normal Movable").split(separator: " ")
+                    let zone: String
+                    switch command {
+                    case "online_kernel": zone = "Normal"
+                    case "online_movable": zone = "Movable"
+                    default: zone = candidates.first.map(String.init) ?? "Normal"
+                    }
+                    guard ram.contains(block) else {
+                        state.withLock { $0.crash = "simulated kernel panic: memory\(index) (\(block)) was onlined with no RAM behind it" }
+                        throw fail(.ioError)
+                    }
+                    try files.replaceFileAtomically(directory + "/valid_zones", text: zone + "\n", durable: false)
+                    try files.replaceFileAtomically(directory + "/online", text: "1\n", durable: false)
+                    try files.replaceFileAtomically(directory + "/state", text: "online\n", durable: false)
+                } else {
+                    try files.replaceFileAtomically(directory + "/state", text: "offline\n", durable: false)
+                    try files.replaceFileAtomically(directory + "/online", text: "0\n", durable: false)
+                    try files.replaceFileAtomically(directory + "/valid_zones", text: "Normal Movable\n", durable: false)
+                }
+            }
+        }
+        try outcome.get()
+    }
+
+    private func rewrite(_ machinePath: String, _ value: String) throws(KernelFileError) {
+        let result: Result<Void, KernelFileError> = apply.withLock { _ in
+            Result { () throws(KernelFileError) in try files.replaceFileAtomically(machinePath, text: value + "\n", durable: false) }
+        }
+        try result.get()
+    }
+}
+
+/// A mutex that can sit in an array (Mutex itself is non-copyable).
+final class LockBox: Sendable {
+    let mutex = Mutex(())
+}

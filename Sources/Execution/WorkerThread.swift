@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LinuxShims
+import Synchronization
+
+/// A dedicated OS thread for blocking kernel writes.
+///
+/// Swift's cooperative pool has one thread per core; a 30 ms sysfs write parked on it stalls every task behind
+/// it, so each zone worker owns a pthread instead.
+///
+/// `@unchecked Sendable`: the output is written by the thread before it exits and read only after
+/// `pthread_join`, which orders the two.
+final class WorkerThread<Output: Sendable>: @unchecked Sendable {
+    private final class OutputBox: @unchecked Sendable {
+        var value: Output?
+    }
+
+    private let output = OutputBox()
+    private var thread: pthread_t?
+
+    init(name: String, body: @escaping @Sendable () -> Output) {
+        let output = self.output
+        let start = ThreadStart(name: name) { output.value = body() }
+        var handle = pthread_t()
+        let context = Unmanaged.passRetained(start).toOpaque()
+        if pthread_create(&handle, nil, threadEntry, context) == 0 {
+            thread = handle
+        } else {
+            // No thread to be had: do the work inline rather than not at all.
+            Unmanaged<ThreadStart>.fromOpaque(context).release()
+            output.value = body()
+        }
+    }
+
+    /// Waits for the thread and returns what its body returned. Call once.
+    func join() -> Output {
+        if let thread {
+            pthread_join(thread, nil)
+            self.thread = nil
+        }
+        guard let value = output.value else { preconditionFailure("worker thread ended without output") }
+        return value
+    }
+}
+
+/// The non-generic part a C thread entry point can reach.
+private final class ThreadStart: @unchecked Sendable {
+    let name: String
+    let body: () -> Void
+    init(name: String, body: @escaping () -> Void) {
+        self.name = String(name.utf8.prefix(15)) ?? "worker"
+        self.body = body
+    }
+}
+
+private func threadEntry(_ raw: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    guard let raw else { return nil }
+    let start = Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue()
+    _ = start.name.withCString { shim_set_thread_name($0) }
+    start.body()
+    return nil
+}
+
+/// Per-thread placement: CPU affinity and nice apply to the calling thread only (Linux thread ids).
+public enum ThreadPlacement {
+    /// Pins the calling thread to `cpus`; returns 0 or the errno.
+    @discardableResult
+    public static func pinCurrentThread(to cpus: [Int]) -> Int32 {
+        var mask = [UInt8](repeating: 0, count: shim_cpu_set_bytes())
+        for cpu in cpus where cpu >= 0 && cpu < mask.count * 8 { mask[cpu / 8] |= UInt8(1 << (cpu % 8)) }
+        return shim_set_thread_affinity(mask, mask.count) == 0 ? 0 : errno
+    }
+
+    /// Sets the calling thread's nice value; returns 0 or the errno.
+    @discardableResult
+    public static func setCurrentThreadNice(_ nice: Int) -> Int32 {
+        shim_set_thread_nice(Int32(nice)) == 0 ? 0 : errno
+    }
+
+    /// The calling thread's CPUs.
+    public static func currentThreadCPUs() -> [Int] {
+        var mask = [UInt8](repeating: 0, count: shim_cpu_set_bytes())
+        guard shim_get_thread_affinity(&mask, mask.count) == 0 else { return [] }
+        return (0..<mask.count * 8).filter { mask[$0 / 8] & UInt8(1 << ($0 % 8)) != 0 }
+    }
+
+    public static func currentThreadNice() -> Int { Int(shim_get_thread_nice()) }
+
+    public static func currentThreadID() -> Int { Int(shim_gettid()) }
+}

@@ -1,0 +1,33 @@
+import Synchronization
+
+/// A userspace lock the zone workers take around each kernel write.
+///
+/// Upstream kernels serialise every probe/online behind `device_hotplug_lock`, taken with a trylock; a writer
+/// that loses sleeps 5 ms and restarts the syscall. Queuing in userspace instead hands the lock over as soon as
+/// it is free, so per-zone workers keep their queues and progress without paying those sleeps. Kernels that
+/// really online zones in parallel (the write-up's vendor kernel) run with the gate off.
+public final class WriteGate: Sendable {
+    private let mutex = Mutex(())
+
+    public init() {}
+
+    func withWrite<R: Sendable>(_ body: () -> R) -> R {
+        mutex.withLock { _ in body() }
+    }
+}
+
+/// Set once to ask the workers to stop after the write in flight.
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    private let reasonStore = Mutex<String?>(nil)
+
+    public init() {}
+
+    public func request(_ reason: String) {
+        reasonStore.withLock { if $0 == nil { $0 = reason } }
+        flag.store(true, ordering: .releasing)
+    }
+
+    public var isRequested: Bool { flag.load(ordering: .acquiring) }
+    public var reason: String? { reasonStore.withLock { $0 } }
+}

@@ -1,0 +1,18 @@
+// Wrappers for the GNU extensions Swift's Glibc module does not expose (they need _GNU_SOURCE, which must not
+// leak into headers Swift imports: it changes Glibc's own definitions). Bodies are in LinuxShims.c.
+#ifndef DEFERRED_MEMD_LINUX_SHIMS_H
+#define DEFERRED_MEMD_LINUX_SHIMS_H
+
+#include <stddef.h>
+
+int shim_gettid(void);
+/// Pins the calling thread to the CPUs whose bits are set in `mask` (`bytes` long). 0, or -1 with errno.
+int shim_set_thread_affinity(const unsigned char *mask, size_t bytes);
+/// Copies the calling thread's CPU mask into `mask`. 0, or -1 with errno.
+int shim_get_thread_affinity(unsigned char *mask, size_t bytes);
+int shim_set_thread_nice(int nice);
+int shim_get_thread_nice(void);
+int shim_set_thread_name(const char *name);
+size_t shim_cpu_set_bytes(void);
+
+#endif

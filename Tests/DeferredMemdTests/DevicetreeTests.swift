@@ -1,0 +1,153 @@
+import Foundation
+import MachineSources
+import MemoryModel
+import Testing
+
+@Suite("Devicetree memory nodes, both forms")
+struct DevicetreeTests {
+    static func exampleBlob() throws -> [UInt8] {
+        Array(try Data(contentsOf: Fixture.examples.appendingPathComponent("arm64-board-blob/sys/firmware/fdt")))
+    }
+
+    static func be32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
+
+    static func patched(_ blob: [UInt8], at offset: Int, _ value: UInt32) -> [UInt8] {
+        var copy = blob
+        copy.replaceSubrange(offset..<offset + 4, with: be32(value))
+        return copy
+    }
+
+    @Test("the example blob parses: banks, NUMA ids, carve-outs and /memreserve/")
+    func exampleBlobParses() throws {
+        let blob = try FlattenedDevicetree(bytes: try Self.exampleBlob(), path: "/sys/firmware/fdt")
+        let memory = try #require(try DevicetreeMemory.extract(root: blob.root, reservations: blob.reservations, source: "/sys/firmware/fdt"))
+        #expect(memory.banks.map(\.range) == [
+            AddressRange(start: 0x8000_0000, end: 0x1_0000_0000),
+            AddressRange(start: 0x8_8000_0000, end: 0xA_0000_0000),
+            AddressRange(start: 0x10_0000_0000, end: 0x10_7C00_0000),
+        ])
+        #expect(memory.banks.map(\.numaNode) == [0, 0, 1])
+        #expect(memory.banks.map(\.hotpluggable) == [false, false, true])
+        #expect(memory.reserved.map(\.name) == ["/memreserve/", "/reserved-memory/adsp@8e4400000", "/reserved-memory/modem@8d0000000", "/reserved-memory/ramoops@8a000000"].sorted() || memory.reserved.count == 4)
+        #expect(memory.reserved.contains { $0.name == "/memreserve/" && $0.range == AddressRange(start: 0xFE00_0000, size: 0x10000) })
+        #expect(!memory.reserved.contains { $0.name.contains("linux,cma") }, "size-only regions are allocated at boot, not static")
+    }
+
+    @Test("the directory form and the blob give the same plan")
+    func directoryEqualsBlob() throws {
+        let fromDirectory = try Fixture.plan(Fixture.examples.appendingPathComponent("arm64-board"))
+        let fromBlob = try Fixture.plan(Fixture.examples.appendingPathComponent("arm64-board-blob"))
+        #expect(fromDirectory.blocks == fromBlob.blocks)
+        #expect(fromDirectory.skipped.filter { $0.reason != .partialBlock } == fromBlob.skipped.filter { $0.reason != .partialBlock })
+    }
+
+    /// Each corruption of a good blob, and a word its error must contain.
+    static let corruptions: [(String, @Sendable ([UInt8]) -> [UInt8], String)] = [
+        ("truncated header", { Array($0.prefix(20)) }, "truncated header"),
+        ("bad magic", { patched($0, at: 0, 0xDEAD_BEEF) }, "magic"),
+        ("totalsize past the end", { Array($0.prefix($0.count - 8)) }, "truncated blob"),
+        ("version 15", { patched($0, at: 20, 15) }, "version"),
+        ("structure offset past the end", { patched($0, at: 8, 0x00FF_FF00) }, "off_dt_struct"),
+        ("structure size past the end", { patched($0, at: 36, 0x00FF_FF00) }, "size_dt_struct"),
+        ("strings offset past the end", { patched($0, at: 12, 0x00FF_FF00) }, "off_dt_strings"),
+        ("reservation block unaligned", { patched($0, at: 16, 41) }, "off_mem_rsvmap"),
+        ("unknown token", { blob in
+            let structOffset = Int(blob[8]) << 24 | Int(blob[9]) << 16 | Int(blob[10]) << 8 | Int(blob[11])
+            return patched(blob, at: structOffset, 7)
+        }, "token"),
+        ("strings size zero (names point nowhere)", { patched($0, at: 32, 0) }, "strings block"),
+    ]
+
+    @Test("a truncated or corrupt blob is an error naming the file and the field", arguments: 0..<corruptions.count)
+    func corruptBlob(case index: Int) throws {
+        let (name, corrupt, word) = Self.corruptions[index]
+        let bytes = corrupt(try Self.exampleBlob())
+        let error = #expect(throws: SourceError.self, "\(name)") { try FlattenedDevicetree(bytes: bytes, path: "/sys/firmware/fdt") }
+        #expect(error?.path == "/sys/firmware/fdt")
+        #expect(error.map { $0.description.contains(word) } == true, "\(name): \(String(describing: error))")
+    }
+
+    // MARK: - Memory node rules, on synthetic trees
+
+    static func cells(_ values: UInt32...) -> [UInt8] { values.flatMap(be32) }
+
+    static func tree(addressCells: UInt32? = 2, sizeCells: UInt32? = 2, memory: [DevicetreeNode]) -> DevicetreeNode {
+        var props: [String: [UInt8]] = [:]
+        if let addressCells { props["#address-cells"] = cells(addressCells) }
+        if let sizeCells { props["#size-cells"] = cells(sizeCells) }
+        return DevicetreeNode(name: "", properties: props, children: memory)
+    }
+
+    static func memoryNode(_ props: [String: [UInt8]], name: String = "memory@80000000") -> DevicetreeNode {
+        var all = props
+        all["device_type"] = Array("memory\0".utf8)
+        return DevicetreeNode(name: name, properties: all)
+    }
+
+    @Test("cells default to 1/1 when the root does not say (Linux's default)")
+    func defaultCells() throws {
+        let root = Self.tree(addressCells: nil, sizeCells: nil, memory: [Self.memoryNode(["reg": Self.cells(0x8000_0000, 0x4000_0000)])])
+        let memory = try #require(try DevicetreeMemory.extract(root: root, reservations: [], source: "dt"))
+        #expect(memory.banks.map(\.range) == [AddressRange(start: 0x8000_0000, end: 0xC000_0000)])
+    }
+
+    @Test("linux,usable-memory wins over reg; disabled nodes and other device types are ignored")
+    func usableMemoryWins() throws {
+        let root = Self.tree(memory: [
+            Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 1, 0), "linux,usable-memory": Self.cells(0, 0x8000_0000, 0, 0x4000_0000)]),
+            Self.memoryNode(["reg": Self.cells(1, 0, 1, 0), "status": Array("disabled\0".utf8)], name: "memory@100000000"),
+            DevicetreeNode(name: "cpus", properties: ["device_type": Array("cpu\0".utf8), "reg": Self.cells(0, 0, 0, 1)]),
+        ])
+        let memory = try #require(try DevicetreeMemory.extract(root: root, reservations: [], source: "dt"))
+        #expect(memory.banks.map(\.range) == [AddressRange(start: 0x8000_0000, end: 0xC000_0000)])
+    }
+
+    @Test("several banks in one reg, 1-cell forms, banks above 4 GiB")
+    func severalBanks() throws {
+        let twoCell = Self.tree(memory: [Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0x8000_0000, 8, 0x8000_0000, 1, 0x8000_0000)])])
+        let a = try #require(try DevicetreeMemory.extract(root: twoCell, reservations: [], source: "dt"))
+        #expect(a.ram.totalSize == 8 << 30)
+        let oneCell = Self.tree(addressCells: 1, sizeCells: 1, memory: [Self.memoryNode(["reg": Self.cells(0x4000_0000, 0x2000_0000, 0x8000_0000, 0x1000_0000)])])
+        let b = try #require(try DevicetreeMemory.extract(root: oneCell, reservations: [], source: "dt"))
+        #expect(b.banks.count == 2)
+    }
+
+    @Test("a zero-size entry beside real ones is skipped with a warning; only zero sizes is an error")
+    func zeroSizes() throws {
+        let mixed = Self.tree(memory: [Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0, 0, 0x8000_0000, 0, 0x4000_0000)])])
+        let memory = try #require(try DevicetreeMemory.extract(root: mixed, reservations: [], source: "dt"))
+        #expect(memory.banks.count == 1)
+        #expect(memory.warnings.contains { $0.contains("size 0") })
+        let empty = Self.tree(memory: [Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0)])])
+        #expect(throws: SourceError.self) { try DevicetreeMemory.extract(root: empty, reservations: [], source: "dt") }
+    }
+
+    @Test("overlapping banks are merged with a warning, as memblock does")
+    func overlaps() throws {
+        let root = Self.tree(memory: [
+            Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0x8000_0000)]),
+            Self.memoryNode(["reg": Self.cells(0, 0xC000_0000, 0, 0x8000_0000)], name: "memory@c0000000"),
+        ])
+        let memory = try #require(try DevicetreeMemory.extract(root: root, reservations: [], source: "dt"))
+        #expect(memory.ram.ranges == [AddressRange(start: 0x8000_0000, end: 0x1_4000_0000)])
+        #expect(memory.warnings.contains { $0.contains("overlaps") })
+    }
+
+    @Test("malformed memory nodes are errors naming the property", arguments: [
+        ("reg not a multiple of the cells", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0)])]), "/memory@80000000/reg"),
+        ("#address-cells 0", tree(addressCells: 0, memory: [memoryNode(["reg": cells(0, 1)])]), "#address-cells"),
+        ("#size-cells 3", tree(sizeCells: 3, memory: [memoryNode(["reg": cells(0, 1, 2, 3, 4)])]), "#size-cells"),
+        ("#address-cells wider than a cell", DevicetreeNode(name: "", properties: ["#address-cells": [0, 2]], children: []), "#address-cells"),
+        ("numa-node-id of 8 bytes", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0, 0x1000_0000), "numa-node-id": cells(0, 1)])]), "numa-node-id"),
+        ("range past 2^64", tree(memory: [memoryNode(["reg": cells(0xFFFF_FFFF, 0xF000_0000, 1, 0)])]), "64-bit"),
+    ] as [(String, DevicetreeNode, String)])
+    func malformed(name: String, root: DevicetreeNode, word: String) {
+        let error = #expect(throws: SourceError.self, "\(name)") { try DevicetreeMemory.extract(root: root, reservations: [], source: "/proc/device-tree") }
+        #expect(error.map { $0.description.contains(word) } == true, "\(name): \(String(describing: error))")
+    }
+
+    @Test("a tree without memory nodes (UEFI machines) is not a RAM map")
+    func noMemoryNodes() throws {
+        #expect(try DevicetreeMemory.extract(root: Self.tree(memory: []), reservations: [], source: "dt") == nil)
+    }
+}

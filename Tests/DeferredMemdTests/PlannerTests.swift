@@ -1,0 +1,187 @@
+import MachineSources
+import MemoryModel
+import Planning
+import Testing
+
+@Suite("The plan: the kernel's zone rules applied to deferred memory")
+struct PlannerTests {
+    static let block: UInt64 = 128 << 20
+    static let gib: UInt64 = 1 << 30
+
+    /// A devicetree machine: DRAM at 0 of `dram` bytes, booted with `mem=boot`, nodes by address range.
+    static func machine(dram: UInt64 = 12 << 30, boot: UInt64 = 2 << 30, nodes: [(UInt64, Int)] = [], reserved: [(String, AddressRange)] = [],
+                        autoOnline: String = "offline", probe: Bool = true, memFree: UInt64? = nil) -> Machine {
+        let banks: [DevicetreeMemory.Bank]
+        if nodes.isEmpty {
+            banks = [.init(range: AddressRange(start: 0, end: dram), node: "/memory@0", numaNode: nil, hotpluggable: false)]
+        } else {
+            var start: UInt64 = 0
+            banks = nodes.map { size, node in
+                defer { start += size }
+                return .init(range: AddressRange(start: start, end: start + size), node: "/memory@\(start)", numaNode: node, hotpluggable: false)
+            }
+        }
+        let present = (0..<Int(boot / block)).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) }
+        var cmdline = KernelCommandLine()
+        cmdline.memLimit = boot
+        return Machine(
+            memory: MemoryBlockDirectory(blockSize: block, blocks: present, autoOnlineBlocks: autoOnline, hasProbe: probe),
+            devicetree: DevicetreeMemory(source: "dt", banks: banks, reserved: reserved.map { .init(name: $0.0, range: $0.1) }, warnings: []),
+            commandLine: cmdline,
+            meminfo: memFree.map { Meminfo(memTotal: boot, memFree: $0) })
+    }
+
+    static func split(_ kernel: SizeRequest?, _ movable: SizeRequest?, source: SplitRequest.Source = .flags) -> SplitRequest {
+        SplitRequest(kernelCore: kernel, movableCore: movable, source: source)
+    }
+
+    static func counts(_ plan: Plan) -> (normal: Int, movable: Int) {
+        (plan.blocks.filter { $0.zone == .normal }.count, plan.blocks.filter { $0.zone == .movable }.count)
+    }
+
+    @Test("kernelcore/movablecore: only one → the rest to the other zone; both → kernelcore wins; none → all Normal", arguments: [
+        (nil, nil, 80, 0),
+        (SizeRequest.bytes(5 << 30), nil, 40, 40),
+        (nil, SizeRequest.bytes(3 << 30), 56, 24),
+        (SizeRequest.percent(25), nil, 20, 60),
+        (nil, SizeRequest.percent(50), 40, 40),
+        (SizeRequest.bytes(6 << 30), SizeRequest.bytes(6 << 30), 48, 32),
+        (SizeRequest.bytes(1 << 30), SizeRequest.bytes(1 << 30), 72, 8),
+        (SizeRequest.percent(0), nil, 0, 80),
+        (nil, SizeRequest.percent(100), 0, 80),
+    ] as [(SizeRequest?, SizeRequest?, Int, Int)])
+    func kernelRules(kernel: SizeRequest?, movable: SizeRequest?, normal: Int, movableCount: Int) throws {
+        let plan = try Planner().plan(machine: Self.machine(), split: Self.split(kernel, movable))
+        #expect(plan.blocks.count == 80)
+        #expect(Self.counts(plan) == (normal, movableCount))
+    }
+
+    @Test("amounts round to whole blocks, the kernel zone up")
+    func roundsKernelZoneUp() throws {
+        let plan = try Planner().plan(machine: Self.machine(), split: Self.split(.bytes(Self.block + 1), nil))
+        #expect(Self.counts(plan).normal == 2)
+        let movable = try Planner().plan(machine: Self.machine(), split: Self.split(nil, .bytes(Self.block + 1)))
+        #expect(Self.counts(movable) == (79, 1), "movablecore 128M+1 leaves 10G-128M-1 for the kernel zone: rounded up to 79 blocks")
+    }
+
+    @Test("asking a person's amount larger than the deferred memory is an input error naming its origin")
+    func tooMuchFromAPerson() {
+        let error = #expect(throws: SourceError.self) {
+            try Planner().plan(machine: Self.machine(), split: Self.split(.bytes(11 << 30), nil))
+        }
+        #expect(error?.path == "--kernelcore")
+        #expect(error?.expected.contains("10.0 GiB") == true)
+        let config = #expect(throws: SourceError.self) {
+            try Planner().plan(machine: Self.machine(), split: Self.split(nil, .bytes(20 << 30), source: .configuration(["/etc/deferred-memd.conf"])))
+        }
+        #expect(config?.path == "/etc/deferred-memd.conf")
+    }
+
+    @Test("the kernel's own deferred_mem_init amounts are clamped with a warning, as the kernel clamps")
+    func tooMuchFromTheKernel() throws {
+        let plan = try Planner().plan(machine: Self.machine(), split: Self.split(nil, .bytes(11 << 30), source: .deferredMemInit))
+        #expect(Self.counts(plan) == (0, 80))
+        #expect(plan.warnings.contains { $0.contains("clamped") })
+    }
+
+    @Test("per NUMA node, Normal takes the lower addresses and Movable the upper ones; shares follow each node's size")
+    func numaSpread() throws {
+        let machine = Self.machine(dram: 16 << 30, nodes: [(4 << 30, 0), (12 << 30, 1)])
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        // Deferred: node 0 has 2 GiB (16 blocks), node 1 12 GiB (96 blocks); 56 Normal blocks split 8 / 48.
+        let byNode = Dictionary(grouping: plan.blocks, by: \.node)
+        #expect(byNode[0]?.filter { $0.zone == .normal }.count == 8)
+        #expect(byNode[1]?.filter { $0.zone == .normal }.count == 48)
+        for (_, blocks) in byNode {
+            let lastNormal = blocks.filter { $0.zone == .normal }.map(\.index).max() ?? -1
+            let firstMovable = blocks.filter { $0.zone == .movable }.map(\.index).min() ?? .max
+            #expect(lastNormal < firstMovable, "zones interleave")
+        }
+    }
+
+    @Test("shares over nodes always add up to the requested Normal blocks", arguments: [0, 1, 7, 33, 50, 99, 100])
+    func sharesAddUp(percent: UInt64) throws {
+        let machine = Self.machine(dram: 10 << 30, boot: 1 << 30, nodes: [(3 << 30, 0), (5 << 30 - Self.block, 1), (2 << 30 + Self.block, 2)])
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(percent), nil))
+        let total = plan.blocks.count
+        let expected = Int((UInt64(total) * Self.block * percent / 100 + Self.block - 1) / Self.block)
+        #expect(Self.counts(plan).normal == expected)
+    }
+
+    @Test("a block overlapping a carve-out is never probed, and the skip names the carve-out")
+    func reservedCarveOut() throws {
+        let modem = AddressRange(start: 0x1_0400_0000, end: 0x1_0400_0000 + 24 << 20)
+        let plan = try Planner().plan(machine: Self.machine(reserved: [("/reserved-memory/modem@104000000", modem)]), split: Self.split(nil, nil))
+        #expect(!plan.blocks.contains { AddressRange(start: $0.start, end: $0.start + Self.block).overlaps(modem) })
+        #expect(plan.skipped.map(\.range) == [AddressRange(start: 0x1_0000_0000, end: 0x1_0000_0000 + Self.block)])
+        #expect(plan.skipped.map(\.reason) == [.reserved("/reserved-memory/modem@104000000")])
+        #expect(plan.lostBytes == Self.block)
+        #expect(plan.blocks.count == 79)
+    }
+
+    @Test("partial blocks at a range's edges are dropped with the bytes lost")
+    func partialBlocks() throws {
+        let plan = try Planner().plan(machine: Self.machine(dram: 4 << 30 + 100 << 20), split: Self.split(nil, nil))
+        #expect(plan.blocks.count == 16)
+        #expect(plan.lostBytes == 100 << 20)
+    }
+
+    @Test("blocks above the boot end that are already online stay in the plan, so a re-run keeps the same split")
+    func rerunKeepsSplit() throws {
+        var machine = Self.machine()
+        let first = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        for index in 16..<40 { machine.memory.blocks.append(MemoryBlock(index: index, state: .online, validZones: ["Normal"], numaNode: 0)) }
+        let second = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        #expect(second.blocks.map(\.zone) == first.blocks.map(\.zone))
+        #expect(second.blocks.filter(\.alreadyOnline).count == 24)
+    }
+
+    @Test("warnings: MOVABLE:KERNEL above 3:1, auto_online_blocks not offline, no probe file, tight memmap headroom")
+    func warnings() throws {
+        let plan = try Planner().plan(
+            machine: Self.machine(dram: 16 << 30, boot: 1 << 30, autoOnline: "online", probe: false, memFree: 100 << 20),
+            split: Self.split(nil, .percent(100)))
+        #expect(plan.warnings.contains { $0.contains("MOVABLE:KERNEL ratio 15.0:1") })
+        #expect(plan.warnings.contains { $0.contains("auto_online_blocks is 'online'") })
+        #expect(plan.warnings.contains { $0.contains("no /sys/devices/system/memory/probe") })
+        #expect(plan.warnings.contains { $0.contains("memmap") })
+        #expect(plan.normalFirst)
+        let quiet = try Planner().plan(machine: Self.machine(memFree: 4 << 30), split: Self.split(.percent(50), nil))
+        #expect(quiet.warnings.isEmpty)
+        #expect(!quiet.normalFirst)
+    }
+
+    @Test("without mem= nothing is probed; offline present blocks are onlined wherever they are")
+    func offlineBlocksOnly() throws {
+        var machine = Self.machine()
+        machine.commandLine.memLimit = nil
+        machine.memory.blocks.append(MemoryBlock(index: 40, state: .offline, validZones: ["Normal", "Movable"], numaNode: 0))
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, nil))
+        #expect(plan.source == .offlineBlocks)
+        #expect(plan.blocks.map(\.index) == [40])
+        #expect(plan.blocks.first?.action == .online)
+        #expect(plan.warnings.contains { $0.contains("not present") })
+    }
+
+    @Test("x86 mem= is an address limit; devicetree mem= is an amount of memory from the lowest bank")
+    func memLimitSemantics() throws {
+        // Devicetree, banks at 2 GiB (1 GiB) and 8 GiB (4 GiB), mem=2G → boot ends 1 GiB into the second bank.
+        var dt = Self.machine()
+        dt.devicetree?.banks = [
+            .init(range: AddressRange(start: 2 << 30, size: 1 << 30)!, node: "/a", numaNode: nil, hotpluggable: false),
+            .init(range: AddressRange(start: 8 << 30, size: 4 << 30)!, node: "/b", numaNode: nil, hotpluggable: false),
+        ]
+        dt.memory.blocks = (16..<24).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) } + (64..<72).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
+        let dtPlan = try Planner().plan(machine: dt, split: Self.split(nil, nil))
+        #expect(dtPlan.bootEnd == 9 << 30)
+        #expect(dtPlan.blocks.first?.index == 72)
+        // Firmware memmap with the same RAM: mem=2G cuts at the address 2 GiB, so everything from 2 GiB is deferred.
+        var x86 = dt
+        x86.devicetree = nil
+        x86.firmwareMemmap = FirmwareMemmap(entries: dt.devicetree!.banks.map { .init(range: $0.range, type: "System RAM") })
+        x86.memory.blocks = []
+        let x86Plan = try Planner().plan(machine: x86, split: Self.split(nil, nil))
+        #expect(x86Plan.bootEnd == 2 << 30)
+        #expect(x86Plan.blocks.count == 40)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import KernelFiles
+import MachineSources
+import Planning
+
+/// Test helpers: every test works in its own temporary tree, never on this machine's /sys or /proc.
+enum Fixture {
+    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = repository.appendingPathComponent("Examples")
+    static let exampleNames = ["phone-12g", "arm64-board", "arm64-board-blob", "x86-vm-mem-limit", "x86-vm-numa-dimms"]
+
+    /// A fresh temporary directory, removed by the caller's `defer`.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("deferred-memd-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A private copy of an example machine (symlinks kept).
+    static func copyOfExample(_ name: String) throws -> URL {
+        let destination = try temporaryDirectory().appendingPathComponent(name)
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-a", examples.appendingPathComponent(name).path, destination.path]
+        try copy.run()
+        copy.waitUntilExit()
+        precondition(copy.terminationStatus == 0, "cp failed")
+        return destination
+    }
+
+    static func remove(_ url: URL) {
+        let parent = url.deletingLastPathComponent()
+        try? FileManager.default.removeItem(at: parent.lastPathComponent.hasPrefix("deferred-memd-test-") ? parent : url)
+    }
+
+    static func write(_ text: String, to path: String, in root: URL) throws {
+        let url = root.appendingPathComponent(String(path.dropFirst()))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: false, encoding: .utf8)
+    }
+
+    static func plan(_ root: URL, flags: (SizeRequest?, SizeRequest?) = (nil, nil)) throws -> Plan {
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try Machine.read(from: files)
+        let configuration = try Configuration.read(from: files, explicitPath: nil)
+        let split = SplitRequest.resolve(flagKernelCore: flags.0, flagMovableCore: flags.1, configuration: configuration, machine: machine)
+        return try Planner().plan(machine: machine, split: split)
+    }
+}
+
+/// Runs the built `deferred-memd` binary.
+enum Binary {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var url: URL {
+        // The test bundle sits next to the products of the same build.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("deferred-memd").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("deferred-memd")
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "JOURNAL_STREAM")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+        let outData = Locked(Data()), errData = Locked(Data())
+        let group = DispatchGroup()
+        for (pipe, sink) in [(out, outData), (err, errData)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                sink.set(data)
+                group.leave()
+            }
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(2_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self), stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+}
+
+final class Locked<T>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ newValue: T) { lock.lock(); value = newValue; lock.unlock() }
+}
+
+/// Every regular file and link under a tree with its contents, to prove a command changed nothing.
+func treeSnapshot(_ root: URL) throws -> [String: String] {
+    var snapshot: [String: String] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: root.path)
+    while let relative = enumerator?.nextObject() as? String {
+        let path = root.appendingPathComponent(relative).path
+        if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            snapshot[relative] = "-> " + destination
+        } else if let data = FileManager.default.contents(atPath: path) {
+            snapshot[relative] = data.base64EncodedString()
+        } else {
+            snapshot[relative] = "dir"
+        }
+    }
+    return snapshot
+}
