@@ -35,6 +35,13 @@ public struct DeferredRun: Sendable {
         PlanJournal(files: files).reconcile(fresh)
     }
 
+    /// A run killed inside an atomic replace leaves its temporary file behind; the next run clears them.
+    func removeStaleTemporaryFiles() {
+        for name in (try? files.list("/run/deferred-memd")) ?? [] where name.contains(".tmp.") {
+            try? files.remove("/run/deferred-memd/" + name)
+        }
+    }
+
     /// The writes a run would make, in order, for `--dry-run`. Nothing is written.
     public func dryRun(_ fresh: Plan) -> [String] {
         let plan = effectivePlan(fresh).plan
@@ -60,6 +67,7 @@ public struct DeferredRun: Sendable {
 
     public func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
+        removeStaleTemporaryFiles()
         let (plan, resumed) = effectivePlan(fresh)
         var notes: [String] = []
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }

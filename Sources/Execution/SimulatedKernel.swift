@@ -80,12 +80,15 @@ public final class SimulatedKernel: KernelWriter {
     static let memory = MemoryBlockDirectory.path
     static let retryDelay: UInt64 = 5_000_000
 
-    public init(files: KernelFiles, machine: Machine, options: Options) {
+    /// `physicalRAM` is where RAM really is; by default what the machine's sources say (tests pass a different
+    /// truth to see what happens when firmware and hardware disagree).
+    public init(files: KernelFiles, machine: Machine, options: Options, physicalRAM: RangeSet? = nil) {
         self.files = files
         self.blockSize = machine.memory.blockSize
-        self.ram = ProbeGuard(machine: machine).ram.isEmpty
+        let described = ProbeGuard(machine: machine).ram
+        self.ram = physicalRAM ?? (described.isEmpty
             ? RangeSet(machine.memory.blocks.map { $0.range(blockSize: machine.memory.blockSize) })
-            : ProbeGuard(machine: machine).ram
+            : described)
         self.options = options
         self.numaNodes = machine.devicetree?.banks.compactMap { bank in bank.numaNode.map { (bank.range, $0) } } ?? []
         self.state = Mutex(State(faults: options.faults))
@@ -168,17 +171,21 @@ public final class SimulatedKernel: KernelWriter {
         let autoOnline = (try? files.readValue(Self.memory + "/auto_online_blocks")) ?? "offline"
         let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
             Result { () throws(KernelFileError) in
-                guard !files.exists(directory + "/state") else { throw fail(.fileExists) }
-                try files.createDirectory(directory)
+                guard !files.exists(directory) else { throw fail(.fileExists) }
+                // Built under a hidden name and renamed into place: the kernel's memoryN appears whole, even
+                // when the simulating process is killed half-way.
+                let staging = "\(Self.memory)/.memory\(index).probing"
+                try? files.removeTree(staging)
+                try files.createDirectory(staging)
                 let node = numaNodes.first { $0.0.start <= address && address < $0.0.end }?.1 ?? 0
-                try? files.createSymlink(directory + "/node\(node)", pointingTo: "../../node/node\(node)")
-                try files.createFile(directory + "/phys_index", text: Hex.zeroPadded(UInt64(index), width: 8) + "\n")
-                try files.createFile(directory + "/removable", text: "1\n")
-                try files.createFile(directory + "/phys_device", text: "0\n")
-                try files.createFile(directory + "/online", text: "0\n")
-                try files.createFile(directory + "/valid_zones", text: "Normal Movable\n")
-                // `state` last: a reader that sees it sees a whole block.
-                try files.createFile(directory + "/state", text: "offline\n")
+                try? files.createSymlink(staging + "/node\(node)", pointingTo: "../../node/node\(node)")
+                try files.createFile(staging + "/phys_index", text: Hex.zeroPadded(UInt64(index), width: 8) + "\n")
+                try files.createFile(staging + "/removable", text: "1\n")
+                try files.createFile(staging + "/phys_device", text: "0\n")
+                try files.createFile(staging + "/online", text: "0\n")
+                try files.createFile(staging + "/valid_zones", text: "Normal Movable\n")
+                try files.createFile(staging + "/state", text: "offline\n")
+                try files.rename(staging, to: directory)
                 try appendToFirmwareMemmap(AddressRange(start: address, end: address + blockSize))
             }
         }

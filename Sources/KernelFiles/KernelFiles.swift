@@ -158,7 +158,7 @@ public struct KernelFiles: Sendable {
         } catch {
             throw KernelFileError(.create, path: temporary, errno: error as? Errno ?? .ioError)
         }
-        guard rename(temporary.string, target.string) == 0 else {
+        guard Glibc.rename(temporary.string, target.string) == 0 else {
             let saved = Errno(rawValue: Glibc.errno)
             unlink(temporary.string)
             throw KernelFileError(.rename, path: target, errno: saved)
@@ -169,6 +169,26 @@ public struct KernelFiles: Sendable {
         let path = resolve(machinePath)
         guard symlink(destination, path.string) == 0 else {
             throw KernelFileError(.symlink, path: path, errno: Errno(rawValue: Glibc.errno))
+        }
+    }
+
+    public func rename(_ machinePath: String, to newMachinePath: String) throws(KernelFileError) {
+        let from = resolve(machinePath), to = resolve(newMachinePath)
+        guard Glibc.rename(from.string, to.string) == 0 else {
+            throw KernelFileError(.rename, path: to, errno: Errno(rawValue: Glibc.errno))
+        }
+    }
+
+    /// Removes a directory tree the daemon or the simulated kernel made (never a kernel directory).
+    public func removeTree(_ machinePath: String) throws(KernelFileError) {
+        let path = resolve(machinePath)
+        var info = stat()
+        guard lstat(path.string, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in try list(machinePath) { try removeTree(machinePath + "/" + name) }
+            guard rmdir(path.string) == 0 else { throw KernelFileError(.remove, path: path, errno: Errno(rawValue: Glibc.errno)) }
+        } else {
+            try remove(machinePath)
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 struct CommandLineTests {
     /// `lsmem` rows as (RANGE, SIZE, STATE, BLOCK, ZONES, NODE), from whitespace-separated columns.
     static func rows(_ text: String) -> [[String]] {
-        text.split(separator: "\n").prefix { !$0.isEmpty }.dropFirst().map { $0.split(separator: " ").map(String.init) }
+        text.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }.dropFirst().map { $0.split(separator: " ").map(String.init) }
     }
 
     @Test("status agrees with util-linux lsmem on the same tree, ranges, sizes and all", arguments: ["phone-12g", "x86-vm-mem-limit", "x86-vm-numa-dimms"])

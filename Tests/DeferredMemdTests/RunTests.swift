@@ -1,0 +1,313 @@
+import Execution
+import Foundation
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+import Synchronization
+import Testing
+
+/// Reads the tree and says which planned blocks are not online in their planned zone.
+func misplaced(_ plan: Plan, in root: URL) throws -> [String] {
+    let files = KernelFiles(root: .init(root.path))
+    var problems: [String] = []
+    for block in plan.blocks {
+        let directory = "/sys/devices/system/memory/memory\(block.index)"
+        let state = (try? files.readValue(directory + "/state")) ?? "absent"
+        let zone = (try? files.readValue(directory + "/valid_zones")) ?? ""
+        if state != "online" || Zone(kernelZoneName: Substring(zone)) != block.zone {
+            problems.append("memory\(block.index): \(state) \(zone), planned \(block.zone.rawValue)")
+        }
+    }
+    return problems
+}
+
+func report(_ root: URL) throws -> [String: Any] {
+    let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"))
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+@Suite("deferred-memd run against the simulated kernel")
+struct RunTests {
+    @Test("every example machine ends fully online in the planned zones, and a second run is a no-op", arguments: Fixture.exampleNames)
+    func examplesComeOnline(machine: String) throws {
+        let root = try Fixture.copyOfExample(machine)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let first = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "2", "--sysroot", root.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("onlined \(plan.blocks.count)/\(plan.blocks.count) blocks"))
+        #expect(try misplaced(plan, in: root).isEmpty)
+        let written = try report(root)
+        #expect(written["exitCode"] as? Int == 0)
+        #expect((written["blocks"] as? [[String: Any]])?.count == plan.blocks.count)
+
+        let before = try treeSnapshot(root.appendingPathComponent("sys"))
+        let second = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("\(plan.blocks.count) already online"))
+        #expect(try treeSnapshot(root.appendingPathComponent("sys")) == before, "the second run wrote to the kernel")
+        let status = try Binary.run(["status", "--sysroot", root.path])
+        #expect(status.stdout.contains("Deferred memory missing: 0B"))
+        #expect(status.stdout.contains("Last run:"))
+    }
+
+    /// (fault, expected outcome of that block, expected exit code)
+    static let faults: [(String, String, Int32)] = [
+        ("probe:20:EBUSY:2", "onlined", 0), ("probe:20:EAGAIN:1", "onlined", 0), ("probe:20:EINTR:3", "onlined", 0),
+        ("probe:20:ENOMEM:2", "onlined", 0), ("probe:20:EBUSY:forever", "failed", 3), ("probe:20:ENOMEM:forever", "failed", 3),
+        ("probe:20:EINVAL:forever", "failed", 3), ("probe:20:E2BIG:1", "failed", 3), ("probe:20:EEXIST:1", "failed", 3),
+        ("online:20:EBUSY:2", "onlined", 0), ("online:20:EAGAIN:4", "onlined", 0), ("online:20:EINTR:1", "onlined", 0),
+        ("online:20:ENOMEM:1", "onlined", 0), ("online:20:EBUSY:forever", "failed", 3), ("online:20:EHWPOISON:1", "failed", 3),
+        ("online:20:EPERM:forever", "failed", 3), ("online:20:EINVAL:1", "failed", 3), ("online:20:EIO:1", "failed", 3),
+    ]
+
+    @Test("the fault matrix: transient errnos are retried, others fail that block only", arguments: 0..<faults.count)
+    func faultMatrix(index: Int) throws {
+        let (fault, outcome, exit) = Self.faults[index]
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", fault, "--sysroot", root.path])
+        #expect(result.status == exit, "\(fault): \(result.stdout) \(result.stderr)")
+        let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
+        let block20 = try #require(blocks.first { $0["index"] as? Int == 20 })
+        #expect(block20["outcome"] as? String == outcome, "\(fault)")
+        if outcome == "failed" { #expect(block20["errno"] is String || block20["reason"] is String) }
+        // One bad block never stops the others.
+        let others = try misplaced(plan, in: root).filter { !$0.hasPrefix("memory20:") }
+        #expect(others.isEmpty, "\(fault): \(others)")
+        // A later run without the fault finishes what is left.
+        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(rerun.status == 0, "\(fault): \(rerun.stdout)")
+        #expect(try misplaced(plan, in: root).isEmpty)
+    }
+
+    @Test("SIGKILL at a random point, then a re-run: nothing twice, nothing in the wrong zone, nothing offline", arguments: 0..<12)
+    func killAndRerun(iteration: Int) throws {
+        let machine = ["phone-12g", "x86-vm-numa-dimms", "arm64-board", "x86-vm-mem-limit"][iteration % 4]
+        let root = try Fixture.copyOfExample(machine)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = ["run", "--simulate", "--latency-ms-per-gib", "200", "--sysroot", root.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(useconds_t(20_000 + (iteration * 37_000) % 250_000))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(rerun.status == 0, "\(machine): \(rerun.stdout) \(rerun.stderr)")
+        #expect(try misplaced(plan, in: root).isEmpty, "\(machine)")
+        let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
+        #expect(!blocks.contains { $0["outcome"] as? String == "conflict" }, "\(machine)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("run/deferred-memd").path).allSatisfy { !$0.contains(".tmp.") })
+    }
+
+    @Test("SIGTERM: the write in flight finishes, the report is written, exit 4; a re-run finishes the job")
+    func sigterm() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = ["run", "--simulate", "--latency-ms-per-gib", "400", "--sysroot", root.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(300_000)
+        kill(process.processIdentifier, SIGTERM)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 4, "\(text)")
+        #expect(text.contains("stopped: SIGTERM"))
+        let written = try report(root)
+        #expect(written["stopReason"] as? String == "SIGTERM")
+        let blocks = try #require(written["blocks"] as? [[String: Any]])
+        #expect(blocks.contains { $0["outcome"] as? String == "not-reached" })
+        #expect(!blocks.contains { $0["outcome"] as? String == "failed" })
+        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(rerun.status == 0)
+        #expect(try misplaced(plan, in: root).isEmpty)
+    }
+
+    @Test("auto_online_blocks=online: switched off for the run and restored; with refuse, nothing is probed")
+    func autoOnline() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        let refused = try Binary.run(["run", "--simulate", "--auto-online", "refuse", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        #expect(refused.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sys/devices/system/memory/memory16").path))
+        let switched = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        #expect(switched.status == 0, "\(switched.stdout)")
+        #expect(try misplaced(plan, in: root).isEmpty)
+        #expect(try String(contentsOf: root.appendingPathComponent("sys/devices/system/memory/auto_online_blocks"), encoding: .utf8) == "online\n")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("run/deferred-memd/auto_online_blocks.saved").path))
+    }
+
+    @Test("a crashed run that had switched auto_online_blocks off is restored by the next run")
+    func autoOnlineRestoredAfterCrash() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        try Fixture.write("online_movable\n", to: "/run/deferred-memd/auto_online_blocks.saved", in: root)
+        try Fixture.write("offline\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        let rerun = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        #expect(rerun.status == 0)
+        #expect(try misplaced(try Fixture.plan(root), in: root).isEmpty, "probes must not have been auto-onlined as Movable")
+        #expect(try String(contentsOf: root.appendingPathComponent("sys/devices/system/memory/auto_online_blocks"), encoding: .utf8) == "online_movable\n")
+    }
+
+    @Test("no probe file where blocks need probing: nothing can be done, exit 1, nothing written to the kernel")
+    func noProbeFile() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
+        let before = try treeSnapshot(root.appendingPathComponent("sys"))
+        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("23 failed"))
+        #expect(result.stderr.contains("CONFIG_ARCH_MEMORY_PROBE"))
+        #expect(try treeSnapshot(root.appendingPathComponent("sys")) == before)
+    }
+
+    @Test("--dry-run prints the exact writes and writes nothing")
+    func dryRun() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        let before = try treeSnapshot(root)
+        let result = try Binary.run(["run", "--dry-run", "--sysroot", root.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("echo 0x40000000 > /sys/devices/system/memory/probe"))
+        #expect(result.stdout.contains("echo online_kernel > /sys/devices/system/memory/memory8/state"))
+        #expect(result.stdout.contains("echo online_movable > /sys/devices/system/memory/memory39/state"))
+        #expect(!result.stdout.contains("echo 0xb8000000"), "the partial block at the PCI hole is never probed")
+        #expect(try treeSnapshot(root) == before)
+    }
+
+    @Test("per-zone workers: one thread per node and zone, each with its own queue in address order")
+    func workersPerZone() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
+        #expect(result.status == 0)
+        let written = try report(root)
+        let workers = try #require(written["workers"] as? [[String: Any]])
+        #expect(Set(workers.compactMap { $0["name"] as? String }) == ["node0-normal", "node0-movable", "node1-normal", "node1-movable"])
+        let blocks = try #require(written["blocks"] as? [[String: Any]])
+        for worker in workers.compactMap({ $0["name"] as? String }) {
+            let mine = blocks.filter { $0["worker"] as? String == worker }
+            let starts = mine.compactMap { $0["startedAt"] as? Int }
+            #expect(starts == starts.sorted(), "\(worker) did not work in address order")
+            #expect(mine.count == 4)
+        }
+        let serial = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(serial) }
+        #expect(try Binary.run(["run", "--simulate", "--workers", "serial", "--sysroot", serial.path]).status == 0)
+        #expect((try report(serial)["workers"] as? [[String: Any]])?.count == 1)
+    }
+}
+
+@Suite("The engine in-process: races, panics, size")
+struct EngineTests {
+    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any KernelWriter, options: EngineOptions = EngineOptions()) throws -> RunReport {
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try Machine.read(from: files)
+        let plan = try Fixture.plan(root)
+        let run = DeferredRun(machine: machine, files: files, kernel: kernel(files, machine), options: options, autoOnline: .switch, logger: Logger(label: "test"))
+        return run.execute(plan, stop: StopFlag())
+    }
+
+    @Test("a concurrent udev-style onliner yields successes or conflicts, never errors, and nothing stays offline", arguments: 0..<4)
+    func udevRace(seed: Int) throws {
+        let root = try Fixture.copyOfExample(seed % 2 == 0 ? "x86-vm-numa-dimms" : "phone-12g")
+        defer { Fixture.remove(root) }
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try Machine.read(from: files)
+        let kernel = SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 40_000_000))
+        let done = Atomic<Bool>(false)
+        // udev: `SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online"`, racing the daemon block by block.
+        let udev = Thread {
+            var generator = SystemRandomNumberGenerator()
+            while !done.load(ordering: .acquiring) {
+                let index = Int.random(in: 16...95, using: &generator)
+                try? kernel.write("online", to: "/sys/devices/system/memory/memory\(index)/state")
+                usleep(500)
+            }
+        }
+        udev.start()
+        let report = try Self.run(root) { _, _ in kernel }
+        done.store(true, ordering: .releasing)
+        Thread.sleep(forTimeInterval: 0.01)
+        for record in report.result.records {
+            switch record.outcome {
+            case .onlined, .alreadyOnline, .raced, .conflict: break
+            default: Issue.record("memory\(record.block.index): \(record.outcome)")
+            }
+        }
+        for block in report.plan.blocks {
+            #expect((try? files.readValue("/sys/devices/system/memory/memory\(block.index)/state")) == "online")
+        }
+    }
+
+    @Test("onlining a block with no RAM behind it is a simulated panic: the run stops and says so loudly")
+    func simulatedPanic() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        // The daemon trusts deferred_mem_init's bounds alone; the hardware has a hole at 6–7 GiB.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("proc/device-tree"))
+        let truth = RangeSet([AddressRange(start: 0, end: 6 << 30), AddressRange(start: 7 << 30, end: 12 << 30)])
+        let report = try Self.run(root, kernel: { files, machine in
+            SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: truth)
+        }, options: EngineOptions(workers: .serial))
+        #expect(report.status == .nothingDone)
+        #expect(report.result.stopReason?.hasPrefix("simulated kernel panic: memory48") == true)
+        #expect(report.summary.contains("simulated kernel panic"))
+        #expect(report.plan.warnings.contains { $0.contains("taken as contiguous") })
+    }
+
+    @Test("an 8192-block machine (1 TiB of 128 MiB blocks) completes")
+    func eightThousandBlocks() throws {
+        let root = try Fixture.temporaryDirectory().appendingPathComponent("tib")
+        defer { Fixture.remove(root) }
+        try SyntheticMachine.write(root: root, dram: 1 << 40, boot: 2 << 30, movablePercent: 50)
+        let report = try Self.run(root) { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }
+        #expect(report.status == .success)
+        #expect(report.result.records.count == 8192 - 16)
+        #expect(report.result.records.filter { $0.block.zone == .movable }.count == (8192 - 16) / 2)
+    }
+
+    @Test("worker threads carry the configured CPU affinity and nice value")
+    func placement() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let options = EngineOptions(cpus: [.normal: [0], .movable: [ProcessInfo.processInfo.activeProcessorCount - 1]], nice: 5)
+        let report = try Self.run(root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
+        for worker in report.result.workers {
+            #expect(worker.nice == 5, "\(worker.name)")
+            #expect(worker.cpus == (worker.zone == .normal ? [0] : [ProcessInfo.processInfo.activeProcessorCount - 1]), "\(worker.name)")
+        }
+    }
+}
+
+/// Writes a synthetic deferred_mem_init machine: DRAM from 0, boot blocks present, the rest deferred.
+enum SyntheticMachine {
+    static func write(root: URL, dram: UInt64, boot: UInt64, movablePercent: Int, blockSize: UInt64 = 128 << 20) throws {
+        let memory = "/sys/devices/system/memory"
+        try Fixture.write(String(blockSize, radix: 16) + "\n", to: "\(memory)/block_size_bytes", in: root)
+        try Fixture.write("offline\n", to: "\(memory)/auto_online_blocks", in: root)
+        try Fixture.write("", to: "\(memory)/probe", in: root)
+        for index in 0..<Int(boot / blockSize) {
+            try Fixture.write("online\n", to: "\(memory)/memory\(index)/state", in: root)
+            try Fixture.write("Normal\n", to: "\(memory)/memory\(index)/valid_zones", in: root)
+        }
+        try Fixture.write("\(boot)\n", to: "/sys/kernel/deferred_mem_init/memblock_end_of_dram", in: root)
+        try Fixture.write("\(dram)\n", to: "/sys/kernel/deferred_mem_init/bootmem_end_of_dram", in: root)
+        try Fixture.write("mem=\(boot) deferred_mem.movablecore=\(movablePercent)%\n", to: "/proc/cmdline", in: root)
+    }
+}

@@ -1,0 +1,101 @@
+import Execution
+import Foundation
+import KernelFiles
+import MachineSources
+import MemoryModel
+import SystemPackage
+import Testing
+
+@Suite("The simulated kernel answers as Linux 6.1 does")
+struct SimulatedKernelTests {
+    static func kernel(_ root: URL, faults: [SimulatedKernel.Fault] = []) throws -> (SimulatedKernel, KernelFiles) {
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try Machine.read(from: files)
+        return (SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0, faults: faults)), files)
+    }
+
+    static let probe = "/sys/devices/system/memory/probe"
+
+    @Test("probe: junk, unaligned, existing and out-of-range addresses fail with the kernel's errno", arguments: [
+        ("banana", Errno.invalidArgument), ("0x80000001", .invalidArgument), ("0x40000000", .fileExists),
+        ("0x10000000000000", .argListTooLong), ("", .invalidArgument), ("0x", .invalidArgument),
+        // Missing 0x: read as decimal, not block-aligned.
+        ("80000000", .invalidArgument),
+    ])
+    func probeErrors(value: String, errno: Errno) throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let (kernel, _) = try Self.kernel(root)
+        let error = #expect(throws: KernelFileError.self) { try kernel.write(value + "\n", to: Self.probe) }
+        #expect(error?.errno == errno, "\(value)")
+    }
+
+    @Test("probe creates memoryN offline with its files; a leading 0 is octal, as kstrtoull reads it")
+    func probeCreatesBlock() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        try kernel.write("0x80000000\n", to: Self.probe)
+        let block = try MemoryBlockDirectory.readBlock(16, from: files)
+        #expect(block.state == .offline)
+        #expect(block.validZones == ["Normal", "Movable"])
+        #expect(block.numaNode == 0)
+        #expect(try files.readValue("/sys/devices/system/memory/memory16/phys_index") == "00000010")
+        try kernel.write("021000000000", to: Self.probe)  // octal 0x88000000 = block 17
+        #expect(files.exists("/sys/devices/system/memory/memory17/state"))
+    }
+
+    @Test("state: unknown strings and the state a block already has are EINVAL; online_* put the zone in valid_zones")
+    func stateWrites() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        let state = "/sys/devices/system/memory/memory32/state"
+        #expect(throws: KernelFileError.self) { try kernel.write("up", to: state) }
+        #expect(throws: KernelFileError.self) { try kernel.write("offline", to: state) }
+        try kernel.write("online_movable\n", to: state)
+        #expect(try files.readValue(state) == "online")
+        #expect(try files.readValue("/sys/devices/system/memory/memory32/valid_zones") == "Movable")
+        let again = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: state) }
+        #expect(again?.errno == .invalidArgument, "online on an online block is EINVAL, not EEXIST")
+        try kernel.write("online", to: "/sys/devices/system/memory/memory33/state")
+        #expect(try files.readValue("/sys/devices/system/memory/memory33/valid_zones") == "Normal", "plain online takes the first valid zone")
+    }
+
+    @Test("auto_online_blocks: a probe also onlines the block in the kernel's choice")
+    func autoOnline() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        try kernel.write("online_movable", to: "/sys/devices/system/memory/auto_online_blocks")
+        try kernel.write("0x80000000", to: Self.probe)
+        #expect(try files.readValue("/sys/devices/system/memory/memory16/state") == "online")
+        #expect(try files.readValue("/sys/devices/system/memory/memory16/valid_zones") == "Movable")
+        #expect(throws: KernelFileError.self) { try kernel.write("sometimes", to: "/sys/devices/system/memory/auto_online_blocks") }
+    }
+
+    @Test("the firmware memmap grows with each probed block, as on a real kernel")
+    func memmapGrows() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        try kernel.write("0x40000000", to: Self.probe)
+        let memmap = try #require(try FirmwareMemmap.read(from: files))
+        #expect(memmap.entries.last == .init(range: AddressRange(start: 0x4000_0000, end: 0x4800_0000), type: "System RAM"))
+    }
+
+    @Test("faults fire the given number of times, then the write goes through")
+    func faults() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: 32, errno: .resourceBusy, count: 2)])
+        let state = "/sys/devices/system/memory/memory32/state"
+        for _ in 0..<2 {
+            let error = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: state) }
+            #expect(error?.errno == .resourceBusy)
+        }
+        try kernel.write("online_kernel", to: state)
+        #expect(SimulatedKernel.Fault(parsing: "probe:5:ENOMEM:forever") == .init(stage: .probe, block: 5, errno: .noMemory, count: nil))
+        #expect(SimulatedKernel.Fault(parsing: "online:x:EBUSY:1") == nil)
+    }
+}
