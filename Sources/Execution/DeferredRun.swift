@@ -104,10 +104,10 @@ public struct DeferredRun: Sendable {
         if switched {
             do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
         }
-        let report = RunReport(plan: plan, result: result, mode: mode, notes: notes)
+        let report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
         do {
             try files.createDirectory("/run/deferred-memd")
-            try files.replaceFileAtomically(Self.reportPath, text: report.json(startedAtWallMilliseconds: startedWall).serialized() + "\n")
+            try files.replaceFileAtomically(Self.reportPath, text: report.json.serialized() + "\n")
         } catch {
             logger.error("cannot write the report", metadata: ["error": "\(error)"])
         }

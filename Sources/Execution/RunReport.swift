@@ -17,12 +17,15 @@ public struct RunReport: Sendable {
     public let result: EngineResult
     public let mode: [(String, JSONValue)]
     public let notes: [String]
+    /// Milliseconds since the epoch when the run started.
+    public let startedAt: UInt64
 
-    public init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = []) {
+    public init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
         self.plan = plan
         self.result = result
         self.mode = mode
         self.notes = notes
+        self.startedAt = startedAt
     }
 
     public func count(_ predicate: (BlockOutcome) -> Bool) -> Int { result.records.filter { predicate($0.outcome) }.count }
@@ -60,7 +63,7 @@ public struct RunReport: Sendable {
         return line
     }
 
-    public func json(startedAtWallMilliseconds: UInt64) -> JSONValue {
+    public var json: JSONValue {
         func zoneTotals(_ records: [BlockRecord]) -> JSONValue {
             .object(Zone.allCases.map { zone in
                 let planned = records.filter { $0.block.zone == zone }
@@ -75,7 +78,7 @@ public struct RunReport: Sendable {
         return .object([
             ("summary", .string(summary)),
             ("exitCode", .int(Int64(status.rawValue))),
-            ("startedAt", .uint(startedAtWallMilliseconds)),
+            ("startedAt", .uint(startedAt)),
             ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0) } ?? .null),

@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
         let report = run.execute(fresh, stop: stop, progress: progress)
         signals.finish()
         line?.finish()
-        print(json ? report.json(startedAtWallMilliseconds: 0).serialized() : report.summary)
+        print(json ? report.json.serialized() : report.summary)
         return report.status.rawValue
     }
 }

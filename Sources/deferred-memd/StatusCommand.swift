@@ -2,6 +2,7 @@ import ArgumentParser
 import MachineSources
 import Reporting
 import TinyJSON
+import Execution
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,9 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingBadInput {
-            let (loaded, _, plan) = try machine.loadPlan()
+            let (loaded, _, fresh) = try machine.loadPlan()
+            // What this boot's runs planned counts, not only what is still offline now.
+            let plan = PlanJournal(files: machine.files).reconcile(fresh).plan
             let lastRun = LastRunSummary.read(from: machine.files)
             if json {
                 print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
