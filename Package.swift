@@ -54,6 +54,7 @@ let package = Package(
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "TinyJSON",
                 "deferred-memd",
             ],
+            exclude: ["Golden"],
             swiftSettings: strict),
     ]
 )
