@@ -35,6 +35,11 @@ public struct DeferredRun: Sendable {
         PlanJournal(files: files).reconcile(fresh)
     }
 
+    /// Whether any planned block is not present yet, so that a run would write to `probe`.
+    func needsProbe(_ plan: Plan) -> Bool {
+        plan.blocks.contains { !files.exists("\(MemoryBlockDirectory.path)/memory\($0.index)/state") }
+    }
+
     /// A run killed inside an atomic replace leaves its temporary file behind; the next run clears them.
     func removeStaleTemporaryFiles() {
         for name in (try? files.list("/run/deferred-memd")) ?? [] where name.contains(".tmp.") {
@@ -47,8 +52,7 @@ public struct DeferredRun: Sendable {
         let plan = effectivePlan(fresh).plan
         let memory = MemoryBlockDirectory.path
         var lines: [String] = []
-        let needsProbe = plan.blocks.contains { !files.exists("\(memory)/memory\($0.index)/state") }
-        if needsProbe, let current = machine.memory.autoOnlineBlocks, current != "offline" {
+        if needsProbe(plan), let current = machine.memory.autoOnlineBlocks, current != "offline" {
             lines.append(autoOnline == .switch ? "echo offline > \(AutoOnlineSwitch.attribute)   # was \(current), restored afterwards" : "# auto_online_blocks is \(current) and AutoOnline=refuse: no block would be probed")
         }
         let guardrail = ProbeGuard(machine: machine)
@@ -72,7 +76,7 @@ public struct DeferredRun: Sendable {
         var notes: [String] = []
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
         let memory = MemoryBlockDirectory.path
-        let needsProbe = plan.blocks.contains { !files.exists("\(memory)/memory\($0.index)/state") }
+        let needsProbe = needsProbe(plan)
 
         var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
         let switcher = AutoOnlineSwitch(files: files, kernel: kernel)

@@ -35,10 +35,8 @@ public struct MachineCapture: Sendable {
         guard depth < 16 else { return 0 }
         let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !parent.isEmpty { try destination.createDirectory(parent) }
-        let isLink = (try? source.readLink(path)) != nil
-        if isLink && depth > 0 {
+        if depth > 0, let target = try? source.readLink(path) {
             // Inside sysfs, links (memoryN/nodeY, subsystem, ...) are kept as links, never followed.
-            let target = try source.readLink(path)
             try? destination.remove(path)
             try destination.createSymlink(path, pointingTo: target)
             return 1

@@ -47,6 +47,12 @@ public enum StatusReport {
         state == .goingOffline ? "on->off" : state.rawValue
     }
 
+    /// Bytes in online blocks and in all other present blocks.
+    static func onlineAndOffline(_ directory: MemoryBlockDirectory) -> (online: UInt64, offline: UInt64) {
+        let online = UInt64(directory.blocks.filter { $0.state == .online }.count) * directory.blockSize
+        return (online, UInt64(directory.blocks.count) * directory.blockSize - online)
+    }
+
     /// Deferred memory not yet online as planned: planned blocks that are offline or not present.
     public static func missingBytes(_ plan: Plan, directory: MemoryBlockDirectory) -> UInt64 {
         let online = Set(directory.blocks.filter { $0.state == .online }.map(\.index))
@@ -64,8 +70,7 @@ public enum StatusReport {
             ])
         }
         var out = table.render() + "\n"
-        let online = UInt64(directory.blocks.filter { $0.state == .online }.count) * directory.blockSize
-        let offline = UInt64(directory.blocks.count) * directory.blockSize - online
+        let (online, offline) = onlineAndOffline(directory)
         out += "Memory block size:       \(size(directory.blockSize))\n"
         out += "Total online memory:     \(size(online))\n"
         out += "Total offline memory:    \(size(offline))\n"
@@ -78,7 +83,7 @@ public enum StatusReport {
     }
 
     public static func json(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?) -> JSONValue {
-        let online = UInt64(directory.blocks.filter { $0.state == .online }.count) * directory.blockSize
+        let (online, offline) = onlineAndOffline(directory)
         var members: [(String, JSONValue)] = [
             ("blockSize", .uint(directory.blockSize)),
             ("memory", .array(rows(directory).map { row in
@@ -90,7 +95,7 @@ public enum StatusReport {
                 ])
             })),
             ("online", .uint(online)),
-            ("offline", .uint(UInt64(directory.blocks.count) * directory.blockSize - online)),
+            ("offline", .uint(offline)),
         ]
         if let plan {
             members.append(("deferred", .uint(plan.totalBytes)))

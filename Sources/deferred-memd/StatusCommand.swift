@@ -1,4 +1,5 @@
 import ArgumentParser
+import KernelFiles
 import MachineSources
 import Reporting
 import TinyJSON
@@ -35,5 +36,3 @@ enum LastRunSummary {
         return report["summary"]?.stringValue
     }
 }
-
-import KernelFiles
