@@ -18,6 +18,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "MemoryModel", swiftSettings: strict),
+        // The two C libraries, each reached only through its own thin Swift wrapper (Systemd, Udev).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "LinuxShims"),
         .target(name: "TinyJSON", swiftSettings: strict),
         .target(
@@ -40,10 +43,15 @@ let package = Package(
             name: "Reporting",
             dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "TinyJSON"],
             swiftSettings: strict),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", "Execution", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        .target(name: "Udev", dependencies: ["CUdev", "Execution"], swiftSettings: strict),
         .executableTarget(
             name: "deferred-memd",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -52,7 +60,7 @@ let package = Package(
             name: "DeferredMemdTests",
             dependencies: [
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "TinyJSON",
-                "deferred-memd",
+                "Systemd", "deferred-memd",
             ],
             exclude: ["Golden"],
             swiftSettings: strict),

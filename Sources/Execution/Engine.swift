@@ -18,17 +18,17 @@ public struct EngineOptions: Sendable, Equatable {
     /// Serialise kernel writes in userspace (see `WriteGate`). Meaningful with `perZone` only.
     public var gate: Bool
     public var retry: RetryPolicy
-    /// CPUs per zone worker (empty: inherit).
+    /// CPUs per zone worker (absent: inherit). The serial worker takes the Normal entry.
     public var cpus: [Zone: [Int]]
-    /// Nice value for every worker thread.
-    public var nice: Int?
+    /// Scheduling per zone worker (absent: inherit). The serial worker takes the Normal entry.
+    public var priority: [Zone: WorkerPriority]
 
-    public init(workers: Workers = .perZone, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], nice: Int? = nil) {
+    public init(workers: Workers = .perZone, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
         self.workers = workers
         self.gate = gate
         self.retry = retry
         self.cpus = cpus
-        self.nice = nice
+        self.priority = priority
     }
 }
 
@@ -39,6 +39,14 @@ public struct Progress: Sendable, Equatable {
     public var bytesDone: UInt64 = 0
     public var bytesPlanned: UInt64 = 0
     public var elapsedNanoseconds: UInt64 = 0
+
+    public init(done: [Zone: Int] = [:], planned: [Zone: Int] = [:], bytesDone: UInt64 = 0, bytesPlanned: UInt64 = 0, elapsedNanoseconds: UInt64 = 0) {
+        self.done = done
+        self.planned = planned
+        self.bytesDone = bytesDone
+        self.bytesPlanned = bytesPlanned
+        self.elapsedNanoseconds = elapsedNanoseconds
+    }
 
     public var blocksDone: Int { done.values.reduce(0, +) }
     public var blocksPlanned: Int { planned.values.reduce(0, +) }
@@ -55,7 +63,7 @@ public struct WorkerSummary: Sendable, Equatable {
     /// Time inside kernel writes.
     public var writeNanoseconds: UInt64
     public var cpus: [Int]
-    public var nice: Int
+    public var priority: WorkerPriority
 }
 
 /// What the engine did: one record per planned block, in plan order, and one summary per worker.
@@ -143,13 +151,14 @@ public struct Engine: Sendable {
     }
 
     private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([BlockRecord], WorkerSummary) {
-        if let zone = queue.zone, let cpus = options.cpus[zone], !cpus.isEmpty {
+        let zone = queue.zone ?? .normal
+        if let cpus = options.cpus[zone], !cpus.isEmpty {
             let error = ThreadPlacement.pinCurrentThread(to: cpus)
             if error != 0 { logger.warning("cannot pin worker", metadata: ["worker": "\(queue.name)", "errno": "\(error)"]) }
         }
-        if let nice = options.nice {
-            let error = ThreadPlacement.setCurrentThreadNice(nice)
-            if error != 0 { logger.warning("cannot set worker nice", metadata: ["worker": "\(queue.name)", "errno": "\(error)"]) }
+        if let priority = options.priority[zone] {
+            let error = ThreadPlacement.apply(priority)
+            if error != 0 { logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"]) }
         }
         var records: [BlockRecord] = []
         records.reserveCapacity(queue.blocks.count)
@@ -184,7 +193,7 @@ public struct Engine: Sendable {
         let summary = WorkerSummary(
             name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.blocks.count,
             busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
-            cpus: ThreadPlacement.currentThreadCPUs(), nice: ThreadPlacement.currentThreadNice())
+            cpus: ThreadPlacement.currentThreadCPUs(), priority: ThreadPlacement.currentThreadPriority())
         return (records, summary)
     }
 

@@ -1,3 +1,4 @@
+import MachineSources
 import MemoryModel
 import Planning
 import TinyJSON
@@ -92,7 +93,7 @@ public struct RunReport: Sendable {
                     ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
                     ("zone", worker.zone.map { .string($0.rawValue) } ?? .null), ("blocks", .int(Int64(worker.blocks))),
                     ("busyNanoseconds", .uint(worker.busyNanoseconds)), ("writeNanoseconds", .uint(worker.writeNanoseconds)),
-                    ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("nice", .int(Int64(worker.nice))),
+                    ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("priority", worker.priority.json),
                 ])
             })),
             ("blocks", .array(result.records.map { record in
@@ -115,5 +116,15 @@ public struct RunReport: Sendable {
             ("notes", .array(notes.map { .string($0) })),
             ("warnings", .array(plan.warnings.map { .string($0) })),
         ])
+    }
+}
+
+extension WorkerPriority {
+    /// The nice value as a number, or `"idle"`.
+    var json: JSONValue {
+        switch self {
+        case .nice(let value): .int(Int64(value))
+        case .idle: .string("idle")
+        }
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import LinuxShims
+import MachineSources
 import Synchronization
 
 /// A dedicated OS thread for blocking kernel writes.
@@ -86,6 +87,26 @@ public enum ThreadPlacement {
     }
 
     public static func currentThreadNice() -> Int { Int(shim_get_thread_nice()) }
+
+    /// Puts the calling thread under SCHED_IDLE; returns 0 or the errno.
+    @discardableResult
+    public static func setCurrentThreadIdle() -> Int32 {
+        shim_set_thread_idle() == 0 ? 0 : errno
+    }
+
+    /// The calling thread's priority: `idle` under SCHED_IDLE, else its nice value.
+    public static func currentThreadPriority() -> WorkerPriority {
+        shim_thread_is_idle() != 0 ? .idle : .nice(currentThreadNice())
+    }
+
+    /// Applies `priority` to the calling thread; returns 0 or the errno.
+    @discardableResult
+    public static func apply(_ priority: WorkerPriority) -> Int32 {
+        switch priority {
+        case .nice(let value): setCurrentThreadNice(value)
+        case .idle: setCurrentThreadIdle()
+        }
+    }
 
     public static func currentThreadID() -> Int { Int(shim_gettid()) }
 }

@@ -31,3 +31,10 @@ int shim_get_thread_nice(void) { return getpriority(PRIO_PROCESS, (id_t)shim_get
 int shim_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
 size_t shim_cpu_set_bytes(void) { return sizeof(cpu_set_t); }
+
+int shim_set_thread_idle(void) {
+    struct sched_param param = {.sched_priority = 0};
+    return sched_setscheduler(0, SCHED_IDLE, &param);
+}
+
+int shim_thread_is_idle(void) { return sched_getscheduler(0) == SCHED_IDLE; }

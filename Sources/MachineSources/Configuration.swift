@@ -22,9 +22,18 @@ public struct Configuration: Sendable, Equatable {
     public var movableCPUs: String?
     /// `[Workers] Nice=` for every worker thread.
     public var nice: Int?
+    /// `[Workers] NormalPriority=` / `MovablePriority=`: a nice value or `idle`, per zone worker (over `Nice=`).
+    public var normalPriority: WorkerPriority?
+    public var movablePriority: WorkerPriority?
+    /// `[Watch] Policy=split|auto-movable`, `Ratio=` (percent, MOVABLE:KERNEL), `PerNode=yes|no`.
+    public var watchPolicy: String?
+    public var watchRatio: UInt64?
+    public var watchPerNode: Bool?
     /// The files that were read, in order, for messages and `plan --json`.
     public var files: [String] = []
     public var warnings: [String] = []
+
+    static let sections = ["Plan", "Run", "Workers", "Watch"]
 
     public init() {}
 
@@ -69,7 +78,7 @@ public struct Configuration: Sendable, Equatable {
                     throw SourceError(path: location, value: String(line), expected: "a section header such as [Plan]")
                 }
                 section = String(line.dropFirst().dropLast())
-                if !["Plan", "Run", "Workers"].contains(section) { warnings.append("\(location): unknown section [\(section)] ignored") }
+                if !Self.sections.contains(section) { warnings.append("\(location): unknown section [\(section)] ignored") }
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
@@ -96,6 +105,13 @@ public struct Configuration: Sendable, Equatable {
             }
             return String(value)
         }
+        func priority() throws(SourceError) -> WorkerPriority? {
+            if value.isEmpty { return nil }
+            guard let priority = WorkerPriority(parsing: value) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: WorkerPriority.expected)
+            }
+            return priority
+        }
         switch (section, key) {
         case ("Plan", "KernelCore"): kernelCore = try size()
         case ("Plan", "MovableCore"): movableCore = try size()
@@ -110,7 +126,17 @@ public struct Configuration: Sendable, Equatable {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a nice value from -20 to 19")
             }
             nice = number
-        case (let section, _) where !["Plan", "Run", "Workers"].contains(section):
+        case ("Watch", "Policy"): watchPolicy = try choice(["split", "auto-movable"])
+        case ("Watch", "PerNode"): watchPerNode = try choice(["yes", "no"]).map { $0 == "yes" }
+        case ("Watch", "Ratio"):
+            if value.isEmpty { watchRatio = nil; return }
+            guard let number = UInt64(value), number > 0, number <= 100_000 else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: "a MOVABLE:KERNEL ratio in percent, such as 301")
+            }
+            watchRatio = number
+        case ("Workers", "NormalPriority"): normalPriority = try priority()
+        case ("Workers", "MovablePriority"): movablePriority = try priority()
+        case (let section, _) where !Self.sections.contains(section):
             return  // the section itself was warned about
         default:
             warnings.append("\(location): unknown key \(key) in [\(section)] ignored")

@@ -13,6 +13,15 @@ public enum ByteCount {
         return "\(bytes) B"
     }
 
+    /// `5.0/10.0 GiB`: a part and its whole in the whole's unit.
+    public static func describe(_ part: UInt64, of whole: UInt64) -> String {
+        let units: [(UInt64, String)] = [(1 << 60, "EiB"), (1 << 50, "PiB"), (1 << 40, "TiB"), (gib, "GiB"), (mib, "MiB"), (kib, "KiB")]
+        for (unit, name) in units where whole >= unit {
+            return oneDecimal(numerator: part, denominator: unit) + "/" + oneDecimal(numerator: whole, denominator: unit) + " " + name
+        }
+        return "\(part)/\(whole) B"
+    }
+
     /// `a/b` rounded half-up to one decimal place, e.g. `2.5`. `denominator` is at most 2^60, so `rem * 10`
     /// cannot overflow.
     public static func oneDecimal(numerator: UInt64, denominator: UInt64) -> String {

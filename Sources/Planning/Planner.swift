@@ -87,14 +87,16 @@ public struct Planner: Sendable {
 
     /// Kernel rules (mm/mm_init.c): only movablecore → the rest is Normal; only kernelcore → the rest is
     /// Movable; both → kernelcore wins, `max(kernelcore, total − movablecore)`. The kernel zone rounds up.
-    func normalBlockCount(total: Int, blockSize: UInt64, split: SplitRequest, warnings: inout [String]) throws(SourceError) -> Int {
+    /// Amounts larger than the memory are clamped with a warning when `clamp` (the kernel's own request, or a
+    /// hot-added burst that happens to be small), and bad input otherwise.
+    func normalBlockCount(total: Int, blockSize: UInt64, split: SplitRequest, clamp: Bool? = nil, warnings: inout [String]) throws(SourceError) -> Int {
         guard total > 0 else { return 0 }
         let totalBytes = UInt64(total) * blockSize
         func amount(_ request: SizeRequest?, name: String) throws(SourceError) -> UInt64? {
             guard let request else { return nil }
             let bytes = request.bytes(of: totalBytes)
             guard bytes > totalBytes else { return bytes }
-            if split.isFromKernel {
+            if clamp ?? split.isFromKernel {
                 warnings.append("\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it")
                 return totalBytes
             }

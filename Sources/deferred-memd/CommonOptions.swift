@@ -36,6 +36,21 @@ struct MachineOptions: ParsableArguments {
         }
     }
 
+    /// Reads the machine, the configuration and the split they ask for, without planning (`watch`).
+    func loadSplit() throws -> (Machine, Configuration, SplitRequest) {
+        do {
+            let machine = try Machine.read(from: files)
+            let configuration = try Configuration.read(from: files, explicitPath: config)
+            let split = SplitRequest.resolve(
+                flagKernelCore: try flag(kernelcore, name: "--kernelcore"),
+                flagMovableCore: try flag(movablecore, name: "--movablecore"),
+                configuration: configuration, machine: machine)
+            return (machine, configuration, split)
+        } catch {
+            throw BadInput(message: error.description)
+        }
+    }
+
     private func flag(_ text: String?, name: String) throws(SourceError) -> SizeRequest? {
         guard let text else { return nil }
         switch SizeRequest.parse(Substring(text)) {

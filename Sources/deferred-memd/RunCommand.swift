@@ -22,8 +22,7 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Print the plan and the exact writes, and write nothing.") var dryRun = false
     @Flag(help: "Print the report as JSON on stdout.") var json = false
-    @Option(help: "Worker mode: per-zone (one thread per node and zone) or serial.") var workers: EngineOptions.Workers?
-    @Flag(inversion: .prefixedNo, help: "Serialise kernel writes in userspace (per-zone mode); --no-gate for kernels that online zones in parallel.") var gate: Bool?
+    @OptionGroup(title: "Workers") var placement: WorkerOptions
     @Option(help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") var autoOnline: AutoOnlineSwitch.Policy?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
@@ -43,22 +42,16 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var logger = Logger(label: "deferred-memd")
         logger.logLevel = logLevel
+        let notifications = dryRun ? nil : ServiceContext.notifications(environment: ServiceContext.environment())
         let status: Int32
         do {
-            status = try execute(logger: logger)
+            status = try execute(logger: logger, notifications: notifications)
         } catch let error as BadInput {
             printError("error: \(error.message)")
+            notifications?.failed("bad input: \(error.message)", errno: .invalidArgument)
             throw ExitCode(ExitStatus.badInput)
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    func engineOptions(_ configuration: Configuration) -> EngineOptions {
-        var cpus: [Zone: [Int]] = [:]
-        if let list = configuration.normalCPUs.flatMap({ CPUList.parse(Substring($0)) }) { cpus[.normal] = list }
-        if let list = configuration.movableCPUs.flatMap({ CPUList.parse(Substring($0)) }) { cpus[.movable] = list }
-        let mode = workers ?? configuration.workers.flatMap(EngineOptions.Workers.init(rawValue:)) ?? .perZone
-        return EngineOptions(workers: mode, gate: gate ?? configuration.gate ?? true, cpus: cpus, nice: configuration.nice)
     }
 
     func kernel(files: KernelFiles, machine loaded: Machine) -> any KernelWriter {
@@ -69,10 +62,10 @@ struct RunCommand: ParsableCommand {
         return SimulatedKernel(files: files, machine: loaded, options: options)
     }
 
-    func execute(logger: Logger) throws -> Int32 {
+    func execute(logger: Logger, notifications: RunNotifications?) throws -> Int32 {
         let (loaded, configuration, fresh) = try machine.loadPlan()
         let files = machine.files
-        let options = engineOptions(configuration)
+        let options = placement.engineOptions(configuration)
         let policy = autoOnline ?? configuration.autoOnline.flatMap(AutoOnlineSwitch.Policy.init(rawValue:)) ?? .switch
         var mode: [(String, JSONValue)] = [("workers", .string(options.workers.rawValue)), ("gate", .bool(options.gate)), ("simulated", .bool(simulate))]
         if simulate { mode += [("lockModel", .string(lockModel.rawValue)), ("latencyMsPerGiB", .double(latencyMsPerGib))] }
@@ -92,18 +85,22 @@ struct RunCommand: ParsableCommand {
         let signals = SignalWatcher(stop: stop)
         let line: ProgressLine? = isatty(2) == 1 && !json ? ProgressLine() : nil
         var progress: (@Sendable (Execution.Progress) -> Void)?
-        if let line {
-            progress = { snapshot in line.show(snapshot) }
+        if line != nil || notifications != nil {
+            progress = { snapshot in
+                line?.show(snapshot)
+                notifications?.progress(snapshot)
+            }
         }
+        notifications?.starting("planning: \(fresh.blocks.count) blocks, \(ByteCount.describe(fresh.totalBytes)) deferred")
         let report = run.execute(fresh, stop: stop, progress: progress)
         signals.finish()
         line?.finish()
+        notifications?.finished(report)
         print(json ? report.json.serialized() : report.summary)
         return report.status.rawValue
     }
 }
 
-extension EngineOptions.Workers: ExpressibleByArgument {}
 extension SimulatedKernel.LockModel: ExpressibleByArgument {}
 extension AutoOnlineSwitch.Policy: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
@@ -121,9 +118,8 @@ final class ProgressLine: Sendable {
         }
         guard due else { return }
         let rate = now > 0 ? ByteCount.describe(UInt64(Double(progress.bytesDone) / (Double(now) / 1e9))) + "/s" : ""
-        let zones = Zone.allCases.map { "\($0.rawValue) \(progress.done[$0] ?? 0)/\(progress.planned[$0] ?? 0)" }.joined(separator: ", ")
         var stderr = StandardError()
-        print("\r\u{1B}[Konlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone))/\(ByteCount.describe(progress.bytesPlanned)); \(zones); \(rate)", terminator: "", to: &stderr)
+        print("\r\u{1B}[K\(RunNotifications.statusText(progress)); \(rate)", terminator: "", to: &stderr)
     }
 
     func finish() {

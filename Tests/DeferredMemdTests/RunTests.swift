@@ -281,18 +281,6 @@ struct EngineTests {
         #expect(report.result.records.count == 8192 - 16)
         #expect(report.result.records.filter { $0.block.zone == .movable }.count == (8192 - 16) / 2)
     }
-
-    @Test("worker threads carry the configured CPU affinity and nice value")
-    func placement() throws {
-        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
-        let options = EngineOptions(cpus: [.normal: [0], .movable: [ProcessInfo.processInfo.activeProcessorCount - 1]], nice: 5)
-        let report = try Self.run(root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
-        for worker in report.result.workers {
-            #expect(worker.nice == 5, "\(worker.name)")
-            #expect(worker.cpus == (worker.zone == .normal ? [0] : [ProcessInfo.processInfo.activeProcessorCount - 1]), "\(worker.name)")
-        }
-    }
 }
 
 /// Writes a synthetic deferred_mem_init machine: DRAM from 0, boot blocks present, the rest deferred.

@@ -14,5 +14,8 @@ int shim_set_thread_nice(int nice);
 int shim_get_thread_nice(void);
 int shim_set_thread_name(const char *name);
 size_t shim_cpu_set_bytes(void);
+/// Puts the calling thread under SCHED_IDLE. 0, or -1 with errno.
+int shim_set_thread_idle(void);
+int shim_thread_is_idle(void);
 
 #endif

@@ -1,0 +1,128 @@
+import KernelFiles
+import MemoryModel
+import Synchronization
+import SystemPackage
+
+/// Where service-manager notifications go: `sd_notify` under systemd, a recorder in tests.
+public protocol ServiceNotifier: Sendable {
+    /// Sends one message of newline-separated assignments (`READY=1`, `STATUS=…`).
+    func notify(_ assignments: [String])
+}
+
+/// What the run tells systemd, and when.
+///
+/// - `STATUS=` with the progress, at most every `statusInterval`, and once more at the end;
+/// - `EXTEND_TIMEOUT_USEC=` with each progress message, so a slow but moving run never hits the start timeout
+///   while a stuck one still does (and its `OnFailure=` safety net runs);
+/// - `WATCHDOG=1` after each finished block when the watchdog is on: a write that hangs longer than
+///   `WatchdogSec=` gets the service killed rather than the boot waiting on it;
+/// - `READY=1` when the run is final, `ERRNO=` when it failed, `STOPPING=1` when a signal stopped it.
+public final class RunNotifications: Sendable {
+    public struct Timing: Sendable {
+        public var statusInterval: UInt64 = 250_000_000
+        /// How far each progress message pushes the start timeout out.
+        public var extendTimeout: UInt64 = 30_000_000_000
+        /// Half of `WATCHDOG_USEC` (in ns) when the watchdog is on.
+        public var watchdogInterval: UInt64?
+
+        public init(statusInterval: UInt64 = 250_000_000, extendTimeout: UInt64 = 30_000_000_000, watchdogInterval: UInt64? = nil) {
+            self.statusInterval = statusInterval
+            self.extendTimeout = extendTimeout
+            self.watchdogInterval = watchdogInterval
+        }
+    }
+
+    private struct Sent {
+        var status: UInt64?
+        var watchdog: UInt64?
+    }
+
+    private let notifier: any ServiceNotifier
+    private let timing: Timing
+    private let sent = Mutex(Sent())
+
+    public init(notifier: any ServiceNotifier, timing: Timing = Timing()) {
+        self.notifier = notifier
+        self.timing = timing
+    }
+
+    /// `onlining: 40/80 blocks, 5.0/10.0 GiB; Normal 40/40, Movable 0/40`.
+    public static func statusText(_ progress: Progress) -> String {
+        let zones = Zone.allCases.map { "\($0.rawValue) \(progress.done[$0] ?? 0)/\(progress.planned[$0] ?? 0)" }.joined(separator: ", ")
+        return "onlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone, of: progress.bytesPlanned)); \(zones)"
+    }
+
+    public func starting(_ text: String) {
+        notifier.notify(["STATUS=\(text)"] + extendTimeout)
+    }
+
+    /// Called after every block; sends what is due.
+    public func progress(_ progress: Progress) {
+        let now = Clock.monotonicNanoseconds()
+        let (status, watchdog) = sent.withLock { sent -> (Bool, Bool) in
+            let last = progress.blocksDone == progress.blocksPlanned
+            let status = last || sent.status.map { now - $0 >= timing.statusInterval } ?? true
+            let watchdog = timing.watchdogInterval.map { interval in sent.watchdog.map { now - $0 >= interval } ?? true } ?? false
+            if status { sent.status = now }
+            if watchdog { sent.watchdog = now }
+            return (status, watchdog)
+        }
+        var message: [String] = []
+        if status { message += ["STATUS=\(Self.statusText(progress))"] + extendTimeout }
+        if watchdog { message.append("WATCHDOG=1") }
+        if !message.isEmpty { notifier.notify(message) }
+    }
+
+    /// The run is final: its summary as STATUS, READY=1, and ERRNO= when it did not succeed.
+    public func finished(_ report: RunReport) {
+        var message = ["STATUS=\(report.summary)"]
+        if report.status == .interrupted { message.append("STOPPING=1") }
+        if report.status != .success { message.append("ERRNO=\(Self.errno(of: report))") }
+        message.append("READY=1")
+        notifier.notify(message)
+    }
+
+    /// Failed before anything was written (bad input).
+    public func failed(_ text: String, errno: Errno) {
+        notifier.notify(["STATUS=\(text)", "ERRNO=\(errno.rawValue)"])
+    }
+
+    /// A long-running mode is up (watch): READY=1 with its status.
+    public func ready(_ text: String) {
+        notifier.notify(["READY=1", "STATUS=\(text)"])
+    }
+
+    public func status(_ text: String) {
+        var message = ["STATUS=\(text)"]
+        if timing.watchdogInterval != nil { message.append("WATCHDOG=1") }
+        notifier.notify(message)
+    }
+
+    /// WATCHDOG=1 when due, for loops that wait (watch).
+    public func keepAlive() {
+        guard let interval = timing.watchdogInterval else { return }
+        let now = Clock.monotonicNanoseconds()
+        let due = sent.withLock { sent -> Bool in
+            guard sent.watchdog.map({ now - $0 >= interval }) ?? true else { return false }
+            sent.watchdog = now
+            return true
+        }
+        if due { notifier.notify(["WATCHDOG=1"]) }
+    }
+
+    public func stopping(_ text: String) {
+        notifier.notify(["STOPPING=1", "STATUS=\(text)"])
+    }
+
+    private var extendTimeout: [String] { ["EXTEND_TIMEOUT_USEC=\(timing.extendTimeout / 1000)"] }
+
+    /// The errno of the first failed write, else EIO (a conflict or refusal has no errno of its own); EINTR
+    /// when a signal stopped the run.
+    static func errno(of report: RunReport) -> Int32 {
+        if report.status == .interrupted { return Errno.interrupted.rawValue }
+        for record in report.result.records {
+            if case .failed(_, let symbol?, _) = record.outcome, let errno = Errno(symbol: symbol) { return errno.rawValue }
+        }
+        return Errno.ioError.rawValue
+    }
+}

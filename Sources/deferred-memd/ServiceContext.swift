@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Execution
+import Systemd
+
+/// What the process learns from its environment once, in `main`: whether systemd listens for notifications.
+enum ServiceContext {
+    /// The process environment as a dictionary (read once; nothing else calls getenv).
+    static func environment() -> [String: String] {
+        var result: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+
+    /// Notifications to systemd when `NOTIFY_SOCKET` is set, else nil (nothing is sent).
+    static func notifications(environment: [String: String]) -> RunNotifications? {
+        guard let notifier = SystemdNotifier(environment: environment) else { return nil }
+        return RunNotifications(notifier: notifier, timing: .init(watchdogInterval: SystemdNotifier.watchdogPingInterval()))
+    }
+}

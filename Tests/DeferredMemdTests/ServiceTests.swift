@@ -1,0 +1,245 @@
+import Execution
+import Foundation
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+import Systemd
+import Testing
+
+/// A datagram socket standing in for systemd's `NOTIFY_SOCKET`: collects every message sent to it.
+final class NotifyListener: @unchecked Sendable {
+    let path: String
+    private let descriptor: Int32
+    private let messages = Locked<[String]>([])
+    private let stopped = Locked(false)
+    private var thread: Thread?
+
+    init(directory: URL) throws {
+        path = directory.appendingPathComponent("notify.sock").path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.enumerated() where i < raw.count - 1 { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = recv(descriptor, &buffer, buffer.count, 0)
+                if n > 0 {
+                    let text = String(decoding: buffer[..<n], as: UTF8.self)
+                    messages.set(messages.get() + [text])
+                } else if stopped.get() {
+                    return
+                }
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Every message received, after giving the socket a moment to drain.
+    func finish() -> [String] {
+        usleep(150_000)
+        stopped.set(true)
+        usleep(150_000)
+        close(descriptor)
+        return messages.get()
+    }
+}
+
+/// Records notifications in-process.
+final class RecordingNotifier: ServiceNotifier, @unchecked Sendable {
+    let sent = Locked<[[String]]>([])
+    func notify(_ assignments: [String]) { sent.set(sent.get() + [assignments]) }
+}
+
+@Suite("systemd: notifications over NOTIFY_SOCKET, the journal, and the service's promises")
+struct NotificationTests {
+    func runWithSocket(_ arguments: [String], machine: String = "phone-12g", environment: [String: String] = [:]) throws -> (Binary.Result, [String], URL) {
+        let root = try Fixture.copyOfExample(machine)
+        let listener = try NotifyListener(directory: root.deletingLastPathComponent())
+        var env = environment
+        env["NOTIFY_SOCKET"] = listener.path
+        let result = try Binary.run(arguments + ["--sysroot", root.path], environment: env)
+        return (result, listener.finish(), root)
+    }
+
+    @Test("a simulated run: planning status, progress with timeout extensions, then the summary with READY=1")
+    func successfulRun() throws {
+        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"])
+        defer { Fixture.remove(root) }
+        #expect(result.status == 0, "\(result.stderr)")
+        let first = try #require(messages.first)
+        #expect(first.contains("STATUS=planning: 80 blocks, 10.0 GiB deferred"), "\(first)")
+        #expect(first.contains("EXTEND_TIMEOUT_USEC=30000000"))
+        let progress = messages.filter { $0.contains("STATUS=onlining: ") }
+        #expect(!progress.isEmpty)
+        #expect(progress.allSatisfy { $0.contains("EXTEND_TIMEOUT_USEC=") })
+        #expect(progress.last?.contains("STATUS=onlining: 80/80 blocks, 10.0/10.0 GiB; Normal 40/40, Movable 40/40") == true, "\(progress)")
+        let last = try #require(messages.last)
+        #expect(last.contains("READY=1"))
+        #expect(last.contains("STATUS=onlined 80/80 blocks (10.0 GiB)"), "\(last)")
+        #expect(!messages.contains { $0.contains("ERRNO=") })
+        // READY=1 comes once, at the end: after it, nothing more.
+        #expect(messages.filter { $0.contains("READY=1") }.count == 1)
+    }
+
+    @Test("a failed block: the final message carries ERRNO= with the write's errno, and READY=1")
+    func failedRun() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        let block = try #require(try Fixture.plan(root).blocks.first?.index)
+        Fixture.remove(root)
+        let (result, messages, copy) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:\(block):ENOMEM:forever"])
+        defer { Fixture.remove(copy) }
+        #expect(result.status == 3)
+        let last = try #require(messages.last)
+        #expect(last.contains("ERRNO=12"), "\(last)")
+        #expect(last.contains("READY=1"))
+        #expect(last.contains("1 failed"))
+    }
+
+    @Test("bad input: ERRNO=22 and the message as STATUS, no READY=1, exit 2")
+    func badInput() throws {
+        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--movablecore", "99T"])
+        defer { Fixture.remove(root) }
+        #expect(result.status == 2)
+        #expect(messages.count == 1)
+        #expect(messages.first?.contains("ERRNO=22") == true)
+        #expect(messages.first?.contains("STATUS=bad input: --movablecore") == true, "\(messages)")
+        #expect(!messages.contains { $0.contains("READY=1") })
+    }
+
+    @Test("WATCHDOG_USEC set: WATCHDOG=1 pings while blocks come online")
+    func watchdog() throws {
+        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"], environment: ["WATCHDOG_USEC": "200000"])
+        defer { Fixture.remove(root) }
+        #expect(result.status == 0)
+        #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 2, "\(messages)")
+    }
+
+    @Test("without NOTIFY_SOCKET nothing is sent and the run is unchanged")
+    func noSocket() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let listener = try NotifyListener(directory: root.deletingLastPathComponent())
+        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(result.status == 0)
+        #expect(listener.finish().isEmpty)
+    }
+
+    @Test("progress STATUS= is throttled, the last one always sent; the watchdog pings at its own pace")
+    func throttling() {
+        let recorder = RecordingNotifier()
+        let notifications = RunNotifications(notifier: recorder, timing: .init(statusInterval: 3_600_000_000_000, watchdogInterval: 3_600_000_000_000))
+        var progress = Progress(planned: [.normal: 3, .movable: 0], bytesPlanned: 3 << 27)
+        for done in 1...3 {
+            progress.done[.normal] = done
+            progress.bytesDone = UInt64(done) << 27
+            notifications.progress(progress)
+        }
+        let sent = recorder.sent.get()
+        #expect(sent.count == 2)
+        #expect(sent[0].contains("STATUS=onlining: 1/3 blocks, 128.0/384.0 MiB; Normal 1/3, Movable 0/0"), "\(sent)")
+        #expect(sent[0].contains("WATCHDOG=1"))
+        #expect(sent[1] == ["STATUS=onlining: 3/3 blocks, 384.0/384.0 MiB; Normal 3/3, Movable 0/0", "EXTEND_TIMEOUT_USEC=30000000"])
+    }
+}
+
+@Suite("The journal: structured fields when stderr is the journal")
+struct JournalTests {
+    @Test("fields: MESSAGE, PRIORITY, identifier, code location, metadata upper-cased, errno numeric")
+    func fields() {
+        let fields = JournalEntry.fields(
+            identifier: "deferred-memd", level: .error, message: "block failed: ENOMEM",
+            metadata: ["block": "42", "zone": "Movable", "node": "1", "errno": "ENOMEM", "bytes": "134217728", "_bad": "x"],
+            file: "Engine.swift", function: "log(_:)", line: 7)
+        #expect(fields.contains("MESSAGE=block failed: ENOMEM"))
+        #expect(fields.contains("PRIORITY=3"))
+        #expect(fields.contains("SYSLOG_IDENTIFIER=deferred-memd"))
+        #expect(fields.contains("CODE_LINE=7"))
+        #expect(fields.contains("BLOCK=42"))
+        #expect(fields.contains("ZONE=Movable"))
+        #expect(fields.contains("NODE=1"))
+        #expect(fields.contains("BYTES=134217728"))
+        #expect(fields.contains("ERRNO=12"))
+        #expect(fields.contains("ERRNO_NAME=ENOMEM"))
+        #expect(!fields.contains { $0.hasPrefix("_") })
+    }
+
+    @Test("priorities follow syslog", arguments: [(Logger.Level.trace, 7), (.debug, 7), (.info, 6), (.notice, 5), (.warning, 4), (.error, 3), (.critical, 2)])
+    func priorities(level: Logger.Level, expected: Int) {
+        #expect(JournalEntry.priority(level) == expected)
+    }
+
+    @Test("JOURNAL_STREAM names stderr only when device and inode match the descriptor")
+    func journalStream() throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { Fixture.remove(directory) }
+        let path = directory.appendingPathComponent("stream").path
+        let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+        defer { close(fd) }
+        var info = stat()
+        #expect(fstat(fd, &info) == 0)
+        #expect(JournalStream.isJournal(environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"], descriptor: fd))
+        #expect(!JournalStream.isJournal(environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino + 1)"], descriptor: fd))
+        #expect(!JournalStream.isJournal(environment: ["JOURNAL_STREAM": "junk"], descriptor: fd))
+        #expect(!JournalStream.isJournal(environment: [:], descriptor: fd))
+    }
+}
+
+@Suite("Worker placement: CPU affinity and priority per zone worker")
+struct PlacementTests {
+    @Test("worker threads carry their zone's CPUs and priority (a nice value, or SCHED_IDLE)")
+    func placement() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let last = ProcessInfo.processInfo.activeProcessorCount - 1
+        let options = EngineOptions(cpus: [.normal: [0], .movable: [last]], priority: [.normal: .nice(5), .movable: .idle])
+        let report = try EngineTests.run(root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
+        #expect(report.result.workers.count >= 2)
+        for worker in report.result.workers {
+            #expect(worker.priority == (worker.zone == .normal ? .nice(5) : .idle), "\(worker.name)")
+            #expect(worker.cpus == (worker.zone == .normal ? [0] : [last]), "\(worker.name)")
+        }
+    }
+
+    @Test("flags set each zone worker's CPUs and priority, over the configuration; the report shows them")
+    func flags() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        try Fixture.write("[Plan]\nMovableCore=50%\n[Workers]\nNice=3\nNormalCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
+        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot", root.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let workers = try #require(try report(root)["workers"] as? [[String: Any]])
+        #expect(!workers.isEmpty)
+        for worker in workers {
+            #expect(worker["cpus"] as? [Int] == [0])
+            if worker["zone"] as? String == "Movable" {
+                #expect(worker["priority"] as? String == "idle")
+            } else {
+                #expect(worker["priority"] as? Int == 3)
+            }
+        }
+    }
+
+    @Test("bad placement flags are usage errors naming the flag", arguments: [["--normal-cpus", "4-x"], ["--movable-priority", "20"], ["--normal-priority", "fast"]])
+    func badFlags(flags: [String]) throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let before = try treeSnapshot(root)
+        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path] + flags)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(flags[0]))
+        #expect(try treeSnapshot(root) == before)
+    }
+}
