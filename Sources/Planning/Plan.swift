@@ -74,6 +74,18 @@ public struct Plan: Sendable, Equatable {
     public var normalFirst: Bool
     public var warnings: [String]
 
+    public init(blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool, warnings: [String]) {
+        self.blockSize = blockSize
+        self.source = source
+        self.bootEnd = bootEnd
+        self.ram = ram
+        self.blocks = blocks
+        self.skipped = skipped
+        self.split = split
+        self.normalFirst = normalFirst
+        self.warnings = warnings
+    }
+
     public func bytes(in zone: Zone) -> UInt64 {
         UInt64(blocks.lazy.filter { $0.zone == zone }.count) * blockSize
     }

@@ -15,7 +15,7 @@ struct DeferredMemd: ParsableCommand {
               4   stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it)
               64  command-line usage error
             """,
-        subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, WatchCommand.self, CaptureCommand.self],
+        subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, WatchCommand.self, RescueCommand.self, CaptureCommand.self],
         defaultSubcommand: PlanCommand.self)
 
     /// The one logging bootstrap: structured journal entries when stderr is the journal, plain lines otherwise.

@@ -243,3 +243,62 @@ struct PlacementTests {
         #expect(try treeSnapshot(root) == before)
     }
 }
+
+@Suite("The safety net and the service's start condition")
+struct SafetyNetTests {
+    func states(_ root: URL) throws -> [String: String] {
+        let memory = root.appendingPathComponent("sys/devices/system/memory")
+        var result: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: memory.path) where name.hasPrefix("memory") {
+            let zones = try String(contentsOfFile: memory.path + "/\(name)/valid_zones", encoding: .utf8)
+            result[name] = try String(contentsOfFile: memory.path + "/\(name)/state", encoding: .utf8).trimmingCharacters(in: .newlines) + " " + zones.trimmingCharacters(in: .newlines)
+        }
+        return result
+    }
+
+    @Test("after a failed run, rescue onlines what is left in the kernel zone and leaves the rest as it was")
+    func rescueAfterFailure() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let victim = try #require(plan.blocks.last { $0.zone == .movable })
+        let failed = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "probe:\(victim.index):ENOMEM:forever", "--sysroot", root.path])
+        #expect(failed.status == 3)
+        let before = try states(root)
+        #expect(before["memory\(victim.index)"] == nil)
+        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path])
+        #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
+        #expect(rescue.stdout.contains("rescue: 1 blocks onlined in the kernel zone"), "\(rescue.stdout)")
+        let after = try states(root)
+        #expect(after["memory\(victim.index)"] == "online Normal")
+        for (name, state) in before { #expect(after[name] == state, "\(name) changed") }
+        #expect(!after.values.contains { $0.hasPrefix("offline") })
+    }
+
+    @Test("with unreadable sources, rescue still onlines every present offline block in the kernel zone")
+    func rescueWithBadSources() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        try Fixture.write("console=ttyS0 mem=12Q\n", to: "/proc/cmdline", in: root)
+        #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path]).status == 2)
+        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path])
+        #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
+        #expect(rescue.stdout.contains("machine sources unreadable"))
+        let after = try states(root)
+        #expect(after.values.allSatisfy { $0.hasPrefix("online") })
+        #expect((32...47).allSatisfy { after["memory\($0)"] == "online Normal" })
+    }
+
+    @Test("plan --check: 0 with memory to online or bad input (so run reports it), 1 once everything is online")
+    func startCondition() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        #expect(try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path]).status == 0)
+        let done = try Binary.run(["plan", "--check", "--sysroot", root.path])
+        #expect(done.status == 1)
+        #expect(done.stdout.isEmpty && done.stderr.isEmpty)
+        try Fixture.write("mem=2G deferred_mem.movablecore=150%\n", to: "/proc/cmdline", in: root)
+        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+    }
+}

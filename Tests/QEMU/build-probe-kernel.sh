@@ -17,9 +17,9 @@ tar -C "$work" -xf "$tarball"
 src=$(ls -d "$work"/linux-source-6.1*)
 (
   cd "$src"
-  make -s tinyconfig
-  scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null
-  make -s olddefconfig
+  make -s tinyconfig >&2
+  scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
+  make -s olddefconfig >&2
   # Every line of the fragment must have survived olddefconfig (a dependency missing drops it silently).
   missing=$(grep '^CONFIG_' "$fragment" | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
   [ -z "$missing" ] || { echo "build-probe-kernel: not set after olddefconfig: $missing" >&2; exit 1; }

@@ -1,0 +1,90 @@
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+
+/// The safety net behind `deferred-memd.service` (`OnFailure=`): every block still offline goes online in the
+/// kernel zone, the choice that cannot strand the kernel without unmovable memory.
+///
+/// It trusts as little as it can: no configuration, no journal, no split. When the machine's sources read
+/// cleanly it also probes the deferred blocks that are not present yet (behind the same `ProbeGuard`); when they
+/// do not, it still onlines whatever offline blocks it can list. A block the kernel refuses as Normal gets a
+/// plain `online` (the kernel's own choice) rather than staying offline.
+public struct Rescue: Sendable {
+    public let files: KernelFiles
+    public let kernel: any KernelWriter
+    public let logger: Logger
+
+    public init(files: KernelFiles, kernel: any KernelWriter, logger: Logger) {
+        self.files = files
+        self.kernel = kernel
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable {
+        public var onlined: Int
+        public var failed: [Int]
+        public var note: String?
+        public var summary: String {
+            var text = "rescue: \(onlined) blocks onlined in the kernel zone"
+            if !failed.isEmpty { text += ", \(failed.count) still offline (memory\(failed.map(String.init).joined(separator: ", memory")))" }
+            if let note { text += "; \(note)" }
+            return text
+        }
+    }
+
+    public func run(stop: StopFlag) -> Outcome {
+        var note: String?
+        let plan: Plan
+        let guardrail: ProbeGuard
+        var probeUnavailable: String?
+        do {
+            let machine = try Machine.read(from: files)
+            var fresh = try Planner().plan(machine: machine, split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none))
+            fresh.normalFirst = true
+            plan = fresh
+            guardrail = ProbeGuard(machine: machine)
+            if !machine.memory.hasProbe { probeUnavailable = "no probe file" }
+            if machine.memory.autoOnlineBlocks.map({ $0 != "offline" }) ?? false {
+                probeUnavailable = "auto_online_blocks is not offline; the kernel would pick the zone"
+            }
+        } catch {
+            note = "machine sources unreadable (\(error)); only present offline blocks were onlined"
+            logger.warning("rescue: machine sources unreadable; onlining present offline blocks only", metadata: ["error": "\(error)"])
+            let blockSize = (try? MemoryBlockDirectory.readBlockSize(from: files)) ?? 128 << 20
+            let offline = offlineBlocks().map { Plan.Block(index: $0, start: UInt64($0) * blockSize, node: 0, zone: .normal, action: .online) }
+            plan = Plan(blockSize: blockSize, source: .offlineBlocks, bootEnd: nil, ram: RangeSet(), blocks: offline, skipped: [], split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
+            guardrail = ProbeGuard(ram: RangeSet(), reserved: [])
+            probeUnavailable = "machine sources unreadable"
+        }
+        let engine = Engine(plan: plan, files: files, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
+        let result = engine.run(stop: stop)
+        var onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
+        var failed: [Int] = []
+        for record in result.records where !record.outcome.isSuccess {
+            // Online but in Movable (a udev rule got there) is online: nothing to rescue.
+            if case .conflict = record.outcome { continue }
+            let state = "\(MemoryBlockDirectory.path)/memory\(record.block.index)/state"
+            guard (try? files.readValue(state)) == "offline" else { failed.append(record.block.index); continue }
+            do {
+                try kernel.write("online", to: state)
+                onlined += 1
+                logger.notice("rescue: block onlined in the kernel's own choice of zone", metadata: ["block": "\(record.block.index)"])
+            } catch {
+                failed.append(record.block.index)
+                logger.error("rescue: block stays offline", metadata: ["block": "\(record.block.index)", "error": "\(error)"])
+            }
+        }
+        return Outcome(onlined: onlined, failed: failed, note: note)
+    }
+
+    /// Offline blocks found by listing, tolerating blocks that do not read cleanly.
+    func offlineBlocks() -> [Int] {
+        let names = (try? files.list(MemoryBlockDirectory.path)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("memory"), let index = Int(name.dropFirst(6)) else { return nil }
+            return (try? files.readValue("\(MemoryBlockDirectory.path)/\(name)/state")) == "offline" ? index : nil
+        }.sorted()
+    }
+}
