@@ -18,6 +18,13 @@ public enum Clock {
         return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
     }
 
+    /// The process's peak resident set so far, in KiB (getrusage's ru_maxrss).
+    public static func peakResidentKiB() -> UInt64 {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return UInt64(max(usage.ru_maxrss, 0))
+    }
+
     public static func sleep(nanoseconds: UInt64) {
         guard nanoseconds > 0 else { return }
         var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))

@@ -72,6 +72,9 @@ public struct EngineResult: Sendable {
     public var workers: [WorkerSummary]
     public var elapsedNanoseconds: UInt64
     public var stopReason: String?
+    /// CLOCK_MONOTONIC when the engine started: block times are relative to it; benchmarks compare it with
+    /// the moment they exec'd the daemon.
+    public var startedMonotonic: UInt64 = 0
 }
 
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
@@ -147,7 +150,7 @@ public struct Engine: Sendable {
             }
         }
         let records = plan.blocks.map { recordsByIndex[$0.index] ?? BlockRecord(block: $0, worker: "none") }
-        return EngineResult(records: records, workers: summaries, elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: stop.reason)
+        return EngineResult(records: records, workers: summaries, elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: stop.reason, startedMonotonic: runStart)
     }
 
     private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([BlockRecord], WorkerSummary) {

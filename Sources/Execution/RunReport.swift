@@ -81,6 +81,8 @@ public struct RunReport: Sendable {
             ("exitCode", .int(Int64(status.rawValue))),
             ("startedAt", .uint(startedAt)),
             ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
+            ("monotonicStart", .uint(result.startedMonotonic)),
+            ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0) } ?? .null),
             ("blockSize", .uint(plan.blockSize)),
