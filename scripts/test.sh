@@ -13,5 +13,8 @@ swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors
 # The install path and the units: systemd-analyze verify clean, exposure at most 2.0 (scores printed).
 scripts/check-units.sh .build/release/deferred-memd
 
+# Real kernels under QEMU (TCG): every scenario must pass; then the real-kernel figures (printed, not asserted).
+python3 Tests/QEMU/run.py --binary .build/release/deferred-memd
+
 # Benchmark figures (printed for the record; timings are never asserted).
 python3 scripts/bench.py .build/release/deferred-memd

@@ -95,4 +95,13 @@ public enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
         case .percent(let p): "\(p)%"
         }
     }
+
+    /// As a person would write it in memparse syntax: `64G`, `1536M`, `50%` (bytes when no suffix divides it).
+    public var spelled: String {
+        guard case .bytes(let b) = self, b > 0 else { return description }
+        for (shift, suffix) in [(60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K")] where b % (1 << UInt64(shift)) == 0 {
+            return "\(b >> UInt64(shift))\(suffix)"
+        }
+        return description
+    }
 }

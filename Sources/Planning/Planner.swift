@@ -101,7 +101,7 @@ public struct Planner: Sendable {
                 return totalBytes
             }
             throw SourceError(
-                path: origin(of: split, name: name), value: "\(name)=\(request)",
+                path: origin(of: split, name: name), value: "\(key(of: split, name: name))=\(request.spelled)",
                 expected: "at most the \(ByteCount.describe(totalBytes)) (\(totalBytes) bytes) of deferred memory this machine has")
         }
         let kernel = try amount(split.kernelCore, name: "kernelcore")
@@ -114,6 +114,17 @@ public struct Planner: Sendable {
         case (let k?, let m?): kernelBytes = max(k, totalBytes - m)
         }
         return Int((kernelBytes + blockSize - 1) / blockSize)
+    }
+
+    /// The key as the source spells it: `MovableCore` in the configuration, `--movablecore` as a flag.
+    private func key(of split: SplitRequest, name: String) -> String {
+        switch split.source {
+        case .flags: "--\(name)"
+        case .configuration: name == "kernelcore" ? "KernelCore" : "MovableCore"
+        case .deferredMemCommandLine: "deferred_mem.\(name)"
+        case .deferredMemInit: "deferred_\(name)"
+        case .kernelCommandLine, .none: name
+        }
     }
 
     private func origin(of split: SplitRequest, name: String) -> String {

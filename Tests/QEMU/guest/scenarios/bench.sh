@@ -1,0 +1,51 @@
+# Measurements (probe-capable kernel, mem=1G, deferred_mem.kernelcore=50%): one way of onlining the deferred
+# memory per boot, named by dm.mode= (serial, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
+# (and checks that everything came online); the host collects them.
+. /lib.sh
+mode=$(sed -n 's/.*dm\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
+deferred-memd run --dry-run > /run/dry.txt 2>&1
+planned_zones /run/dry.txt > /run/planned.txt
+total=$(wc -l < /run/planned.txt)
+size=$(block_size)
+measure blocks $total
+# What start-up costs before any work: exec + runtime + argument parsing, then reading and planning.
+t0=$(now_ms); i=0; while [ $i -lt 10 ]; do deferred-memd --help > /dev/null; i=$((i + 1)); done; t1=$(now_ms)
+measure exec_help_ms_x10 $((t1 - t0))
+t0=$(now_ms); i=0; while [ $i -lt 10 ]; do deferred-memd plan > /dev/null; i=$((i + 1)); done; t1=$(now_ms)
+measure plan_ms_x10 $((t1 - t0))
+t0=$(now_ms); i=0; while [ $i -lt 10 ]; do busybox true; i=$((i + 1)); done; t1=$(now_ms)
+measure busybox_true_ms_x10 $((t1 - t0))
+case $mode in
+shell)
+    # What a plain init script does: one echo per probe, one per online, in plan order.
+    t0=$(now_ms)
+    while read n z; do
+        [ -e $MEM/memory$n ] || printf '0x%x\n' $((n * size)) > $MEM/probe
+        echo online_$z > $MEM/memory$n/state
+    done < /run/planned.txt
+    t1=$(now_ms)
+    measure wall_ms $((t1 - t0))
+    ;;
+*)
+    case $mode in
+        serial) flags="--workers serial" ;;
+        per-zone) flags="--workers per-zone --gate" ;;
+        per-zone-nogate) flags="--workers per-zone --no-gate" ;;
+    esac
+    t0=$(now_ms)
+    deferred-memd run $flags --json > /run/report.json 2> /run/run.err
+    rc=$?
+    t1=$(now_ms)
+    expect_eq run-exit-code $rc 0
+    measure wall_ms $((t1 - t0))
+    measure engine_ms $(($(json_number elapsedNanoseconds /run/report.json) / 1000000))
+    writes=$(sed -n 's/.*"writeNanoseconds": \([0-9]*\).*/\1/p' /run/report.json | tail -n $total | awk '{s += $1} END {print s}')
+    measure kernel_write_ms_sum $((writes / 1000000))
+    started=$(json_number monotonicStart /run/report.json)
+    first=$(sed -n 's/.*"startedAt": \([0-9]*\).*/\1/p' /run/report.json | sed 1d | sort -n | head -1)
+    measure startup_to_first_write_ms $(((started + first) / 1000000 - t0))
+    measure peak_rss_kib $(json_number peakRSSKiB /run/report.json)
+    ;;
+esac
+check_online_as_planned all-online-as-planned /run/planned.txt
+summary

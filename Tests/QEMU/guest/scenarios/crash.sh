@@ -1,0 +1,30 @@
+# Scenario 3 (probe-capable kernel, mem=1G, deferred_mem.kernelcore=50%): a run killed with SIGKILL mid-way,
+# then a re-run, ends with everything online as first planned; a further run is a no-op with success.
+. /lib.sh
+deferred-memd run --dry-run > /run/dry.txt 2>&1
+planned_zones /run/dry.txt > /run/planned.txt
+total=$(wc -l < /run/planned.txt)
+before=$(present_blocks | wc -l)
+deferred-memd run --workers serial > /run/first.out 2>&1 &
+pid=$!
+# Kill once a few blocks are in: mid-way, between or inside writes.
+i=0
+while [ $i -lt 400 ]; do
+    [ $(($(present_blocks | wc -l) - before)) -ge 4 ] && break
+    usleep 5000; i=$((i + 1))
+done
+kill -9 $pid
+wait $pid
+expect_eq first-run-killed $? 137
+added=$(($(present_blocks | wc -l) - before))
+[ $added -lt $total ] && pass "killed-mid-way ($added of $total probed)" || fail killed-mid-way "all $total blocks were in before the kill"
+deferred-memd run --json > /run/rerun.json 2> /run/rerun.err
+expect_eq rerun-exit-code $? 0
+check_online_as_planned rerun-finishes-the-original-plan /run/planned.txt
+no_block_offline nothing-left-offline
+expect_eq rerun-no-conflicts "$(json_count outcome conflict /run/rerun.json)" 0
+expect_eq auto-online-restored "$(cat $MEM/auto_online_blocks)" offline
+deferred-memd run --json > /run/third.json 2>/dev/null
+expect_eq third-run-exit-code $? 0
+expect_eq third-run-is-a-no-op "$(json_count outcome already-online /run/third.json)" "$total"
+summary
