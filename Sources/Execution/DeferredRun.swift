@@ -40,6 +40,26 @@ public struct DeferredRun: Sendable {
         plan.blocks.contains { !files.exists("\(MemoryBlockDirectory.path)/memory\($0.index)/state") }
     }
 
+    /// One entry per node and zone with what came online, so the journal can be asked `ZONE=Movable NODE=1`.
+    func logTotals(_ result: EngineResult, blockSize: UInt64) {
+        var online: [Int: [Zone: (blocks: Int, planned: Int)]] = [:]
+        for record in result.records {
+            var entry = online[record.block.node, default: [:]][record.block.zone, default: (0, 0)]
+            entry.planned += 1
+            if record.outcome.isSuccess { entry.blocks += 1 }
+            online[record.block.node, default: [:]][record.block.zone] = entry
+        }
+        for node in online.keys.sorted() {
+            for zone in Zone.allCases {
+                guard let entry = online[node]?[zone] else { continue }
+                logger.info("zone online", metadata: [
+                    "node": "\(node)", "zone": "\(zone.rawValue)", "blocks": "\(entry.blocks)", "planned": "\(entry.planned)",
+                    "bytes": "\(UInt64(entry.blocks) * blockSize)",
+                ])
+            }
+        }
+    }
+
     /// A run killed inside an atomic replace leaves its temporary file behind; the next run clears them.
     func removeStaleTemporaryFiles() {
         for name in (try? files.list("/run/deferred-memd")) ?? [] where name.contains(".tmp.") {
@@ -108,6 +128,7 @@ public struct DeferredRun: Sendable {
         if switched {
             do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
         }
+        logTotals(result, blockSize: plan.blockSize)
         let report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
         do {
             try files.createDirectory("/run/deferred-memd")

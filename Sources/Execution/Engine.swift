@@ -197,6 +197,14 @@ public struct Engine: Sendable {
             name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.blocks.count,
             busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
             cpus: ThreadPlacement.currentThreadCPUs(), priority: ThreadPlacement.currentThreadPriority())
+        let online = records.filter(\.outcome.isSuccess).count
+        var metadata: Logger.Metadata = [
+            "worker": "\(queue.name)", "blocks": "\(online)", "bytes": "\(UInt64(online) * plan.blockSize)",
+            "planned": "\(queue.blocks.count)", "ms": "\(summary.busyNanoseconds / 1_000_000)",
+        ]
+        if let zone = queue.zone { metadata["zone"] = "\(zone.rawValue)" }
+        if let node = queue.node { metadata["node"] = "\(node)" }
+        if !queue.blocks.isEmpty { logger.info("worker finished", metadata: metadata) }
         return (records, summary)
     }
 

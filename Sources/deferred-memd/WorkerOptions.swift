@@ -6,7 +6,7 @@ import MemoryModel
 /// How the zone workers run: mode, gate, and each zone worker's CPUs and priority. Flags beat the
 /// configuration's `[Run]` and `[Workers]` keys.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Worker mode: per-zone (one thread per node and zone) or serial.") var workers: EngineOptions.Workers?
+    @Option(help: "Worker mode: serial (default; one thread, fastest on upstream kernels) or per-zone (one thread per node and zone, for kernels that online zones in parallel).") var workers: EngineOptions.Workers?
     @Flag(inversion: .prefixedNo, help: "Serialise kernel writes in userspace (per-zone mode); --no-gate for kernels that online zones in parallel.") var gate: Bool?
     @Option(name: .customLong("normal-cpus"), help: ArgumentHelp("CPUs for the Normal zone workers (and the serial worker), e.g. 4-7.", valueName: "cpu-list")) var normalCPUs: String?
     @Option(name: .customLong("movable-cpus"), help: ArgumentHelp("CPUs for the Movable zone workers, e.g. 4-7.", valueName: "cpu-list")) var movableCPUs: String?
@@ -30,7 +30,9 @@ struct WorkerOptions: ParsableArguments {
         var priority: [Zone: WorkerPriority] = [:]
         priority[.normal] = normalPriority.flatMap { WorkerPriority(parsing: Substring($0)) } ?? configuration.normalPriority ?? shared
         priority[.movable] = movablePriority.flatMap { WorkerPriority(parsing: Substring($0)) } ?? configuration.movablePriority ?? shared
-        let mode = workers ?? configuration.workers.flatMap(EngineOptions.Workers.init(rawValue:)) ?? .perZone
+        // Serial by default: measured fastest on upstream kernels, which run every probe and online under one
+        // lock (Docs/performance.md); per-zone pays off on kernels that online zones in parallel.
+        let mode = workers ?? configuration.workers.flatMap(EngineOptions.Workers.init(rawValue:)) ?? .serial
         return EngineOptions(workers: mode, gate: gate ?? configuration.gate ?? true, cpus: cpus, priority: priority)
     }
 }

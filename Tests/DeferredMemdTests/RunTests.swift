@@ -194,7 +194,7 @@ struct RunTests {
     func workersPerZone() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
-        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
+        let result = try Binary.run(["run", "--simulate", "--workers", "per-zone", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
         #expect(result.status == 0)
         let written = try report(root)
         let workers = try #require(written["workers"] as? [[String: Any]])

@@ -218,7 +218,7 @@ struct PlacementTests {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
         try Fixture.write("[Plan]\nMovableCore=50%\n[Workers]\nNice=3\nNormalCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
-        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot", root.path])
+        let result = try Binary.run(["run", "--simulate", "--workers", "per-zone", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot", root.path])
         #expect(result.status == 0, "\(result.stderr)")
         let workers = try #require(try report(root)["workers"] as? [[String: Any]])
         #expect(!workers.isEmpty)

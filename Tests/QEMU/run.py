@@ -22,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PACKAGES = ["qemu-system-x86", "busybox-static", "cpio", "gzip", "linux-source-6.1", "build-essential", "bc",
-            "bison", "flex", "libelf-dev", "libssl-dev", "xz-utils"]
+            "bison", "flex", "libelf-dev", "libssl-dev", "xz-utils", "debootstrap"]
 
 PC_4G_MEM1G = ["-M", "pc", "-m", "4G"]
 STOCK_DIMMS_NUMA = [
@@ -49,6 +49,8 @@ SCENARIOS = {
     "hotplug": ("stock", ["-M", "pc", "-m", "2G,slots=4,maxmem=16G"], "memhp_default_state=offline", 10, 400),
     "badinput": ("probe", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 240),
     "noprobe": ("stock", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 300),
+    "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
+    "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe"}
 BENCH_MODES = ["serial", "per-zone", "per-zone-nogate", "shell"]
@@ -83,8 +85,37 @@ def shared_libraries(binary):
     return sorted(paths)
 
 
-def initramfs(binary, workdir):
-    root = os.path.join(workdir, "root")
+def debian_root(cache, binary, workdir):
+    """The Debian root of the systemd scenarios with deferred-memd installed and enabled, as a gzip'd cpio."""
+    base = subprocess.run([os.path.join(HERE, "build-systemd-root.sh"), cache], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    root = os.path.join(workdir, "debian")
+    subprocess.run(["cp", "-a", base, root], check=True)
+    subprocess.run([os.path.join(REPO, "scripts", "install.sh"), "--destdir", root, "--binary", binary],
+                   check=True, stdout=subprocess.DEVNULL)
+    units = os.path.join(root, "etc", "systemd", "system")
+    for target, unit in [("sysinit.target.wants", "deferred-memd.service"), ("multi-user.target.wants", "dm-check.service")]:
+        os.makedirs(os.path.join(units, target), exist_ok=True)
+        source = f"/usr/lib/systemd/system/{unit}" if unit.startswith("deferred") else f"/etc/systemd/system/{unit}"
+        os.symlink(source, os.path.join(units, target, unit))
+    shutil.copy2(os.path.join(HERE, "guest", "systemd-check.service"), os.path.join(units, "dm-check.service"))
+    # A getty on the serial console would hang up the checks' output there.
+    for masked in ["serial-getty@ttyS0.service", "getty.target"]:
+        os.symlink("/dev/null", os.path.join(units, masked))
+    os.makedirs(os.path.join(root, "dm"), exist_ok=True)
+    shutil.copy2(os.path.join(HERE, "guest", "systemd-check.sh"), os.path.join(root, "dm", "check.sh"))
+    shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "dm", "lib.sh"))
+    archive = os.path.join(workdir, "debian.cpio.gz")
+    files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
+    cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
+    with open(archive, "wb") as f:
+        f.write(subprocess.run(["gzip", "-1"], input=cpio, check=True, stdout=subprocess.PIPE).stdout)
+    shutil.rmtree(root, ignore_errors=True)
+    return archive
+
+
+def initramfs(binary, workdir, extra=None, name="initramfs"):
+    root = os.path.join(workdir, name + "-root")
     for sub in ["bin", "sbin", "proc", "sys", "dev", "run", "tmp", "etc", "scenarios"]:
         os.makedirs(os.path.join(root, sub), exist_ok=True)
     shutil.copy2(shutil.which("busybox") or "/bin/busybox", os.path.join(root, "bin", "busybox"))
@@ -98,7 +129,9 @@ def initramfs(binary, workdir):
     shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "lib.sh"))
     for name in os.listdir(os.path.join(HERE, "guest", "scenarios")):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", name), os.path.join(root, "scenarios", name))
-    image = os.path.join(workdir, "initramfs.cpio.gz")
+    if extra:
+        shutil.copy2(extra, os.path.join(root, os.path.basename(extra)))
+    image = os.path.join(workdir, name + ".cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
     with open(image, "wb") as f:
@@ -211,15 +244,20 @@ def main():
     available = kernels(args.cache)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
+    selected = [name for name in SCENARIOS if not args.only or name in args.only]
+    systemd_image = None
+    if any(name.startswith("systemd") for name in selected):
+        systemd_image = initramfs(os.path.abspath(args.binary), workdir,
+                                  extra=debian_root(args.cache, os.path.abspath(args.binary), workdir), name="systemd")
     log(f"qemu: kernels {available['probe']} and {available['stock']}; initramfs {os.path.getsize(image) >> 10} KiB")
 
     failures = []
     figures = {}
-    selected = [name for name in SCENARIOS if not args.only or name in args.only]
     for name in selected:
         kernel, machine, append, least, timeout = SCENARIOS[name]
         text, seconds, timed_out = boot(name, available[kernel], machine,
-                                        f"{append} dm.scenario={SCENARIO_FOR_FILE.get(name, name)}", image, workdir, timeout)
+                                        f"{append} dm.scenario={SCENARIO_FOR_FILE.get(name, name)}",
+                                        systemd_image if name.startswith("systemd") else image, workdir, timeout)
         ok, passed, problems, measures = verdict(name, text, least, timed_out)
         log(f"qemu: {name:10s} {'PASS' if ok else 'FAIL'}  {len(passed)} checks, {seconds:.1f} s ({kernel} kernel)")
         if measures:

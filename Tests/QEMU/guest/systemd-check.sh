@@ -1,0 +1,54 @@
+# Scenario 6, inside a Debian guest whose PID 1 is systemd (stock kernel, two offline DIMMs):
+#   dm.scenario=systemd: deferred-memd.service onlines the DIMMs at boot per /etc/deferred-memd.conf; its
+#     status text, active state, READY timing and journal fields are checked; the fallback did not run.
+#   dm.scenario=systemd-fallback: the configuration is bad, the main run fails, and the fallback unit brings
+#     every block online in the kernel zone.
+. /dm/lib.sh
+scenario=$(sed -n 's/.*dm\.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
+echo "GUEST-START $scenario (systemd)"
+# Wait for the units to settle (the fallback runs after the main unit fails).
+i=0
+while [ $i -lt 600 ]; do
+    main=$(systemctl show -P ActiveState deferred-memd.service)
+    fallback=$(systemctl show -P ActiveState deferred-memd-fallback.service)
+    case "$scenario:$main:$fallback" in
+        systemd:active:*|systemd-fallback:failed:active) break ;;
+    esac
+    sleep 0.1; i=$((i + 1))
+done
+status=$(systemctl show -P StatusText deferred-memd.service)
+echo "deferred-memd.service: ActiveState=$main StatusText=$status"
+journalctl -u deferred-memd -u deferred-memd-fallback --no-pager -o cat | tail -20
+if [ "$scenario" = systemd ]; then
+    expect_eq main-unit-active "$main" active
+    expect_eq main-unit-result "$(systemctl show -P Result deferred-memd.service)" success
+    case "$status" in "onlined 32/32 blocks"*) pass status-text-is-the-summary ;; *) fail status-text-is-the-summary "$status" ;; esac
+    no_block_offline nothing-left-offline
+    expect_eq half-movable "$(for n in $(present_blocks); do zone $n; done | grep -c Movable)" 16
+    expect_eq fallback-did-not-run "$fallback" inactive
+    # READY=1 came once the last block was online: the unit became active after the report's last write ended.
+    ready_us=$(systemctl show -P ActiveEnterTimestampMonotonic deferred-memd.service)
+    start_ns=$(json_number monotonicStart /run/deferred-memd/report.json)
+    last_ns=$(sed -n 's/.*"finishedAt": \([0-9]*\).*/\1/p' /run/deferred-memd/report.json | sort -n | tail -1)
+    [ "$ready_us" -ge $(((start_ns + last_ns) / 1000)) ] && pass ready-after-all-memory-online || fail ready-after-all-memory-online "ready at ${ready_us} us, last write ended at $(((start_ns + last_ns) / 1000)) us"
+    journalctl -u deferred-memd --no-pager -o verbose > /run/journal.txt
+    expect_contains journal-has-identifier "SYSLOG_IDENTIFIER=deferred-memd" /run/journal.txt
+    expect_contains journal-has-zone-field "ZONE=Movable" /run/journal.txt
+    expect_contains journal-has-bytes-field "BYTES=" /run/journal.txt
+    expect_contains journal-has-node-field "NODE=1" /run/journal.txt
+    # With everything online, ExecCondition (plan --check) skips a new start cleanly: inactive, not failed.
+    systemctl restart deferred-memd.service
+    expect_eq exec-condition-skips-a-second-start "$(systemctl show -P ActiveState deferred-memd.service)" inactive
+    expect_eq skipped-is-not-failed "$(systemctl is-failed deferred-memd.service)" inactive
+else
+    expect_eq main-unit-failed "$main" failed
+    expect_eq main-unit-exit-status "$(systemctl show -P ExecMainStatus deferred-memd.service)" 2
+    case "$status" in "bad input: "*) pass status-text-names-bad-input ;; *) fail status-text-names-bad-input "$status" ;; esac
+    expect_eq fallback-ran "$fallback" active
+    expect_eq fallback-result "$(systemctl show -P Result deferred-memd-fallback.service)" success
+    no_block_offline nothing-left-offline
+    expect_eq all-in-kernel-zone "$(for n in $(present_blocks); do zone $n; done | grep -c Movable)" 0
+fi
+summary
+echo "GUEST-END $scenario rc=0"
+systemctl poweroff --force --force
