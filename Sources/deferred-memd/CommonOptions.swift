@@ -21,13 +21,8 @@ struct MachineOptions: ParsableArguments {
 
     /// Reads the machine and computes the plan; any bad input becomes exit code 2 with the message.
     func loadPlan() throws -> (Machine, Configuration, Plan) {
+        let (machine, configuration, split) = try loadSplit()
         do {
-            let machine = try Machine.read(from: files)
-            let configuration = try Configuration.read(from: files, explicitPath: config)
-            let split = SplitRequest.resolve(
-                flagKernelCore: try flag(kernelcore, name: "--kernelcore"),
-                flagMovableCore: try flag(movablecore, name: "--movablecore"),
-                configuration: configuration, machine: machine)
             var plan = try Planner().plan(machine: machine, split: split)
             plan.warnings = configuration.warnings + plan.warnings
             return (machine, configuration, plan)
@@ -36,7 +31,7 @@ struct MachineOptions: ParsableArguments {
         }
     }
 
-    /// Reads the machine, the configuration and the split they ask for, without planning (`watch`).
+    /// Reads the machine, the configuration and the split they ask for (all `watch` needs; `loadPlan` goes on).
     func loadSplit() throws -> (Machine, Configuration, SplitRequest) {
         do {
             let machine = try Machine.read(from: files)
