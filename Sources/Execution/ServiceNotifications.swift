@@ -35,6 +35,13 @@ public final class RunNotifications: Sendable {
     private struct Sent {
         var status: UInt64?
         var watchdog: UInt64?
+
+        /// True (and recorded) when a WATCHDOG=1 is due at `now`; never when the watchdog is off.
+        mutating func claimWatchdog(now: UInt64, interval: UInt64?) -> Bool {
+            guard let interval, watchdog.map({ now - $0 >= interval }) ?? true else { return false }
+            watchdog = now
+            return true
+        }
     }
 
     private let notifier: any ServiceNotifier
@@ -62,10 +69,8 @@ public final class RunNotifications: Sendable {
         let (status, watchdog) = sent.withLock { sent -> (Bool, Bool) in
             let last = progress.blocksDone == progress.blocksPlanned
             let status = last || sent.status.map { now - $0 >= timing.statusInterval } ?? true
-            let watchdog = timing.watchdogInterval.map { interval in sent.watchdog.map { now - $0 >= interval } ?? true } ?? false
             if status { sent.status = now }
-            if watchdog { sent.watchdog = now }
-            return (status, watchdog)
+            return (status, sent.claimWatchdog(now: now, interval: timing.watchdogInterval))
         }
         var message: [String] = []
         if status { message += ["STATUS=\(Self.statusText(progress))"] + extendTimeout }
@@ -100,14 +105,8 @@ public final class RunNotifications: Sendable {
 
     /// WATCHDOG=1 when due, for loops that wait (watch).
     public func keepAlive() {
-        guard let interval = timing.watchdogInterval else { return }
         let now = Clock.monotonicNanoseconds()
-        let due = sent.withLock { sent -> Bool in
-            guard sent.watchdog.map({ now - $0 >= interval }) ?? true else { return false }
-            sent.watchdog = now
-            return true
-        }
-        if due { notifier.notify(["WATCHDOG=1"]) }
+        if sent.withLock({ $0.claimWatchdog(now: now, interval: timing.watchdogInterval) }) { notifier.notify(["WATCHDOG=1"]) }
     }
 
     public func stopping(_ text: String) {

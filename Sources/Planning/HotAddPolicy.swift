@@ -76,20 +76,20 @@ public struct AutoMovableBaseline: Sendable, Equatable {
 
     /// Online blocks not in ZONE_MOVABLE (blocks spanning zones, `none`, count as kernel memory).
     public init(directory: MemoryBlockDirectory) {
-        var kernel = NodeBytes()
-        for block in directory.blocks where block.state == .online && block.onlineZone != .movable {
-            kernel.total += directory.blockSize
-            kernel.byNode[block.numaNode ?? 0, default: 0] += directory.blockSize
-        }
-        self.kernel = kernel
+        kernel = Self.onlineBytes(directory) { $0 != .movable }
     }
 
     static func movableBytes(_ directory: MemoryBlockDirectory) -> NodeBytes {
-        var movable = NodeBytes()
-        for block in directory.blocks where block.state == .online && block.onlineZone == .movable {
-            movable.total += directory.blockSize
-            movable.byNode[block.numaNode ?? 0, default: 0] += directory.blockSize
+        onlineBytes(directory) { $0 == .movable }
+    }
+
+    /// Bytes of online blocks whose zone satisfies `zone`, per node and in all.
+    static func onlineBytes(_ directory: MemoryBlockDirectory, zone: (Zone?) -> Bool) -> NodeBytes {
+        var bytes = NodeBytes()
+        for block in directory.blocks where block.state == .online && zone(block.onlineZone) {
+            bytes.total += directory.blockSize
+            bytes.byNode[block.numaNode ?? 0, default: 0] += directory.blockSize
         }
-        return movable
+        return bytes
     }
 }
