@@ -2,17 +2,21 @@ import KernelFiles
 import MachineSources
 import MemoryModel
 import Planning
+import Synchronization
 import SystemPackage
 
 /// Brings one block to its planned zone and records what the kernel really did.
 ///
-/// After every write it re-reads `state` and `valid_zones`; the kernel's own view decides the outcome:
+/// The common path is what a shell loop does: one read of `state`, then the writes. The kernel's answer to a
+/// write decides the rest, and only a refusal costs more reads:
 /// - probe EEXIST → the block exists (an earlier run, or a racing agent): carry on to onlining;
 /// - state EINVAL → re-read: already online (in the planned zone: success; in the other: conflict);
+/// - state ENOENT after a probe → the block never appeared;
 /// - EBUSY, EAGAIN, EINTR, ENOMEM → bounded retries with backoff;
 /// - anything else → the block fails, and the other blocks go on.
+/// A successful `online_kernel`/`online_movable` means the kernel put the block in that zone; `verify` re-reads
+/// every such block once the writes are done, so the report states what the kernel shows, not what it said.
 struct BlockExecutor: Sendable {
-    let files: KernelFiles
     let kernel: any KernelWriter
     let probeGuard: ProbeGuard
     let retry: RetryPolicy
@@ -20,6 +24,10 @@ struct BlockExecutor: Sendable {
     /// Serialises kernel writes across workers when the kernel serialises them anyway (see Engine).
     let gate: WriteGate?
     let runStart: UInt64
+    /// Why blocks that need probing cannot be probed, or nil.
+    let probeUnavailable: String?
+    /// When the run's first kernel write began, for the start-up benchmark.
+    let firstWrite: FirstWrite
 
     static let memoryDirectory = MemoryBlockDirectory.path
 
@@ -30,12 +38,15 @@ struct BlockExecutor: Sendable {
         case online(zone: Zone?, zoneName: String)
     }
 
+    static func attribute(_ index: Int, _ name: String) -> String {
+        "\(memoryDirectory)/memory\(index)/\(name)"
+    }
+
     func observe(_ index: Int) -> Observed {
-        let directory = "\(Self.memoryDirectory)/memory\(index)"
-        guard let state = try? files.readValue(directory + "/state") else { return .absent }
+        guard let state = try? kernel.read(Self.attribute(index, "state")) else { return .absent }
         switch state {
         case "online":
-            let zones = (try? files.readValue(directory + "/valid_zones")) ?? ""
+            let zones = (try? kernel.read(Self.attribute(index, "valid_zones"))) ?? ""
             let words = zones.split(separator: " ")
             let zone = words.count == 1 ? Zone(kernelZoneName: words[0]) : nil
             return .online(zone: zone, zoneName: zones)
@@ -52,55 +63,61 @@ struct BlockExecutor: Sendable {
         return record
     }
 
-    private func outcome(forOnline zone: Zone?, name: String, planned: Zone, ours: Bool) -> BlockOutcome {
-        guard zone == planned else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
-        return ours ? .onlined : .alreadyOnline
+    /// The kernel's view of a block this run onlined: still online, in the planned zone? Returns the outcome
+    /// to report instead, or nil when it holds.
+    func verify(_ record: BlockRecord) -> BlockOutcome? {
+        switch observe(record.block.index) {
+        case .online(let zone, _) where zone == record.block.zone:
+            return nil
+        case .online(_, let name):
+            return .conflict(actual: name.isEmpty ? "unknown" : name)
+        case .absent:
+            return .failed(stage: "verify", errno: nil, reason: "memory\(record.block.index) is gone after it was onlined")
+        case .offline, .goingOffline:
+            return .failed(stage: "verify", errno: nil, reason: "memory\(record.block.index) is offline again after it was onlined")
+        }
     }
 
     private func bringOnline(_ block: Plan.Block, record: inout BlockRecord) -> BlockOutcome {
-        var observed = observe(block.index)
-        if case .online(let zone, let name) = observed {
-            return outcome(forOnline: zone, name: name, planned: block.zone, ours: false)
-        }
-        if observed == .absent {
+        var probed = false
+        switch observe(block.index) {
+        case .online(let zone, let name):
+            guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
+            return .alreadyOnline
+        case .goingOffline:
+            return .failed(stage: "online", errno: nil, reason: "memory\(block.index) is going offline")
+        case .offline:
+            break
+        case .absent:
+            if let probeUnavailable { return .failed(stage: "probe", errno: nil, reason: probeUnavailable) }
             let range = AddressRange(start: UInt64(block.index) * blockSize, end: UInt64(block.index + 1) * blockSize)
             if let reason = probeGuard.refusal(for: range) { return .refused(reason: reason) }
             switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
             case .success:
                 break
             case .failure(let error) where error.errno == .fileExists:
-                break  // Already added (an earlier run or another agent): check below.
+                break  // Already added (an earlier run or another agent): onlining decides.
             case .failure(let error):
                 return .failed(stage: "probe", errno: error.errno.symbol, reason: error.description)
             }
-            observed = observe(block.index)
-            switch observed {
-            case .absent:
-                return .failed(stage: "probe", errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
+            probed = true
+        }
+        switch write(block.zone.onlineCommand, to: Self.attribute(block.index, "state"), record: &record) {
+        case .success:
+            return .onlined
+        case .failure(let error) where error.errno == .noSuchFileOrDirectory && probed:
+            return .failed(stage: "probe", errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
+        case .failure(let error) where error.errno == .invalidArgument:
+            // The kernel refuses a block that is not offline: see what it is now.
+            switch observe(block.index) {
             case .online(let zone, let name):
-                // auto_online_blocks onlined it inside the probe write, in the kernel's choice of zone.
-                guard zone == block.zone else { return .conflict(actual: name) }
-                return .onlined
+                guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
+                // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.
+                return probed ? .onlined : .raced
             default:
-                break
+                return .failed(stage: "online", errno: error.errno.symbol, reason: error.description)
             }
-        }
-        if observed == .goingOffline {
-            return .failed(stage: "online", errno: nil, reason: "memory\(block.index) is going offline")
-        }
-        let statePath = "\(Self.memoryDirectory)/memory\(block.index)/state"
-        let result = write(block.zone.onlineCommand, to: statePath, record: &record)
-        let after = observe(block.index)
-        switch (result, after) {
-        case (.success, .online(let zone, let name)):
-            return outcome(forOnline: zone, name: name, planned: block.zone, ours: true)
-        case (.success, _):
-            return .failed(stage: "online", errno: nil, reason: "the write succeeded but memory\(block.index) is not online")
-        case (.failure(let error), .online(let zone, let name)) where error.errno == .invalidArgument:
-            // EINVAL on an online block: someone else onlined it between our read and our write.
-            guard zone == block.zone else { return .conflict(actual: name) }
-            return .raced
-        case (.failure(let error), _):
+        case .failure(let error):
             return .failed(stage: "online", errno: error.errno.symbol, reason: error.description)
         }
     }
@@ -112,6 +129,7 @@ struct BlockExecutor: Sendable {
             attempt += 1
             record.attempts += 1
             let started = Clock.monotonicNanoseconds()
+            firstWrite.note(started)
             let result: Result<Void, KernelFileError>
             if let gate {
                 result = gate.withWrite { () -> Result<Void, KernelFileError> in
@@ -129,4 +147,16 @@ struct BlockExecutor: Sendable {
             Clock.sleep(nanoseconds: retry.backoff(after: attempt))
         }
     }
+}
+
+/// The first write's CLOCK_MONOTONIC, set once by whichever worker writes first.
+final class FirstWrite: Sendable {
+    private let moment = Atomic<UInt64>(0)
+
+    func note(_ now: UInt64) {
+        guard moment.load(ordering: .relaxed) == 0 else { return }
+        _ = moment.compareExchange(expected: 0, desired: now, ordering: .relaxed)
+    }
+
+    var value: UInt64 { moment.load(ordering: .relaxed) }
 }

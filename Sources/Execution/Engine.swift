@@ -75,6 +75,10 @@ public struct EngineResult: Sendable {
     /// CLOCK_MONOTONIC when the engine started: block times are relative to it; benchmarks compare it with
     /// the moment they exec'd the daemon.
     public var startedMonotonic: UInt64 = 0
+    /// CLOCK_MONOTONIC when the first kernel write began (0: none was made).
+    public var firstWriteMonotonic: UInt64 = 0
+    /// Time spent re-reading the blocks this run onlined, after the writes.
+    public var verifyNanoseconds: UInt64 = 0
 }
 
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
@@ -128,10 +132,12 @@ public struct Engine: Sendable {
     public func run(stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> EngineResult {
         let runStart = Clock.monotonicNanoseconds()
         let executor = BlockExecutor(
-            files: files, kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
-            gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart)
+            kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
+            gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
+            probeUnavailable: probeUnavailable, firstWrite: FirstWrite())
         var initial = Progress()
-        for zone in Zone.allCases { initial.planned[zone] = plan.blocks.filter { $0.zone == zone }.count; initial.done[zone] = 0 }
+        for zone in Zone.allCases { initial.planned[zone] = 0; initial.done[zone] = 0 }
+        for block in plan.blocks { initial.planned[block.zone, default: 0] += 1 }
         initial.bytesPlanned = plan.totalBytes
         let shared = ProgressBoard(initial)
 
@@ -149,8 +155,23 @@ public struct Engine: Sendable {
                 summaries.append(summary)
             }
         }
-        let records = plan.blocks.map { recordsByIndex[$0.index] ?? BlockRecord(block: $0, worker: "none") }
-        return EngineResult(records: records, workers: summaries, elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: stop.reason, startedMonotonic: runStart)
+        var records = plan.blocks.map { recordsByIndex[$0.index] ?? BlockRecord(block: $0, worker: "none") }
+        let verifyStart = Clock.monotonicNanoseconds()
+        verify(&records, executor: executor)
+        let end = Clock.monotonicNanoseconds()
+        return EngineResult(
+            records: records, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
+            startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart)
+    }
+
+    /// Every block this run onlined, re-read once all writes are done: the report says what the kernel shows.
+    private func verify(_ records: inout [BlockRecord], executor: BlockExecutor) {
+        guard kernel.fatalCondition == nil else { return }
+        for position in records.indices where records[position].outcome == .onlined {
+            guard let outcome = executor.verify(records[position]) else { continue }
+            records[position].outcome = outcome
+            log(records[position])
+        }
     }
 
     private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([BlockRecord], WorkerSummary) {
@@ -173,16 +194,11 @@ public struct Engine: Sendable {
                 records.append(BlockRecord(block: block, worker: queue.name))
                 continue
             }
-            var record: BlockRecord
-            if let probeUnavailable, executor.observe(block.index) == .absent {
-                record = BlockRecord(block: block, worker: queue.name)
-                record.outcome = .failed(stage: "probe", errno: nil, reason: probeUnavailable)
-            } else {
-                record = executor.execute(block, worker: queue.name)
-            }
+            let record = executor.execute(block, worker: queue.name)
             writeTime += record.writeNanoseconds
             log(record)
             records.append(record)
+            guard let progress else { continue }
             let snapshot = shared.state.withLock { state -> Progress in
                 if record.outcome.isSuccess {
                     state.done[block.zone, default: 0] += 1
@@ -191,7 +207,7 @@ public struct Engine: Sendable {
                 state.elapsedNanoseconds = Clock.monotonicNanoseconds() - runStart
                 return state
             }
-            progress?(snapshot)
+            progress(snapshot)
         }
         let summary = WorkerSummary(
             name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.blocks.count,
@@ -209,6 +225,14 @@ public struct Engine: Sendable {
     }
 
     private func log(_ record: BlockRecord) {
+        // Metadata costs more than the rest of a block's bookkeeping: build it only when it will be logged.
+        let level: Logger.Level = switch record.outcome {
+        case .onlined, .alreadyOnline, .raced: .debug
+        case .conflict: .warning
+        case .notReached: .trace
+        case .failed, .refused: .error
+        }
+        guard level >= logger.logLevel, record.outcome != .notReached else { return }
         var metadata: Logger.Metadata = [
             "block": "\(record.block.index)", "zone": "\(record.block.zone.rawValue)", "node": "\(record.block.node)",
             "outcome": "\(record.outcome.name)", "attempts": "\(record.attempts)",

@@ -1,13 +1,21 @@
 import KernelFiles
+import MachineSources
+import MemoryModel
+import Synchronization
+import SystemPackage
 
-/// The one seam between the engine and the kernel: a write to a memory-hotplug attribute.
+/// The one seam between the engine and the kernel: writes to memory-hotplug attributes, and the reads of
+/// `state` and `valid_zones` that decide and verify each block.
 ///
-/// Everything else (reading `state`, `valid_zones`, listing blocks) is a real file read in every mode; only this
-/// final write is swapped: `LiveKernel` in production, `SimulatedKernel` in tests and `--simulate`.
+/// `LiveKernel` in production, `SimulatedKernel` in tests and `--simulate`, `CountingKernel` in the benchmarks
+/// that measure the engine with the kernel taken out. Planning reads its sources through `KernelFiles` directly.
 public protocol KernelWriter: Sendable {
     /// Writes `value` to the attribute at `machinePath` (for example `/sys/devices/system/memory/probe`),
     /// throwing the errno the kernel returned.
     func write(_ value: String, to machinePath: String) throws(KernelFileError)
+
+    /// Reads an attribute's value without its trailing newline.
+    func read(_ machinePath: String) throws(KernelFileError) -> String
 
     /// Set when the kernel can no longer be trusted (the simulated kernel "panicked"): the run stops.
     var fatalCondition: String? { get }
@@ -27,5 +35,79 @@ public struct LiveKernel: KernelWriter {
 
     public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         try files.writeAttribute(value, to: machinePath)
+    }
+
+    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+        try files.readValue(machinePath)
+    }
+}
+
+/// The kernel taken out: every write succeeds at once and is counted, and each block keeps only the state the
+/// engine's reads must see (absent → offline after a probe → online in the zone asked for). No files, no time.
+///
+/// For measuring the engine's own cost per block; it models no errors, locks or latency (`SimulatedKernel` does).
+public final class CountingKernel: KernelWriter {
+    struct Counts {
+        var writes = 0
+        var reads = 0
+        /// Per block index: nil absent, "" offline, else the online zone's kernel name.
+        var zones: [Int: String] = [:]
+    }
+
+    public let blockSize: UInt64
+    private let state: Mutex<Counts>
+    static let memory = MemoryBlockDirectory.path + "/memory"
+
+    /// `present` blocks exist (offline) from the start; the rest appear when probed.
+    public init(blockSize: UInt64, present: [Int] = []) {
+        self.blockSize = blockSize
+        var counts = Counts()
+        counts.zones.reserveCapacity(present.count)
+        for index in present { counts.zones[index] = "" }
+        state = Mutex(counts)
+    }
+
+    public var writeCount: Int { state.withLock { $0.writes } }
+    public var readCount: Int { state.withLock { $0.reads } }
+
+    /// `memory42/state` → (42, "state").
+    static func attribute(_ machinePath: String) -> (index: Int, name: Substring)? {
+        guard machinePath.hasPrefix(memory) else { return nil }
+        let rest = machinePath.utf8.dropFirst(memory.utf8.count)
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), let index = Int(Substring(rest[..<slash])) else { return nil }
+        return (index, Substring(rest[rest.index(after: slash)...]))
+    }
+
+    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+        let failure = state.withLock { counts -> Errno? in
+            counts.writes += 1
+            if machinePath.hasSuffix("/probe") {
+                guard let address = Memparse.parseNumber(Substring(value), base: .kernel) else { return .invalidArgument }
+                let index = Int(address / blockSize)
+                guard counts.zones[index] == nil else { return .fileExists }
+                counts.zones[index] = ""
+                return nil
+            }
+            guard let (index, name) = Self.attribute(machinePath), name == "state" else { return nil }
+            guard let zone = counts.zones[index] else { return .noSuchFileOrDirectory }
+            guard zone.isEmpty else { return .invalidArgument }
+            counts.zones[index] = value == "online_movable" ? "Movable" : "Normal"
+            return nil
+        }
+        if let failure { throw KernelFileError(.write, path: FilePath(machinePath), errno: failure, value: value) }
+    }
+
+    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+        let value = state.withLock { counts -> String? in
+            counts.reads += 1
+            guard let (index, name) = Self.attribute(machinePath), let zone = counts.zones[index] else { return nil }
+            switch name {
+            case "state": return zone.isEmpty ? "offline" : "online"
+            case "valid_zones": return zone.isEmpty ? "Normal Movable" : zone
+            default: return nil
+            }
+        }
+        guard let value else { throw KernelFileError(.open, path: FilePath(machinePath), errno: .noSuchFileOrDirectory) }
+        return value
     }
 }

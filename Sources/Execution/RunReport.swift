@@ -82,6 +82,8 @@ public struct RunReport: Sendable {
             ("startedAt", .uint(startedAt)),
             ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
             ("monotonicStart", .uint(result.startedMonotonic)),
+            ("monotonicFirstWrite", .uint(result.firstWriteMonotonic)),
+            ("verifyNanoseconds", .uint(result.verifyNanoseconds)),
             ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0) } ?? .null),

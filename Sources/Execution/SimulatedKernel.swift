@@ -95,6 +95,11 @@ public final class SimulatedKernel: KernelWriter {
     }
 
     public var fatalCondition: String? { state.withLock { $0.crash } }
+
+    /// Reads stay real file reads of the tree this kernel maintains.
+    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+        try files.readValue(machinePath)
+    }
     public var writeCount: Int { state.withLock { $0.writes } }
     public var contentionSleeps: Int { state.withLock { $0.contentionSleeps } }
 
