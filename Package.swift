@@ -56,6 +56,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // In-process benchmarks (engine with the kernel taken out, planning); scripts/bench.py runs it.
+        .executableTarget(
+            name: "deferred-memd-bench",
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "TinyJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DeferredMemdTests",
             dependencies: [

@@ -38,8 +38,17 @@ struct BlockExecutor: Sendable {
         case online(zone: Zone?, zoneName: String)
     }
 
+    static let blockPrefix = memoryDirectory + "/memory"
+
+    /// `/sys/devices/system/memory/memory42/state`, by appends (interpolation costs a dynamic
+    /// `description` call per segment, and this runs three times per block).
     static func attribute(_ index: Int, _ name: String) -> String {
-        "\(memoryDirectory)/memory\(index)/\(name)"
+        var path = blockPrefix
+        path.reserveCapacity(blockPrefix.utf8.count + 20 + name.utf8.count)
+        path += String(index)
+        path += "/"
+        path += name
+        return path
     }
 
     func observe(_ index: Int) -> Observed {

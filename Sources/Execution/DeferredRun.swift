@@ -132,7 +132,7 @@ public struct DeferredRun: Sendable {
         let report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
         do {
             try files.createDirectory("/run/deferred-memd")
-            try files.replaceFileAtomically(Self.reportPath, text: report.json.serialized() + "\n")
+            try files.replaceFileAtomically(Self.reportPath, streaming: report.write)
         } catch {
             logger.error("cannot write the report", metadata: ["error": "\(error)"])
         }

@@ -106,7 +106,8 @@ public struct Engine: Sendable {
         var name: String
         var node: Int?
         var zone: Zone?
-        var blocks: [Plan.Block]
+        /// Positions in `plan.blocks`, in the order this worker takes them.
+        var positions: [Int]
     }
 
     /// Queues per worker, and the order of waves: with `normalFirst`, Movable workers start once the Normal
@@ -114,14 +115,15 @@ public struct Engine: Sendable {
     func waves() -> [[Queue]] {
         switch options.workers {
         case .serial:
-            let ordered = plan.normalFirst ? plan.blocks.filter { $0.zone == .normal } + plan.blocks.filter { $0.zone == .movable } : plan.blocks
-            return [[Queue(name: "serial", node: nil, zone: nil, blocks: ordered)]]
+            let all = plan.blocks.indices
+            let ordered = plan.normalFirst ? all.filter { plan.blocks[$0].zone == .normal } + all.filter { plan.blocks[$0].zone == .movable } : Array(all)
+            return [[Queue(name: "serial", node: nil, zone: nil, positions: ordered)]]
         case .perZone:
             var queues: [Queue] = []
             for node in plan.nodes {
                 for zone in Zone.allCases {
-                    let blocks = plan.blocks.filter { $0.node == node && $0.zone == zone }
-                    if !blocks.isEmpty { queues.append(Queue(name: "node\(node)-\(zone.rawValue.lowercased())", node: node, zone: zone, blocks: blocks)) }
+                    let positions = plan.blocks.indices.filter { plan.blocks[$0].node == node && plan.blocks[$0].zone == zone }
+                    if !positions.isEmpty { queues.append(Queue(name: "node\(node)-\(zone.rawValue.lowercased())", node: node, zone: zone, positions: positions)) }
                 }
             }
             guard plan.normalFirst else { return [queues] }
@@ -141,26 +143,27 @@ public struct Engine: Sendable {
         initial.bytesPlanned = plan.totalBytes
         let shared = ProgressBoard(initial)
 
-        var recordsByIndex: [Int: BlockRecord] = [:]
+        var records: [BlockRecord?] = Array(repeating: nil, count: plan.blocks.count)
         var summaries: [WorkerSummary] = []
         for wave in waves() {
             let threads = wave.map { queue in
-                WorkerThread(name: queue.name) { () -> ([BlockRecord], WorkerSummary) in
+                WorkerThread(name: queue.name) { () -> ([(Int, BlockRecord)], WorkerSummary) in
                     self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
                 }
             }
             for thread in threads {
-                let (records, summary) = thread.join()
-                for record in records { recordsByIndex[record.block.index] = record }
+                let (done, summary) = thread.join()
+                for (position, record) in done { records[position] = record }
                 summaries.append(summary)
             }
         }
-        var records = plan.blocks.map { recordsByIndex[$0.index] ?? BlockRecord(block: $0, worker: "none") }
+        var finished = zip(plan.blocks, records).map { block, record in record ?? BlockRecord(block: block, worker: "none") }
+        records = []
         let verifyStart = Clock.monotonicNanoseconds()
-        verify(&records, executor: executor)
+        verify(&finished, executor: executor)
         let end = Clock.monotonicNanoseconds()
         return EngineResult(
-            records: records, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
+            records: finished, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
             startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart)
     }
 
@@ -174,7 +177,7 @@ public struct Engine: Sendable {
         }
     }
 
-    private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([BlockRecord], WorkerSummary) {
+    private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([(Int, BlockRecord)], WorkerSummary) {
         let zone = queue.zone ?? .normal
         if let cpus = options.cpus[zone], !cpus.isEmpty {
             let error = ThreadPlacement.pinCurrentThread(to: cpus)
@@ -184,20 +187,21 @@ public struct Engine: Sendable {
             let error = ThreadPlacement.apply(priority)
             if error != 0 { logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"]) }
         }
-        var records: [BlockRecord] = []
-        records.reserveCapacity(queue.blocks.count)
+        var records: [(Int, BlockRecord)] = []
+        records.reserveCapacity(queue.positions.count)
         let started = Clock.monotonicNanoseconds()
         var writeTime: UInt64 = 0
-        for block in queue.blocks {
+        for position in queue.positions {
+            let block = plan.blocks[position]
             if stop.isRequested || kernel.fatalCondition != nil {
                 if let condition = kernel.fatalCondition { stop.request(condition) }
-                records.append(BlockRecord(block: block, worker: queue.name))
+                records.append((position, BlockRecord(block: block, worker: queue.name)))
                 continue
             }
             let record = executor.execute(block, worker: queue.name)
             writeTime += record.writeNanoseconds
             log(record)
-            records.append(record)
+            records.append((position, record))
             guard let progress else { continue }
             let snapshot = shared.state.withLock { state -> Progress in
                 if record.outcome.isSuccess {
@@ -210,17 +214,17 @@ public struct Engine: Sendable {
             progress(snapshot)
         }
         let summary = WorkerSummary(
-            name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.blocks.count,
+            name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.positions.count,
             busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
             cpus: ThreadPlacement.currentThreadCPUs(), priority: ThreadPlacement.currentThreadPriority())
-        let online = records.filter(\.outcome.isSuccess).count
+        let online = records.filter(\.1.outcome.isSuccess).count
         var metadata: Logger.Metadata = [
             "worker": "\(queue.name)", "blocks": "\(online)", "bytes": "\(UInt64(online) * plan.blockSize)",
-            "planned": "\(queue.blocks.count)", "ms": "\(summary.busyNanoseconds / 1_000_000)",
+            "planned": "\(queue.positions.count)", "ms": "\(summary.busyNanoseconds / 1_000_000)",
         ]
         if let zone = queue.zone { metadata["zone"] = "\(zone.rawValue)" }
         if let node = queue.node { metadata["node"] = "\(node)" }
-        if !queue.blocks.isEmpty { logger.info("worker finished", metadata: metadata) }
+        if !queue.positions.isEmpty { logger.info("worker finished", metadata: metadata) }
         return (records, summary)
     }
 

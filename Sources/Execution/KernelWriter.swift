@@ -72,17 +72,43 @@ public final class CountingKernel: KernelWriter {
 
     /// `memory42/state` → (42, "state").
     static func attribute(_ machinePath: String) -> (index: Int, name: Substring)? {
-        guard machinePath.hasPrefix(memory) else { return nil }
-        let rest = machinePath.utf8.dropFirst(memory.utf8.count)
-        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), let index = Int(Substring(rest[..<slash])) else { return nil }
-        return (index, Substring(rest[rest.index(after: slash)...]))
+        let utf8 = machinePath.utf8
+        guard utf8.starts(with: memory.utf8) else { return nil }
+        var index = 0
+        var position = utf8.index(utf8.startIndex, offsetBy: memory.utf8.count)
+        while position != utf8.endIndex, case let byte = utf8[position], byte != UInt8(ascii: "/") {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            index = index * 10 + Int(byte - UInt8(ascii: "0"))
+            position = utf8.index(after: position)
+        }
+        guard position != utf8.endIndex else { return nil }
+        return (index, Substring(utf8[utf8.index(after: position)...]))
+    }
+
+    /// `0x…` as the engine writes it (the simulated kernel models the kernel's full `kstrtoull`).
+    static func hexAddress(_ text: String) -> UInt64? {
+        var utf8 = text.utf8[...]
+        guard utf8.starts(with: "0x".utf8) else { return nil }
+        utf8 = utf8.dropFirst(2)
+        var value: UInt64 = 0
+        for byte in utf8 where byte != UInt8(ascii: "\n") {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            guard value >> 60 == 0 else { return nil }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let failure = state.withLock { counts -> Errno? in
             counts.writes += 1
             if machinePath.hasSuffix("/probe") {
-                guard let address = Memparse.parseNumber(Substring(value), base: .kernel) else { return .invalidArgument }
+                guard let address = Self.hexAddress(value) else { return .invalidArgument }
                 let index = Int(address / blockSize)
                 guard counts.zones[index] == nil else { return .fileExists }
                 counts.zones[index] = ""
@@ -94,7 +120,7 @@ public final class CountingKernel: KernelWriter {
             counts.zones[index] = value == "online_movable" ? "Movable" : "Normal"
             return nil
         }
-        if let failure { throw KernelFileError(.write, path: FilePath(machinePath), errno: failure, value: value) }
+        if let failure { throw KernelFileError(.write, pathString: machinePath, errno: failure, value: value) }
     }
 
     public func read(_ machinePath: String) throws(KernelFileError) -> String {
@@ -107,7 +133,7 @@ public final class CountingKernel: KernelWriter {
             default: return nil
             }
         }
-        guard let value else { throw KernelFileError(.open, path: FilePath(machinePath), errno: .noSuchFileOrDirectory) }
+        guard let value else { throw KernelFileError(.open, pathString: machinePath, errno: .noSuchFileOrDirectory) }
         return value
     }
 }

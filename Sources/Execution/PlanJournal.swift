@@ -25,19 +25,22 @@ public struct PlanJournal: Sendable {
     public func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
         guard let text = try? files.readText(Self.path), let journal = try? JSONValue(parsing: text),
               journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
-              let entries = journal["blocks"]?.arrayValue else { return (fresh, false) }
+              let runs = journal["runs"]?.arrayValue else { return (fresh, false) }
         var byIndex: [Int: Plan.Block] = [:]
         for block in fresh.blocks { byIndex[block.index] = block }
-        for entry in entries {
-            guard let index = entry["index"]?.int64Value.map(Int.init), let node = entry["node"]?.int64Value.map(Int.init),
-                  let zone = entry["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
-                  let action = entry["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:)) else { continue }
-            if var existing = byIndex[index] {
-                existing.zone = zone
-                existing.node = node
-                byIndex[index] = existing
-            } else {
-                byIndex[index] = Plan.Block(index: index, start: UInt64(index) * fresh.blockSize, node: node, zone: zone, action: action)
+        for run in runs {
+            guard let first = run["first"]?.int64Value.map(Int.init), let count = run["count"]?.int64Value.map(Int.init), count > 0,
+                  let node = run["node"]?.int64Value.map(Int.init),
+                  let zone = run["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
+                  let action = run["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:)) else { continue }
+            for index in first..<(first + count) {
+                if var existing = byIndex[index] {
+                    existing.zone = zone
+                    existing.node = node
+                    byIndex[index] = existing
+                } else {
+                    byIndex[index] = Plan.Block(index: index, start: UInt64(index) * fresh.blockSize, node: node, zone: zone, action: action)
+                }
             }
         }
         var plan = fresh
@@ -45,12 +48,29 @@ public struct PlanJournal: Sendable {
         return (plan, true)
     }
 
+    /// Consecutive blocks with the same node, zone and action, as one entry: a 16 TiB plan is a handful of
+    /// entries, not 131,072, and it is written before the first kernel write.
     public func record(_ plan: Plan) throws(KernelFileError) {
-        let value = JSONValue.object([
-            ("bootId", .string(bootID)),
-            ("blockSize", .uint(plan.blockSize)),
-            ("blocks", .array(plan.blocks.map { .object([("index", .int(Int64($0.index))), ("node", .int(Int64($0.node))), ("zone", .string($0.zone.rawValue)), ("action", .string($0.action.rawValue))]) })),
-        ])
+        var runs: [JSONValue] = []
+        var current: (first: Int, count: Int, block: Plan.Block)?
+        func close() {
+            guard let run = current else { return }
+            runs.append(.object([
+                ("first", .int(Int64(run.first))), ("count", .int(Int64(run.count))), ("node", .int(Int64(run.block.node))),
+                ("zone", .string(run.block.zone.rawValue)), ("action", .string(run.block.action.rawValue)),
+            ]))
+        }
+        for block in plan.blocks {
+            if let run = current, run.first + run.count == block.index, run.block.node == block.node,
+               run.block.zone == block.zone, run.block.action == block.action {
+                current?.count += 1
+            } else {
+                close()
+                current = (block.index, 1, block)
+            }
+        }
+        close()
+        let value = JSONValue.object([("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize)), ("runs", .array(runs))])
         try files.createDirectory("/run/deferred-memd")
         try files.replaceFileAtomically(Self.path, text: value.serialized(indent: nil) + "\n")
     }

@@ -64,19 +64,26 @@ public struct RunReport: Sendable {
         return line
     }
 
-    public var json: JSONValue {
-        func zoneTotals(_ records: [BlockRecord]) -> JSONValue {
-            .object(Zone.allCases.map { zone in
-                let planned = records.filter { $0.block.zone == zone }
-                let online = planned.filter { $0.outcome.isSuccess }
+    /// The report as pretty JSON, handed to `emit` in pieces: members, then one piece per block, so that a run
+    /// over many blocks never holds its whole report (as values or as text) in memory.
+    public func write(_ emit: (String) -> Void) {
+        let records = result.records
+        func zoneTotals(_ predicate: (BlockRecord) -> Bool) -> JSONValue {
+            var planned: [Zone: Int] = [:], online: [Zone: Int] = [:]
+            for record in records where predicate(record) {
+                planned[record.block.zone, default: 0] += 1
+                if record.outcome.isSuccess { online[record.block.zone, default: 0] += 1 }
+            }
+            return .object(Zone.allCases.map { zone in
+                let planned = planned[zone] ?? 0, online = online[zone] ?? 0
                 return (zone.rawValue, .object([
-                    ("plannedBlocks", .int(Int64(planned.count))), ("onlineBlocks", .int(Int64(online.count))),
-                    ("plannedBytes", .uint(UInt64(planned.count) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online.count) * plan.blockSize)),
+                    ("plannedBlocks", .int(Int64(planned))), ("onlineBlocks", .int(Int64(online))),
+                    ("plannedBytes", .uint(UInt64(planned) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online) * plan.blockSize)),
                 ]))
             })
         }
-        let nodes = Array(Set(result.records.map(\.block.node))).sorted()
-        return .object([
+        let nodes = Array(Set(records.map(\.block.node))).sorted()
+        let head: [(String, JSONValue)] = [
             ("summary", .string(summary)),
             ("exitCode", .int(Int64(status.rawValue))),
             ("startedAt", .uint(startedAt)),
@@ -88,10 +95,8 @@ public struct RunReport: Sendable {
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0) } ?? .null),
             ("blockSize", .uint(plan.blockSize)),
-            ("totals", zoneTotals(result.records)),
-            ("nodes", .array(nodes.map { node in
-                .object([("node", .int(Int64(node))), ("zones", zoneTotals(result.records.filter { $0.block.node == node }))])
-            })),
+            ("totals", zoneTotals { _ in true }),
+            ("nodes", .array(nodes.map { node in .object([("node", .int(Int64(node))), ("zones", zoneTotals { $0.block.node == node })]) })),
             ("workers", .array(result.workers.map { worker in
                 .object([
                     ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
@@ -100,26 +105,45 @@ public struct RunReport: Sendable {
                     ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("priority", worker.priority.json),
                 ])
             })),
-            ("blocks", .array(result.records.map { record in
-                var members: [(String, JSONValue)] = [
-                    ("index", .int(Int64(record.block.index))), ("start", .uint(record.block.start)),
-                    ("node", .int(Int64(record.block.node))), ("zone", .string(record.block.zone.rawValue)),
-                    ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
-                    ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0) } ?? .null),
-                    ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),
-                    ("writeNanoseconds", .uint(record.writeNanoseconds)),
-                ]
-                switch record.outcome {
-                case .conflict(let actual): members.append(("actualZone", .string(actual)))
-                case .failed(let stage, _, let reason): members.append(("stage", .string(stage))); members.append(("reason", .string(reason)))
-                case .refused(let reason): members.append(("reason", .string(reason)))
-                default: break
-                }
-                return .object(members)
-            })),
+        ]
+        let tail: [(String, JSONValue)] = [
             ("notes", .array(notes.map { .string($0) })),
             ("warnings", .array(plan.warnings.map { .string($0) })),
-        ])
+        ]
+        emit("{")
+        for (key, value) in head { emit("\n  \(JSONValue.quoted(key)): \(value.serialized(indent: 2, level: 1)),") }
+        emit("\n  \"blocks\": [")
+        for (position, record) in records.enumerated() {
+            emit((position == 0 ? "\n    " : ",\n    ") + Self.entry(record).serialized(indent: 2, level: 2))
+        }
+        emit(records.isEmpty ? "]" : "\n  ]")
+        for (key, value) in tail { emit(",\n  \(JSONValue.quoted(key)): \(value.serialized(indent: 2, level: 1))") }
+        emit("\n}\n")
+    }
+
+    /// The whole report as text (`run --json`; tests).
+    public var serialized: String {
+        var text = ""
+        write { text += $0 }
+        return text
+    }
+
+    static func entry(_ record: BlockRecord) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("index", .int(Int64(record.block.index))), ("start", .uint(record.block.start)),
+            ("node", .int(Int64(record.block.node))), ("zone", .string(record.block.zone.rawValue)),
+            ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
+            ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0) } ?? .null),
+            ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),
+            ("writeNanoseconds", .uint(record.writeNanoseconds)),
+        ]
+        switch record.outcome {
+        case .conflict(let actual): members.append(("actualZone", .string(actual)))
+        case .failed(let stage, _, let reason): members.append(("stage", .string(stage))); members.append(("reason", .string(reason)))
+        case .refused(let reason): members.append(("reason", .string(reason)))
+        default: break
+        }
+        return .object(members)
     }
 }
 

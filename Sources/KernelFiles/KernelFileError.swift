@@ -9,21 +9,29 @@ public struct KernelFileError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public let operation: Operation
-    public let path: FilePath
+    /// The path as given: a `FilePath` is built only when asked for (its initialiser normalises, and the engine
+    /// makes and drops one of these for every absent block).
+    public let pathString: String
     public let errno: Errno
     /// The value being written, for write errors.
     public let value: String?
 
+    public var path: FilePath { FilePath(pathString) }
+
     public init(_ operation: Operation, path: FilePath, errno: Errno, value: String? = nil) {
+        self.init(operation, pathString: path.string, errno: errno, value: value)
+    }
+
+    public init(_ operation: Operation, pathString: String, errno: Errno, value: String? = nil) {
         self.operation = operation
-        self.path = path
+        self.pathString = pathString
         self.errno = errno
         self.value = value
     }
 
     public var description: String {
         let what = value.map { "\(operation.rawValue) '\($0.trimmingTrailingNewline)' to" } ?? operation.rawValue
-        return "\(what) \(path): \(errno.description) (\(errno.symbol))"
+        return "\(what) \(pathString): \(errno.description) (\(errno.symbol))"
     }
 }
 

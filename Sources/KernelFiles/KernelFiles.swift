@@ -49,7 +49,7 @@ public struct KernelFiles: Sendable {
     public func readBytes(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8] {
         let path = resolvedString(machinePath)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KernelFileError(.open, path: FilePath(path), errno: Errno(rawValue: Glibc.errno)) }
+        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: Glibc.errno)) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var failure: Int32 = 0
@@ -63,7 +63,7 @@ public struct KernelFiles: Sendable {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<count]))
             }
         }
-        guard failure == 0 else { throw KernelFileError(.read, path: FilePath(path), errno: Errno(rawValue: failure)) }
+        guard failure == 0 else { throw KernelFileError(.read, pathString: path, errno: Errno(rawValue: failure)) }
         return bytes
     }
 
@@ -109,15 +109,15 @@ public struct KernelFiles: Sendable {
         let path = resolvedString(machinePath)
         var fd: Int32
         repeat { fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && Glibc.errno == EINTR
-        guard fd >= 0 else { throw KernelFileError(.open, path: FilePath(path), errno: Errno(rawValue: Glibc.errno), value: value) }
+        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: Glibc.errno), value: value) }
         defer { close(fd) }
         var value = value
         let (written, failure) = value.withUTF8 { bytes -> (Int, Int32) in
             let n = write(fd, bytes.baseAddress, bytes.count)
             return (n, n < 0 ? Glibc.errno : 0)
         }
-        guard written >= 0 else { throw KernelFileError(.write, path: FilePath(path), errno: Errno(rawValue: failure), value: value) }
-        guard written == value.utf8.count else { throw KernelFileError(.write, path: FilePath(path), errno: .ioError, value: value) }
+        guard written >= 0 else { throw KernelFileError(.write, pathString: path, errno: Errno(rawValue: failure), value: value) }
+        guard written == value.utf8.count else { throw KernelFileError(.write, pathString: path, errno: .ioError, value: value) }
     }
 
     /// Creates a directory and its parents (mode 0755).
@@ -126,7 +126,7 @@ public struct KernelFiles: Sendable {
         for component in machinePath.split(separator: "/") {
             path += "/" + component
             if mkdir(path, 0o755) != 0 && Glibc.errno != EEXIST {
-                throw KernelFileError(.create, path: FilePath(path), errno: Errno(rawValue: Glibc.errno))
+                throw KernelFileError(.create, pathString: path, errno: Errno(rawValue: Glibc.errno))
             }
         }
     }
@@ -165,6 +165,45 @@ public struct KernelFiles: Sendable {
             let saved = Errno(rawValue: Glibc.errno)
             unlink(temporary.string)
             throw KernelFileError(.rename, path: target, errno: saved)
+        }
+    }
+
+    /// As `replaceFileAtomically(_:text:)`, for documents too large to hold whole: `produce` hands over the text
+    /// in pieces, which go to the temporary file through a 64 KiB buffer.
+    public func replaceFileAtomically(_ machinePath: String, durable: Bool = true, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
+        let target = resolvedString(machinePath)
+        let temporary = resolvedString(machinePath + ".tmp.\(getpid()).\(pthread_self())")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: Glibc.errno)) }
+        var failure: Int32 = 0
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 16)
+        func drain() {
+            guard failure == 0 else { buffer.removeAll(keepingCapacity: true); return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n < 0 && Glibc.errno == EINTR { continue }
+                if n <= 0 { failure = n < 0 ? Glibc.errno : EIO; break }
+                offset += n
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        produce { piece in
+            buffer.append(contentsOf: piece.utf8)
+            if buffer.count >= 1 << 16 { drain() }
+        }
+        drain()
+        if failure == 0 && durable && fsync(fd) != 0 { failure = Glibc.errno }
+        close(fd)
+        guard failure == 0 else {
+            unlink(temporary)
+            throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: failure))
+        }
+        guard Glibc.rename(temporary, target) == 0 else {
+            let saved = Errno(rawValue: Glibc.errno)
+            unlink(temporary)
+            throw KernelFileError(.rename, pathString: target, errno: saved)
         }
     }
 

@@ -53,9 +53,17 @@ public enum JSONValue: Sendable, Equatable {
 
 extension JSONValue {
     /// Compact when `indent` is nil; otherwise pretty-printed with that many spaces per level.
-    public func serialized(indent: Int? = 2) -> String {
+    /// `level` is where the value sits when it is written as part of a larger document (see `RunReport`).
+    public func serialized(indent: Int? = 2, level: Int = 0) -> String {
         var out = ""
-        write(into: &out, indent: indent, level: 0)
+        write(into: &out, indent: indent, level: level)
+        return out
+    }
+
+    /// `"text"`, escaped.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, into: &out)
         return out
     }
 
@@ -99,6 +107,13 @@ extension JSONValue {
     }
 
     private static func writeString(_ s: String, into out: inout String) {
+        // Most strings need no escaping: one append instead of one per scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -96,7 +96,7 @@ struct RunCommand: ParsableCommand {
         signals.finish()
         line?.finish()
         notifications?.finished(report)
-        print(json ? report.json.serialized() : report.summary)
+        if json { report.write { print($0, terminator: "") } } else { print(report.summary) }
         return report.status.rawValue
     }
 }

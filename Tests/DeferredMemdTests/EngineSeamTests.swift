@@ -1,0 +1,104 @@
+import Execution
+import Foundation
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+import Testing
+import TinyJSON
+
+/// What the engine asks of the kernel, counted: the promises behind its speed and behind its report.
+@Suite struct EngineSeamTests {
+    static let blockSize: UInt64 = 128 << 20
+
+    static func plan(_ zones: [Zone], first: Int = 16) -> Plan {
+        let blocks = zones.enumerated().map { offset, zone in
+            Plan.Block(index: first + offset, start: UInt64(first + offset) * blockSize, node: 0, zone: zone, action: .probe)
+        }
+        return Plan(
+            blockSize: blockSize, source: .deferredMemInit, bootEnd: UInt64(first) * blockSize,
+            ram: RangeSet([AddressRange(start: 0, end: UInt64(first + zones.count) * blockSize)]), blocks: blocks, skipped: [],
+            split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
+    }
+
+    static func run(_ plan: Plan, kernel: any KernelWriter, workers: EngineOptions.Workers = .serial) -> EngineResult {
+        Engine(
+            plan: plan, files: KernelFiles(root: "/nonexistent"), kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
+            probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test")
+        ).run(stop: StopFlag())
+    }
+
+    @Test("a deferred block costs what a shell loop pays: one state read, probe and online writes; then two verification reads")
+    func writesAndReadsPerBlock() {
+        for workers in EngineOptions.Workers.allCases {
+            let kernel = CountingKernel(blockSize: Self.blockSize)
+            let result = Self.run(Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers)
+            #expect(result.records.allSatisfy { $0.outcome == .onlined }, "\(workers)")
+            #expect(kernel.writeCount == 20)
+            #expect(kernel.readCount == 30)
+            #expect(result.firstWriteMonotonic >= result.startedMonotonic && result.firstWriteMonotonic > 0)
+        }
+    }
+
+    @Test("a second run over blocks already online writes nothing and reports them already online")
+    func rerunWritesNothing() {
+        let kernel = CountingKernel(blockSize: Self.blockSize)
+        let plan = Self.plan([.normal, .normal, .movable])
+        _ = Self.run(plan, kernel: kernel)
+        let writes = kernel.writeCount
+        let again = Self.run(plan, kernel: kernel)
+        #expect(kernel.writeCount == writes)
+        #expect(again.records.allSatisfy { $0.outcome == .alreadyOnline })
+        #expect(again.firstWriteMonotonic == 0)
+    }
+
+    /// A kernel that accepts every write and then shows some blocks differently: the report must say what the
+    /// kernel shows after the run, not what the write returned.
+    final class DriftingKernel: KernelWriter {
+        let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
+        let otherZone: Int
+        let offlineAgain: Int
+        init(otherZone: Int, offlineAgain: Int) { self.otherZone = otherZone; self.offlineAgain = offlineAgain }
+
+        func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+        func read(_ machinePath: String) throws(KernelFileError) -> String {
+            let value = try inner.read(machinePath)
+            guard value != "offline", value != "Normal Movable" else { return value }
+            if machinePath.contains("/memory\(otherZone)/valid_zones") { return "Movable" }
+            if machinePath.contains("/memory\(offlineAgain)/state") { return "offline" }
+            return value
+        }
+    }
+
+    @Test("verification re-reads every block the run onlined: the other zone is a conflict, offline again is a failure")
+    func verificationReportsTheKernelsView() {
+        let kernel = DriftingKernel(otherZone: 17, offlineAgain: 18)
+        let result = Self.run(Self.plan([.normal, .normal, .normal, .movable]), kernel: kernel)
+        let outcomes = Dictionary(uniqueKeysWithValues: result.records.map { ($0.block.index, $0.outcome) })
+        #expect(outcomes[16] == .onlined)
+        #expect(outcomes[17] == .conflict(actual: "Movable"))
+        guard case .failed(let stage, _, let reason)? = outcomes[18] else { Issue.record("memory18: \(String(describing: outcomes[18]))"); return }
+        #expect(stage == "verify" && reason.contains("offline again"))
+        #expect(outcomes[19] == .onlined)
+    }
+
+    @Test("the plan journal holds runs of blocks, so a 16 TiB plan is a few entries written before the first write")
+    func journalRuns() throws {
+        let root = try Fixture.temporaryDirectory()
+        defer { Fixture.remove(root) }
+        let files = KernelFiles(root: .init(root.path))
+        let plan = Self.plan(Array(repeating: .normal, count: 65_536) + Array(repeating: .movable, count: 65_536))
+        try PlanJournal(files: files).record(plan)
+        let journal = try JSONValue(parsing: try files.readText(PlanJournal.path))
+        #expect(journal["runs"]?.arrayValue?.count == 2)
+
+        // A fresh plan after a crash sees only the Movable half still offline, and planned it Normal: the journal wins.
+        var fresh = Self.plan(Array(repeating: .normal, count: 65_536), first: 16 + 65_536)
+        fresh.bootEnd = plan.bootEnd
+        let (resumed, wasResumed) = PlanJournal(files: files).reconcile(fresh)
+        #expect(wasResumed)
+        #expect(resumed.blocks.count == 131_072)
+        #expect(resumed.blocks.filter { $0.zone == .movable }.map(\.index) == Array((16 + 65_536)..<(16 + 131_072)))
+    }
+}
