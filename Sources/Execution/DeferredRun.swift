@@ -19,6 +19,8 @@ public struct DeferredRun: Sendable {
     public let autoOnline: AutoOnlineSwitch.Policy
     public let logger: Logger
     public let mode: [(String, JSONValue)]
+    /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
+    public var mainEntered: UInt64 = 0
 
     public init(machine: Machine, files: KernelFiles, kernel: any KernelWriter, options: EngineOptions, autoOnline: AutoOnlineSwitch.Policy, logger: Logger, mode: [(String, JSONValue)] = []) {
         self.machine = machine
@@ -129,7 +131,8 @@ public struct DeferredRun: Sendable {
             do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
         }
         logTotals(result, blockSize: plan.blockSize)
-        let report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
+        var report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
+        report.mainEntered = mainEntered
         do {
             try files.createDirectory("/run/deferred-memd")
             try files.replaceFileAtomically(Self.reportPath, streaming: report.write)

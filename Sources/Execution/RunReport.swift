@@ -20,6 +20,8 @@ public struct RunReport: Sendable {
     public let notes: [String]
     /// Milliseconds since the epoch when the run started.
     public let startedAt: UInt64
+    /// CLOCK_MONOTONIC when the process's `main` began (0: not known).
+    public var mainEntered: UInt64 = 0
 
     public init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
         self.plan = plan
@@ -88,6 +90,7 @@ public struct RunReport: Sendable {
             ("exitCode", .int(Int64(status.rawValue))),
             ("startedAt", .uint(startedAt)),
             ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
+            ("monotonicMain", .uint(mainEntered)),
             ("monotonicStart", .uint(result.startedMonotonic)),
             ("monotonicFirstWrite", .uint(result.firstWriteMonotonic)),
             ("verifyNanoseconds", .uint(result.verifyNanoseconds)),

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Systemd
 
 @main
@@ -20,7 +23,19 @@ struct DeferredMemd: ParsableCommand {
 
     /// The one logging bootstrap: structured journal entries when stderr is the journal, plain lines otherwise.
     static func main() {
+        _ = ServiceContext.mainEntered
         ServiceLogging.bootstrap(environment: ServiceContext.environment())
+        // At boot: `run` and `plan --check` without ArgumentParser's reflection (see BootArguments).
+        if var command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try command.run()
+            } catch let code as ExitCode {
+                Glibc.exit(code.rawValue)
+            } catch {
+                exit(withError: error)
+            }
+            Glibc.exit(0)
+        }
         main(nil)
     }
 }

@@ -69,9 +69,10 @@ struct RunCommand: ParsableCommand {
         let policy = autoOnline ?? configuration.autoOnline.flatMap(AutoOnlineSwitch.Policy.init(rawValue:)) ?? .switch
         var mode: [(String, JSONValue)] = [("workers", .string(options.workers.rawValue)), ("gate", .bool(options.gate)), ("simulated", .bool(simulate))]
         if simulate { mode += [("lockModel", .string(lockModel.rawValue)), ("latencyMsPerGiB", .double(latencyMsPerGib))] }
-        let run = DeferredRun(
+        var run = DeferredRun(
             machine: loaded, files: files, kernel: kernel(files: files, machine: loaded), options: options,
             autoOnline: policy, logger: logger, mode: mode)
+        run.mainEntered = ServiceContext.mainEntered
 
         if dryRun {
             print(PlanReport.text(run.effectivePlan(fresh).plan), terminator: "")

@@ -6,6 +6,10 @@ import Systemd
 
 /// What the process learns from its environment once, in `main`: whether systemd listens for notifications.
 enum ServiceContext {
+    /// CLOCK_MONOTONIC when `main` began, read first thing in `main`: the report splits start-up into the
+    /// loader and runtime (exec → main) and the daemon's own work (main → first write).
+    static let mainEntered = Clock.monotonicNanoseconds()
+
     /// The process environment as a dictionary (read once; nothing else calls getenv).
     static func environment() -> [String: String] {
         var result: [String: String] = [:]
