@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for pkg in util-linux python3 pkg-config systemd "$@"; do
+for pkg in util-linux python3 pkg-config systemd time binutils "$@"; do
     have "$pkg" || need+=("$pkg")
 done
 for pair in libsystemd-dev:libsystemd0 libudev-dev:libudev1; do

@@ -17,4 +17,4 @@ scripts/check-units.sh .build/release/deferred-memd
 python3 Tests/QEMU/run.py --binary .build/release/deferred-memd
 
 # Benchmark figures (printed for the record; timings are never asserted).
-python3 scripts/bench.py .build/release/deferred-memd
+python3 scripts/bench.py --binary .build/release/deferred-memd

@@ -299,7 +299,7 @@ def median(rounds, key):
 
 def print_bench(figures):
     keys = [("blocks", "blocks"), ("wall_ms", "wall ms"), ("engine_ms", "engine ms"), ("kernel_write_ms_sum", "Σ kernel writes ms"),
-            ("startup_to_first_write_ms", "exec→1st write ms"), ("exec_help_ms_x10", "10× --help ms"),
+            ("startup_to_first_write_ms", "exec→1st write ms"), ("startup_to_main_ms", "exec→main ms"), ("verify_ms", "verify ms"), ("exec_help_ms_x10", "10× --help ms"),
             ("plan_ms_x10", "10× plan ms"), ("busybox_true_ms_x10", "10× true ms"), ("peak_rss_kib", "peak RSS KiB")]
     rounds = len(figures.get("bench-serial", []))
     log(f"\nreal kernel (6.1 probe kernel, TCG, 2 vCPUs, -m 4G mem=1G): medians of {rounds} boots per mode, 10 ms clock")

@@ -41,9 +41,9 @@ shell)
     measure engine_ms $(($(json_number elapsedNanoseconds /run/report.json) / 1000000))
     writes=$(sed -n 's/.*"writeNanoseconds": \([0-9]*\).*/\1/p' /run/report.json | tail -n $total | awk '{s += $1} END {print s}')
     measure kernel_write_ms_sum $((writes / 1000000))
-    started=$(json_number monotonicStart /run/report.json)
-    first=$(sed -n 's/.*"startedAt": \([0-9]*\).*/\1/p' /run/report.json | sed 1d | sort -n | head -1)
-    measure startup_to_first_write_ms $(((started + first) / 1000000 - t0))
+    measure startup_to_first_write_ms $(($(json_number monotonicFirstWrite /run/report.json) / 1000000 - t0))
+    measure startup_to_main_ms $(($(json_number monotonicMain /run/report.json) / 1000000 - t0))
+    measure verify_ms $(($(json_number verifyNanoseconds /run/report.json) / 1000000))
     measure peak_rss_kib $(json_number peakRSSKiB /run/report.json)
     ;;
 esac
