@@ -143,7 +143,8 @@ public struct Engine: Sendable {
         initial.bytesPlanned = plan.totalBytes
         let shared = ProgressBoard(initial)
 
-        var records: [BlockRecord?] = Array(repeating: nil, count: plan.blocks.count)
+        // Unreached until a worker hands its record over; one array, filled in place.
+        var finished = plan.blocks.map { BlockRecord(block: $0, worker: "none") }
         var summaries: [WorkerSummary] = []
         for wave in waves() {
             let threads = wave.map { queue in
@@ -153,12 +154,10 @@ public struct Engine: Sendable {
             }
             for thread in threads {
                 let (done, summary) = thread.join()
-                for (position, record) in done { records[position] = record }
+                for (position, record) in done { finished[position] = record }
                 summaries.append(summary)
             }
         }
-        var finished = zip(plan.blocks, records).map { block, record in record ?? BlockRecord(block: block, worker: "none") }
-        records = []
         let verifyStart = Clock.monotonicNanoseconds()
         verify(&finished, executor: executor)
         let end = Clock.monotonicNanoseconds()
