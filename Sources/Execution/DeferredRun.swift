@@ -124,7 +124,7 @@ public struct DeferredRun: Sendable {
             }
         }
 
-        let engine = Engine(plan: plan, files: files, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger)
+        let engine = Engine(plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger)
         let result = engine.run(stop: stop, progress: progress)
 
         if switched {

@@ -84,7 +84,6 @@ public struct EngineResult: Sendable {
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
 public struct Engine: Sendable {
     public let plan: Plan
-    public let files: KernelFiles
     public let kernel: any KernelWriter
     public let probeGuard: ProbeGuard
     public let options: EngineOptions
@@ -92,9 +91,8 @@ public struct Engine: Sendable {
     /// Why blocks that need probing cannot be probed (no probe file; auto-online refused), or nil.
     public let probeUnavailable: String?
 
-    public init(plan: Plan, files: KernelFiles, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger) {
+    public init(plan: Plan, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger) {
         self.plan = plan
-        self.files = files
         self.kernel = kernel
         self.probeGuard = probeGuard
         self.probeUnavailable = probeUnavailable

@@ -129,7 +129,7 @@ public struct HotAddWatcher: Sendable {
         let plan = policy.plan(burst: offline, directory: directory)
         for warning in plan.warnings { logger.warning("\(warning)") }
         let engine = Engine(
-            plan: plan, files: files, kernel: kernel, probeGuard: ProbeGuard(ram: RangeSet(), reserved: []),
+            plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: RangeSet(), reserved: []),
             probeUnavailable: "watch onlines blocks the kernel added; it never probes", options: self.engine, logger: logger)
         let result = engine.run(stop: stop)
         totals.bursts += 1

@@ -58,7 +58,7 @@ public struct Rescue: Sendable {
             guardrail = ProbeGuard(ram: RangeSet(), reserved: [])
             probeUnavailable = "machine sources unreadable"
         }
-        let engine = Engine(plan: plan, files: files, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
+        let engine = Engine(plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
         let result = engine.run(stop: stop)
         var onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
         var failed: [Int] = []

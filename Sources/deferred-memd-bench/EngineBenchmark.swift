@@ -1,5 +1,4 @@
 import Execution
-import KernelFiles
 import Logging
 import MachineSources
 import MemoryModel
@@ -34,7 +33,7 @@ enum EngineBenchmark {
         var logger = Logger(label: "bench") { _ in DiscardingLogHandler() }
         logger.logLevel = .info
         let engine = Engine(
-            plan: plan, files: KernelFiles(root: "/nonexistent"), kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
+            plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
             probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: logger)
         let seen = Atomic<Int>(0)
         let started = Clock.monotonicNanoseconds()

@@ -24,7 +24,7 @@ import TinyJSON
 
     static func run(_ plan: Plan, kernel: any KernelWriter, workers: EngineOptions.Workers = .serial) -> EngineResult {
         Engine(
-            plan: plan, files: KernelFiles(root: "/nonexistent"), kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
+            plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
             probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test")
         ).run(stop: StopFlag())
     }
