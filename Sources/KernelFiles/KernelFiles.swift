@@ -19,7 +19,7 @@ public struct KernelFiles: Sendable {
     /// The real location of a machine path (`/sys/...`) under this root. A plain string join: appending
     /// component by component re-normalises the whole path each time, and this runs for every attribute read.
     public func resolve(_ machinePath: String) -> FilePath {
-        FilePath(rootPrefix + (machinePath.hasPrefix("/") ? machinePath : "/" + machinePath))
+        FilePath(resolvedString(machinePath))
     }
 
     private var rootPrefix: String {
@@ -149,23 +149,7 @@ public struct KernelFiles: Sendable {
     /// Writes a file so that readers see the old or the new contents, never a torn one (temp file, fsync, rename).
     /// `durable: false` skips the fsync: for the simulated kernel's tree, where only atomicity matters.
     public func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true) throws(KernelFileError) {
-        let target = resolve(machinePath)
-        let temporaryPath = machinePath + ".tmp.\(getpid()).\(pthread_self())"
-        let temporary = resolve(temporaryPath)
-        do {
-            let fd = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
-            try fd.closeAfter {
-                _ = try fd.writeAll(text.utf8)
-                guard !durable || fsync(fd.rawValue) == 0 else { throw Errno(rawValue: Glibc.errno) }
-            }
-        } catch {
-            throw KernelFileError(.create, path: temporary, errno: error as? Errno ?? .ioError)
-        }
-        guard Glibc.rename(temporary.string, target.string) == 0 else {
-            let saved = Errno(rawValue: Glibc.errno)
-            unlink(temporary.string)
-            throw KernelFileError(.rename, path: target, errno: saved)
-        }
+        try replaceFileAtomically(machinePath, durable: durable) { emit in emit(text) }
     }
 
     /// As `replaceFileAtomically(_:text:)`, for documents too large to hold whole: `produce` hands over the text
@@ -176,8 +160,7 @@ public struct KernelFiles: Sendable {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: Glibc.errno)) }
         var failure: Int32 = 0
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 16)
+        var buffer: [UInt8] = []  // grows to at most a little over 64 KiB; a small file is one allocation
         func drain() {
             guard failure == 0 else { buffer.removeAll(keepingCapacity: true); return }
             var offset = 0
