@@ -38,24 +38,11 @@ struct BlockExecutor: Sendable {
         case online(zone: Zone?, zoneName: String)
     }
 
-    static let blockPrefix = memoryDirectory + "/memory"
-
-    /// `/sys/devices/system/memory/memory42/state`, by appends (interpolation costs a dynamic
-    /// `description` call per segment, and this runs three times per block).
-    static func attribute(_ index: Int, _ name: String) -> String {
-        var path = blockPrefix
-        path.reserveCapacity(blockPrefix.utf8.count + 20 + name.utf8.count)
-        path += String(index)
-        path += "/"
-        path += name
-        return path
-    }
-
     func observe(_ index: Int) -> Observed {
-        guard let state = try? kernel.read(Self.attribute(index, "state")) else { return .absent }
+        guard let state = try? kernel.read(MemoryBlockDirectory.attribute("state", of: index)) else { return .absent }
         switch state {
         case "online":
-            let zones = (try? kernel.read(Self.attribute(index, "valid_zones"))) ?? ""
+            let zones = (try? kernel.read(MemoryBlockDirectory.attribute("valid_zones", of: index))) ?? ""
             let words = zones.split(separator: " ")
             let zone = words.count == 1 ? Zone(kernelZoneName: words[0]) : nil
             return .online(zone: zone, zoneName: zones)
@@ -111,7 +98,7 @@ struct BlockExecutor: Sendable {
             }
             probed = true
         }
-        switch write(block.zone.onlineCommand, to: Self.attribute(block.index, "state"), record: &record) {
+        switch write(block.zone.onlineCommand, to: MemoryBlockDirectory.attribute("state", of: block.index), record: &record) {
         case .success:
             return .onlined
         case .failure(let error) where error.errno == .noSuchFileOrDirectory && probed:

@@ -39,7 +39,7 @@ public struct DeferredRun: Sendable {
 
     /// Whether any planned block is not present yet, so that a run would write to `probe`.
     func needsProbe(_ plan: Plan) -> Bool {
-        plan.blocks.contains { !files.exists("\(MemoryBlockDirectory.path)/memory\($0.index)/state") }
+        plan.blocks.contains { !files.exists(MemoryBlockDirectory.attribute("state", of: $0.index)) }
     }
 
     /// One entry per node and zone with what came online, so the journal can be asked `ZONE=Movable NODE=1`.
@@ -79,14 +79,14 @@ public struct DeferredRun: Sendable {
         }
         let guardrail = ProbeGuard(machine: machine)
         for block in plan.blocks {
-            let state = try? files.readValue("\(memory)/memory\(block.index)/state")
+            let state = try? files.readValue(MemoryBlockDirectory.attribute("state", of: block.index))
             if state == nil {
                 let range = AddressRange(start: block.start, end: block.start + plan.blockSize)
                 if let refusal = guardrail.refusal(for: range) { lines.append("# memory\(block.index) refused: \(refusal)"); continue }
                 lines.append("echo \(Hex.prefixed(block.start)) > \(memory)/probe")
             }
             if state == "online" { lines.append("# memory\(block.index) already online"); continue }
-            lines.append("echo \(block.zone.onlineCommand) > \(memory)/memory\(block.index)/state")
+            lines.append("echo \(block.zone.onlineCommand) > \(MemoryBlockDirectory.attribute("state", of: block.index))")
         }
         return lines
     }

@@ -56,7 +56,6 @@ public final class CountingKernel: KernelWriter {
 
     public let blockSize: UInt64
     private let state: Mutex<Counts>
-    static let memory = MemoryBlockDirectory.path + "/memory"
 
     /// `present` blocks exist (offline) from the start; the rest appear when probed.
     public init(blockSize: UInt64, present: [Int] = []) {
@@ -73,9 +72,9 @@ public final class CountingKernel: KernelWriter {
     /// `memory42/state` → (42, "state").
     static func attribute(_ machinePath: String) -> (index: Int, name: Substring)? {
         let utf8 = machinePath.utf8
-        guard utf8.starts(with: memory.utf8) else { return nil }
+        guard utf8.starts(with: MemoryBlockDirectory.blockPrefix.utf8) else { return nil }
         var index = 0
-        var position = utf8.index(utf8.startIndex, offsetBy: memory.utf8.count)
+        var position = utf8.index(utf8.startIndex, offsetBy: MemoryBlockDirectory.blockPrefix.utf8.count)
         while position != utf8.endIndex, case let byte = utf8[position], byte != UInt8(ascii: "/") {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
             index = index * 10 + Int(byte - UInt8(ascii: "0"))

@@ -65,7 +65,7 @@ public struct Rescue: Sendable {
         for record in result.records where !record.outcome.isSuccess {
             // Online but in Movable (a udev rule got there) is online: nothing to rescue.
             if case .conflict = record.outcome { continue }
-            let state = "\(MemoryBlockDirectory.path)/memory\(record.block.index)/state"
+            let state = MemoryBlockDirectory.attribute("state", of: record.block.index)
             guard (try? files.readValue(state)) == "offline" else { failed.append(record.block.index); continue }
             do {
                 try kernel.write("online", to: state)

@@ -117,8 +117,8 @@ public final class SimulatedKernel: KernelWriter {
         } else if machinePath == Self.memory + "/auto_online_blocks" {
             guard ["offline", "online", "online_kernel", "online_movable"].contains(body) else { throw fail(.invalidArgument) }
             try rewrite(machinePath, String(body))
-        } else if machinePath.hasPrefix(Self.memory + "/memory"), machinePath.hasSuffix("/state"),
-                  let index = Int(machinePath.dropFirst((Self.memory + "/memory").count).dropLast("/state".count)) {
+        } else if machinePath.hasPrefix(MemoryBlockDirectory.blockPrefix), machinePath.hasSuffix("/state"),
+                  let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count)) {
             guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
             let key = body == "online_movable" ? 1 : 0
             try locked(key: key) { () throws(KernelFileError) in try changeState(index, to: String(body), fail: fail) }
@@ -172,7 +172,7 @@ public final class SimulatedKernel: KernelWriter {
         let index = Int(address / blockSize)
         if let errno = takeFault(.probe, index) { throw fail(errno) }
         Clock.sleep(nanoseconds: latency(1, of: 4))
-        let directory = "\(Self.memory)/memory\(index)"
+        let directory = MemoryBlockDirectory.blockDirectory(index)
         let autoOnline = (try? files.readValue(Self.memory + "/auto_online_blocks")) ?? "offline"
         let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
             Result { () throws(KernelFileError) in
@@ -213,7 +213,7 @@ public final class SimulatedKernel: KernelWriter {
 
     private func changeState(_ index: Int, to command: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
         guard ["online", "online_kernel", "online_movable", "offline"].contains(command) else { throw fail(.invalidArgument) }
-        let directory = "\(Self.memory)/memory\(index)"
+        let directory = MemoryBlockDirectory.blockDirectory(index)
         let current = (try? files.readValue(directory + "/state")) ?? ""
         let wantsOnline = command != "offline"
         guard wantsOnline == (current == "offline") else { throw fail(.invalidArgument) }

@@ -4,6 +4,24 @@ import MemoryModel
 /// `/sys/devices/system/memory`: the block size, every present block, and the hotplug knobs.
 public struct MemoryBlockDirectory: Sendable, Equatable {
     public static let path = "/sys/devices/system/memory"
+    /// `/sys/devices/system/memory/memory`, to which a block's index is appended.
+    public static let blockPrefix = path + "/memory"
+
+    /// `/sys/devices/system/memory/memory42`.
+    public static func blockDirectory(_ index: Int) -> String {
+        blockPrefix + String(index)
+    }
+
+    /// `/sys/devices/system/memory/memory42/state`, by appends (interpolation costs a dynamic `description`
+    /// call per segment, and the engine builds three of these per block).
+    public static func attribute(_ name: String, of index: Int) -> String {
+        var path = blockPrefix
+        path.reserveCapacity(blockPrefix.utf8.count + 21 + name.utf8.count)
+        path += String(index)
+        path += "/"
+        path += name
+        return path
+    }
 
     public var blockSize: UInt64
     /// Present blocks, sorted by index. Ids can have gaps (holes between DRAM banks).
@@ -55,7 +73,7 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
 
     /// Reads one block's state, zones, node link and checks `phys_index` against its name.
     public static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
-        let directory = "\(path)/memory\(index)"
+        let directory = blockDirectory(index)
         let stateText: String, zonesText: String, entries: [String]
         do {
             stateText = try files.readValue(directory + "/state")
