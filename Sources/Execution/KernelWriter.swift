@@ -84,30 +84,11 @@ public final class CountingKernel: KernelWriter {
         return (index, Substring(utf8[utf8.index(after: position)...]))
     }
 
-    /// `0x…` as the engine writes it (the simulated kernel models the kernel's full `kstrtoull`).
-    static func hexAddress(_ text: String) -> UInt64? {
-        var utf8 = text.utf8[...]
-        guard utf8.starts(with: "0x".utf8) else { return nil }
-        utf8 = utf8.dropFirst(2)
-        var value: UInt64 = 0
-        for byte in utf8 where byte != UInt8(ascii: "\n") {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            guard value >> 60 == 0 else { return nil }
-            value = value << 4 | UInt64(digit)
-        }
-        return value
-    }
-
     public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let failure = state.withLock { counts -> Errno? in
             counts.writes += 1
             if machinePath.hasSuffix("/probe") {
-                guard let address = Self.hexAddress(value) else { return .invalidArgument }
+                guard let address = Memparse.parseNumber(Substring(value), base: .kernel) else { return .invalidArgument }
                 let index = Int(address / blockSize)
                 guard counts.zones[index] == nil else { return .fileExists }
                 counts.zones[index] = ""
