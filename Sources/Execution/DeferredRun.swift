@@ -44,19 +44,13 @@ public struct DeferredRun: Sendable {
 
     /// One entry per node and zone with what came online, so the journal can be asked `ZONE=Movable NODE=1`.
     func logTotals(_ result: EngineResult, blockSize: UInt64) {
-        var online: [Int: [Zone: (blocks: Int, planned: Int)]] = [:]
-        for record in result.records {
-            var entry = online[record.block.node, default: [:]][record.block.zone, default: (0, 0)]
-            entry.planned += 1
-            if record.outcome.isSuccess { entry.blocks += 1 }
-            online[record.block.node, default: [:]][record.block.zone] = entry
-        }
-        for node in online.keys.sorted() {
+        let counts = result.countsByNode
+        for node in counts.keys.sorted() {
             for zone in Zone.allCases {
-                guard let entry = online[node]?[zone] else { continue }
+                guard let entry = counts[node]?[zone] else { continue }
                 logger.info("zone online", metadata: [
-                    "node": "\(node)", "zone": "\(zone.rawValue)", "blocks": "\(entry.blocks)", "planned": "\(entry.planned)",
-                    "bytes": "\(UInt64(entry.blocks) * blockSize)",
+                    "node": "\(node)", "zone": "\(zone.rawValue)", "blocks": "\(entry.online)", "planned": "\(entry.planned)",
+                    "bytes": "\(UInt64(entry.online) * blockSize)",
                 ])
             }
         }

@@ -81,6 +81,24 @@ public struct EngineResult: Sendable {
     public var verifyNanoseconds: UInt64 = 0
 }
 
+/// Planned and online blocks of one node and zone.
+public struct ZoneCount: Sendable, Equatable {
+    public var planned = 0
+    public var online = 0
+}
+
+extension EngineResult {
+    /// Per node, per zone: what was planned and what is online as planned. For the report and the journal.
+    public var countsByNode: [Int: [Zone: ZoneCount]] {
+        var counts: [Int: [Zone: ZoneCount]] = [:]
+        for record in records {
+            counts[record.block.node, default: [:]][record.block.zone, default: ZoneCount()].planned += 1
+            if record.outcome.isSuccess { counts[record.block.node, default: [:]][record.block.zone, default: ZoneCount()].online += 1 }
+        }
+        return counts
+    }
+}
+
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
 public struct Engine: Sendable {
     public let plan: Plan

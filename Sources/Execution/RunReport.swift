@@ -70,21 +70,18 @@ public struct RunReport: Sendable {
     /// over many blocks never holds its whole report (as values or as text) in memory.
     public func write(_ emit: (String) -> Void) {
         let records = result.records
-        func zoneTotals(_ predicate: (BlockRecord) -> Bool) -> JSONValue {
-            var planned: [Zone: Int] = [:], online: [Zone: Int] = [:]
-            for record in records where predicate(record) {
-                planned[record.block.zone, default: 0] += 1
-                if record.outcome.isSuccess { online[record.block.zone, default: 0] += 1 }
-            }
-            return .object(Zone.allCases.map { zone in
-                let planned = planned[zone] ?? 0, online = online[zone] ?? 0
+        let counts = result.countsByNode
+        func zoneTotals(_ nodes: [Int]) -> JSONValue {
+            .object(Zone.allCases.map { zone in
+                let planned = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.planned ?? 0) }
+                let online = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.online ?? 0) }
                 return (zone.rawValue, .object([
                     ("plannedBlocks", .int(Int64(planned))), ("onlineBlocks", .int(Int64(online))),
                     ("plannedBytes", .uint(UInt64(planned) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online) * plan.blockSize)),
                 ]))
             })
         }
-        let nodes = Array(Set(records.map(\.block.node))).sorted()
+        let nodes = counts.keys.sorted()
         let head: [(String, JSONValue)] = [
             ("summary", .string(summary)),
             ("exitCode", .int(Int64(status.rawValue))),
@@ -98,8 +95,8 @@ public struct RunReport: Sendable {
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0) } ?? .null),
             ("blockSize", .uint(plan.blockSize)),
-            ("totals", zoneTotals { _ in true }),
-            ("nodes", .array(nodes.map { node in .object([("node", .int(Int64(node))), ("zones", zoneTotals { $0.block.node == node })]) })),
+            ("totals", zoneTotals(nodes)),
+            ("nodes", .array(nodes.map { node in .object([("node", .int(Int64(node))), ("zones", zoneTotals([node]))]) })),
             ("workers", .array(result.workers.map { worker in
                 .object([
                     ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
