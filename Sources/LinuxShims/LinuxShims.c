@@ -4,7 +4,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,3 +41,19 @@ int shim_set_thread_idle(void) {
 }
 
 int shim_thread_is_idle(void) { return sched_getscheduler(0) == SCHED_IDLE; }
+
+int shim_termination_signal_fd(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int shim_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t count = read(fd, &info, sizeof(info));
+    return count == (ssize_t)sizeof(info) ? (int)info.ssi_signo : -1;
+}
+
+int shim_event_fd(void) { return eventfd(0, EFD_CLOEXEC); }

@@ -17,5 +17,11 @@ size_t shim_cpu_set_bytes(void);
 /// Puts the calling thread under SCHED_IDLE. 0, or -1 with errno.
 int shim_set_thread_idle(void);
 int shim_thread_is_idle(void);
+/// A close-on-exec signalfd for SIGTERM and SIGINT (the caller blocks them). The fd, or -1 with errno.
+int shim_termination_signal_fd(void);
+/// Reads one signal from a signalfd: its number, or -1 with errno.
+int shim_read_signal(int fd);
+/// A close-on-exec eventfd, for waking a thread that polls. The fd, or -1 with errno.
+int shim_event_fd(void);
 
 #endif
