@@ -205,10 +205,14 @@ public final class SimulatedKernel: KernelWriter {
         let directory = FirmwareMemmap.directory
         guard files.isDirectory(directory) else { return }
         let next = ((try? files.list(directory)) ?? []).compactMap(Int.init).max().map { $0 + 1 } ?? 0
-        try files.createDirectory("\(directory)/\(next)")
-        try files.createFile("\(directory)/\(next)/start", text: Hex.prefixed(range.start) + "\n")
-        try files.createFile("\(directory)/\(next)/end", text: Hex.prefixed(range.end - 1) + "\n")
-        try files.createFile("\(directory)/\(next)/type", text: "System RAM\n")
+        // Staged and renamed into place like memoryN: the kernel's entry appears whole (readers skip the name).
+        let staging = "\(directory)/.\(next).adding"
+        try? files.removeTree(staging)
+        try files.createDirectory(staging)
+        try files.createFile(staging + "/start", text: Hex.prefixed(range.start) + "\n")
+        try files.createFile(staging + "/end", text: Hex.prefixed(range.end - 1) + "\n")
+        try files.createFile(staging + "/type", text: "System RAM\n")
+        try files.rename(staging, to: "\(directory)/\(next)")
     }
 
     private func changeState(_ index: Int, to command: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
