@@ -47,6 +47,10 @@ public struct KernelFiles: Sendable {
 
     /// The whole file as bytes. Sysfs attributes are at most a page; devicetree blobs can be larger.
     public func readBytes(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8] {
+        try readBytes(machinePath, limit: limit, shortReadEnds: false)
+    }
+
+    private func readBytes(_ machinePath: String, limit: Int, shortReadEnds: Bool) throws(KernelFileError) -> [UInt8] {
         let path = resolvedString(machinePath)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: Glibc.errno)) }
@@ -61,6 +65,7 @@ public struct KernelFiles: Sendable {
                 if count < 0 { failure = Glibc.errno; return }
                 if count == 0 { return }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<count]))
+                if shortReadEnds && count < page.count { return }
             }
         }
         guard failure == 0 else { throw KernelFileError(.read, pathString: path, errno: Errno(rawValue: failure)) }
@@ -71,9 +76,17 @@ public struct KernelFiles: Sendable {
         String(decoding: try readBytes(machinePath), as: UTF8.self)
     }
 
-    /// The file's text without its trailing newline, as sysfs attributes are usually consumed.
+    /// A single value without its trailing newline, as sysfs attributes are consumed, in one `read(2)`: the
+    /// kernel formats the whole value (at most a page) and hands it over at once, so a read shorter than the
+    /// buffer is the end and the read that would return 0 is not made (a syscall saved on each of the engine's
+    /// and the block directory's reads). Also right for sysctls and regular files; not for procfs's
+    /// multi-record files, which return short reads before their end: read those with `readText`.
     public func readValue(_ machinePath: String) throws(KernelFileError) -> String {
-        var bytes = try readBytes(machinePath)
+        Self.value(try readBytes(machinePath, limit: 64 << 20, shortReadEnds: true))
+    }
+
+    private static func value(_ bytes: [UInt8]) -> String {
+        var bytes = bytes
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
         return String(decoding: bytes, as: UTF8.self)
     }

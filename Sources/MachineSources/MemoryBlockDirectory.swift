@@ -71,13 +71,18 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
         return size
     }
 
+    /// A value, or nil when the file does not exist (one open instead of a stat and an open).
+    static func optional(_ read: @autoclosure () throws(KernelFileError) -> String) throws(KernelFileError) -> String? {
+        do { return try read() } catch where error.errno == .noSuchFileOrDirectory { return nil }
+    }
+
     /// Reads one block's state, zones, node link and checks `phys_index` against its name.
     public static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
         let directory = blockDirectory(index)
         let stateText: String, zonesText: String, entries: [String]
         do {
             stateText = try files.readValue(directory + "/state")
-            zonesText = files.exists(directory + "/valid_zones") ? try files.readValue(directory + "/valid_zones") : ""
+            zonesText = try Self.optional(files.readValue(directory + "/valid_zones")) ?? ""
             entries = try files.list(directory)
         } catch {
             throw SourceError(error)
