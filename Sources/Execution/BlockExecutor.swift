@@ -7,8 +7,10 @@ import SystemPackage
 
 /// Brings one block to its planned zone and records what the kernel really did.
 ///
-/// The common path is what a shell loop does: one read of `state`, then the writes. The kernel's answer to a
-/// write decides the rest, and only a refusal costs more reads:
+/// The common path is what a shell loop does: the writes, and nothing else. With a fresh plan, the plan's action
+/// is what the machine showed moments ago (absent → probe, offline → online); a resumed plan or a block that was
+/// online costs one read of `state` first. The kernel's answer to a write decides the rest, and only a refusal
+/// costs more reads:
 /// - probe EEXIST → the block exists (an earlier run, or a racing agent): carry on to onlining;
 /// - state EINVAL → re-read: already online (in the planned zone: success; in the other: conflict);
 /// - state ENOENT after a probe → the block never appeared;
@@ -28,6 +30,8 @@ struct BlockExecutor: Sendable {
     let probeUnavailable: String?
     /// When the run's first kernel write began, for the start-up benchmark.
     let firstWrite: FirstWrite
+    /// See `Engine.planIsFresh`.
+    let planIsFresh: Bool
 
     static let memoryDirectory = MemoryBlockDirectory.path
 
@@ -75,8 +79,10 @@ struct BlockExecutor: Sendable {
     }
 
     private func bringOnline(_ block: Plan.Block, record: inout BlockRecord) -> BlockOutcome {
+        // Whether our probe write added the block (not EEXIST): then an online block after it is ours.
         var probed = false
-        switch observe(block.index) {
+        let observed: Observed = planIsFresh && !block.alreadyOnline ? (block.action == .probe ? .absent : .offline) : observe(block.index)
+        switch observed {
         case .online(let zone, let name):
             guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
             return .alreadyOnline
@@ -90,13 +96,12 @@ struct BlockExecutor: Sendable {
             if let reason = probeGuard.refusal(for: range) { return .refused(reason: reason) }
             switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
             case .success:
-                break
+                probed = true
             case .failure(let error) where error.errno == .fileExists:
                 break  // Already added (an earlier run or another agent): onlining decides.
             case .failure(let error):
                 return .failed(stage: "probe", errno: error.errno.symbol, reason: error.description)
             }
-            probed = true
         }
         switch write(block.zone.onlineCommand, to: MemoryBlockDirectory.attribute("state", of: block.index), record: &record) {
         case .success:

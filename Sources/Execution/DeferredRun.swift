@@ -118,7 +118,7 @@ public struct DeferredRun: Sendable {
             }
         }
 
-        let engine = Engine(plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger)
+        let engine = Engine(plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger, planIsFresh: !resumed)
         let result = engine.run(stop: stop, progress: progress)
 
         if switched {

@@ -108,9 +108,14 @@ public struct Engine: Sendable {
     public let logger: Logger
     /// Why blocks that need probing cannot be probed (no probe file; auto-online refused), or nil.
     public let probeUnavailable: String?
+    /// The plan's actions are what the machine showed moments ago (a fresh plan, not one resumed from the
+    /// journal): a block planned for probing was absent, one planned for onlining was offline. The executor then
+    /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
+    public let planIsFresh: Bool
 
-    public init(plan: Plan, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger) {
+    public init(plan: Plan, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
         self.plan = plan
+        self.planIsFresh = planIsFresh
         self.kernel = kernel
         self.probeGuard = probeGuard
         self.probeUnavailable = probeUnavailable
@@ -152,7 +157,7 @@ public struct Engine: Sendable {
         let executor = BlockExecutor(
             kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
-            probeUnavailable: probeUnavailable, firstWrite: FirstWrite())
+            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh)
         var initial = Progress()
         for zone in Zone.allCases { initial.planned[zone] = 0; initial.done[zone] = 0 }
         for block in plan.blocks { initial.planned[block.zone, default: 0] += 1 }

@@ -34,7 +34,7 @@ enum EngineBenchmark {
         logger.logLevel = .info
         let engine = Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
-            probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: logger)
+            probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: logger, planIsFresh: true)
         let seen = Atomic<Int>(0)
         let started = Clock.monotonicNanoseconds()
         let result = engine.run(stop: StopFlag()) { _ in seen.add(1, ordering: .relaxed) }

@@ -22,35 +22,65 @@ import TinyJSON
             split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
     }
 
-    static func run(_ plan: Plan, kernel: any KernelWriter, workers: EngineOptions.Workers = .serial) -> EngineResult {
+    /// `fresh`: the plan's actions are what the machine showed moments ago (see `Engine.planIsFresh`).
+    static func run(_ plan: Plan, kernel: any KernelWriter, workers: EngineOptions.Workers = .serial, fresh: Bool = false) -> EngineResult {
         Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
-            probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test")
+            probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test"),
+            planIsFresh: fresh
         ).run(stop: StopFlag())
     }
 
-    @Test("a deferred block costs what a shell loop pays: one state read, probe and online writes; then two verification reads")
+    @Test("a deferred block of a fresh plan costs what a shell loop pays: the probe and online writes; then two verification reads")
     func writesAndReadsPerBlock() {
         for workers in EngineOptions.Workers.allCases {
             let kernel = CountingKernel(blockSize: Self.blockSize)
-            let result = Self.run(Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers)
+            let result = Self.run(Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers, fresh: true)
             #expect(result.records.allSatisfy { $0.outcome == .onlined }, "\(workers)")
             #expect(kernel.writeCount == 20)
-            #expect(kernel.readCount == 30)
+            #expect(kernel.readCount == 20)
             #expect(result.firstWriteMonotonic >= result.startedMonotonic && result.firstWriteMonotonic > 0)
         }
+    }
+
+    @Test("a plan resumed from the journal is not trusted: each block's state is read once before its writes")
+    func resumedPlanReadsStateFirst() {
+        let kernel = CountingKernel(blockSize: Self.blockSize)
+        let result = Self.run(Self.plan([.normal, .normal, .movable, .movable]), kernel: kernel, fresh: false)
+        #expect(result.records.allSatisfy { $0.outcome == .onlined })
+        #expect(kernel.writeCount == 8)
+        #expect(kernel.readCount == 4 + 8)
     }
 
     @Test("a second run over blocks already online writes nothing and reports them already online")
     func rerunWritesNothing() {
         let kernel = CountingKernel(blockSize: Self.blockSize)
         let plan = Self.plan([.normal, .normal, .movable])
-        _ = Self.run(plan, kernel: kernel)
+        _ = Self.run(plan, kernel: kernel, fresh: true)
         let writes = kernel.writeCount
+        // The journal's plan, resumed: actions from before the first run.
         let again = Self.run(plan, kernel: kernel)
         #expect(kernel.writeCount == writes)
         #expect(again.records.allSatisfy { $0.outcome == .alreadyOnline })
         #expect(again.firstWriteMonotonic == 0)
+        // A fresh plan made now sees them online.
+        var seen = plan
+        for position in seen.blocks.indices { seen.blocks[position].action = .online; seen.blocks[position].alreadyOnline = true }
+        let fresh = Self.run(seen, kernel: kernel, fresh: true)
+        #expect(kernel.writeCount == writes)
+        #expect(fresh.records.allSatisfy { $0.outcome == .alreadyOnline })
+    }
+
+    @Test("a fresh plan overtaken by another agent: probe EEXIST and state EINVAL, then the kernel's view decides (raced or conflict)")
+    func freshPlanOvertaken() throws {
+        let kernel = CountingKernel(blockSize: Self.blockSize)
+        let plan = Self.plan([.normal, .normal, .normal, .movable])
+        // Between the plan and the run, another agent adds 17 and 18 and onlines 17 Movable, 18 Normal.
+        for index in [17, 18] { try kernel.write(Hex.prefixed(UInt64(index) * Self.blockSize), to: MemoryBlockDirectory.path + "/probe") }
+        try kernel.write("online_movable", to: MemoryBlockDirectory.attribute("state", of: 17))
+        try kernel.write("online_kernel", to: MemoryBlockDirectory.attribute("state", of: 18))
+        let result = Self.run(plan, kernel: kernel, fresh: true)
+        #expect(result.records.map(\.outcome) == [.onlined, .conflict(actual: "Movable"), .raced, .onlined])
     }
 
     /// A kernel that accepts every write and then shows some blocks differently: the report must say what the
