@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "deferred-memd", targets: ["deferred-memd"]),
+        .executable(name: "deferred-memd-boot", targets: ["deferred-memd-boot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,10 +49,21 @@ let package = Package(
             dependencies: ["CSystemd", "Execution", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         .target(name: "Udev", dependencies: ["CUdev", "Execution"], swiftSettings: strict),
+        // The jobs the service runs at boot (`run`, `plan --check`) as values, and their parser: no ArgumentParser.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "TinyJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // What deferred-memd.service runs: the Daemon jobs alone, without ArgumentParser and its FoundationEssentials.
+        .executableTarget(name: "deferred-memd-boot", dependencies: ["Daemon", "Systemd"], swiftSettings: strict),
+        // The command-line tool: every command, ArgumentParser's help and errors.
         .executableTarget(
             name: "deferred-memd",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "Udev",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "Udev", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,7 +80,7 @@ let package = Package(
             name: "DeferredMemdTests",
             dependencies: [
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "TinyJSON",
-                "Systemd", "deferred-memd",
+                "Systemd", "Daemon", "deferred-memd", "deferred-memd-boot",
             ],
             exclude: ["Golden"],
             swiftSettings: strict),

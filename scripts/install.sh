@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs deferred-memd: the static release binary, the systemd units, a commented example configuration,
+# Installs deferred-memd: the static release binaries (deferred-memd, the command-line tool, and
+# deferred-memd-boot, what deferred-memd.service runs), the systemd units, a commented example configuration,
 # the man page and shell completions.
 #
 #   scripts/install.sh                       build, then install under / with prefix /usr (needs root)
 #   scripts/install.sh --destdir DIR         stage into DIR (packaging, tests)
-#   scripts/install.sh --binary PATH         install PATH instead of building
+#   scripts/install.sh --binary PATH         install PATH (and deferred-memd-boot beside it) instead of building
 #   scripts/install.sh --enable              also `systemctl enable` the units (only without --destdir)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +20,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$binary" ]; then
-    (cd "$here" && swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors >&2)
+    (cd "$here" && swift build -c release --static-swift-stdlib --disable-local-rpath -Xswiftc -warnings-as-errors >&2)
     binary="$here/.build/release/deferred-memd"
 fi
 [ -x "$binary" ] || { echo "install: no executable at '$binary'" >&2; exit 1; }
+boot="$(dirname "$binary")/deferred-memd-boot"
+[ -x "$boot" ] || { echo "install: no deferred-memd-boot beside '$binary' (swift build builds both)" >&2; exit 1; }
 
 sbindir="$prefix/sbin"
 unitdir="$prefix/lib/systemd/system"
@@ -31,7 +34,8 @@ install -d "$root$sbindir" "$root$unitdir" "$root/etc" "$root$prefix/share/man/m
     "$root$prefix/share/bash-completion/completions" "$root$prefix/share/zsh/site-functions" "$root$prefix/share/fish/vendor_completions.d"
 
 install -m 0755 "$binary" "$root$sbindir/deferred-memd"
-strip --strip-unneeded "$root$sbindir/deferred-memd" 2>/dev/null || true
+install -m 0755 "$boot" "$root$sbindir/deferred-memd-boot"
+strip --strip-unneeded "$root$sbindir/deferred-memd" "$root$sbindir/deferred-memd-boot" 2>/dev/null || true
 for unit in "$here"/systemd/*.service; do
     sed "s|@SBINDIR@|$sbindir|g" "$unit" > "$root$unitdir/$(basename "$unit")"
     chmod 0644 "$root$unitdir/$(basename "$unit")"
@@ -48,7 +52,7 @@ install -m 0644 "$here/Docs/deferred-memd.8.md" "$here/README.md" "$root$prefix/
 "$binary" --generate-completion-script zsh > "$root$prefix/share/zsh/site-functions/_deferred-memd"
 "$binary" --generate-completion-script fish > "$root$prefix/share/fish/vendor_completions.d/deferred-memd.fish"
 
-echo "installed under ${root:-/}: $sbindir/deferred-memd, $unitdir/deferred-memd{,-fallback,-watch}.service, /etc/deferred-memd.conf, man page, completions"
+echo "installed under ${root:-/}: $sbindir/deferred-memd{,-boot}, $unitdir/deferred-memd{,-fallback,-watch}.service, /etc/deferred-memd.conf, man page, completions"
 if [ "$enable" = yes ]; then
     [ -z "$root" ] || { echo "install: --enable only without --destdir" >&2; exit 64; }
     systemctl daemon-reload

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,16 +26,9 @@ struct DeferredMemd: ParsableCommand {
     static func main() {
         _ = ServiceContext.mainEntered
         ServiceLogging.bootstrap(environment: ServiceContext.environment())
-        // At boot: `run` and `plan --check` without ArgumentParser's reflection (see BootArguments).
-        if var command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
-            do {
-                try command.run()
-            } catch let code as ExitCode {
-                Glibc.exit(code.rawValue)
-            } catch {
-                exit(withError: error)
-            }
-            Glibc.exit(0)
+        // `run` and `plan --check` without ArgumentParser's reflection (see BootArguments), as the boot binary.
+        if let command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
+            Glibc.exit(command.execute())
         }
         main(nil)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Reporting
 
 struct PlanCommand: ParsableCommand {
@@ -11,9 +12,8 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         if check {
-            // Bad input must not skip the service: `run` then fails loudly and the safety net runs.
-            guard let (_, _, plan) = try? machine.loadPlan() else { return }
-            if !plan.blocks.contains(where: { !$0.alreadyOnline }) { throw ExitCode(ExitStatus.nothingDone) }
+            let status = PlanCheck.status(machine.selection)
+            if status != ExitStatus.success { throw ExitCode(status) }
             return
         }
         try reportingBadInput {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Execution
 import KernelFiles
 import Logging

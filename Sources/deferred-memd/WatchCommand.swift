@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Execution
 import KernelFiles
 import Logging
@@ -48,14 +49,15 @@ struct WatchCommand: ParsableCommand {
         var logger = Logger(label: "deferred-memd")
         logger.logLevel = logLevel
         let notifications = ServiceContext.notifications(environment: ServiceContext.environment())
-        let (loaded, configuration, split): (Machine, Configuration, SplitRequest)
+        let loadedSplit: (Machine, Configuration, SplitRequest)
         do {
-            (loaded, configuration, split) = try machine.loadSplit()
-        } catch let error as BadInput {
+            loadedSplit = try machine.loadSplit()
+        } catch {
             printError("error: \(error.message)")
             notifications?.failed("bad input: \(error.message)", errno: .invalidArgument)
             throw ExitCode(ExitStatus.badInput)
         }
+        let (loaded, configuration, split) = loadedSplit
         let chosen = policy ?? configuration.watchPolicy.flatMap(Policy.init(rawValue:)) ?? .split
         let hotAdd: HotAddPolicy
         switch chosen {
@@ -84,7 +86,7 @@ struct WatchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.nothingDone)
         }
         let watcher = HotAddWatcher(
-            files: files, kernel: kernel, policy: hotAdd, engine: placement.engineOptions(configuration),
+            files: files, kernel: kernel, policy: hotAdd, engine: placement.selection.engineOptions(configuration),
             options: .init(quietNanoseconds: quietMs * 1_000_000, coldplug: coldplug), logger: logger, notifications: notifications)
         logger.info("watching memory hot-add", metadata: ["policy": "\(chosen.rawValue)"])
         do {

@@ -63,9 +63,9 @@ struct CommandLineTests {
         defer { Fixture.remove(root) }
         try Fixture.write(contents, to: path, in: root)
         let before = try treeSnapshot(root)
-        for command in ["plan", "status", "run"] {
-            let result = try Binary.run([command, "--sysroot", root.path])
-            #expect(result.status == 2, "\(name): \(command) exited \(result.status): \(result.stderr)")
+        for (program, command) in [("deferred-memd", "plan"), ("deferred-memd", "status"), ("deferred-memd", "run"), (Binary.boot, "run")] {
+            let result = try Binary.run([command, "--sysroot", root.path], program: program)
+            #expect(result.status == 2, "\(name): \(program) \(command) exited \(result.status): \(result.stderr)")
             #expect(result.stderr.contains(word), "\(name): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: "), "\(name)")
         }

@@ -91,7 +91,8 @@ struct RunTests {
         defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let process = Process()
-        process.executableURL = Binary.url
+        // The boot binary is what the service runs (and what a power cut at boot kills); the tool shares its code.
+        process.executableURL = Binary.url(iteration.isMultiple(of: 2) ? Binary.boot : "deferred-memd")
         process.arguments = ["run", "--simulate", "--latency-ms-per-gib", "200", "--sysroot", root.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -113,7 +114,7 @@ struct RunTests {
         defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let process = Process()
-        process.executableURL = Binary.url
+        process.executableURL = Binary.url(Binary.boot)  // systemd stops the service's binary
         process.arguments = ["run", "--simulate", "--latency-ms-per-gib", "400", "--sysroot", root.path]
         let out = Pipe()
         process.standardOutput = out

@@ -51,28 +51,30 @@ enum Fixture {
     }
 }
 
-/// Runs the built `deferred-memd` binary.
+/// Runs a built binary: `deferred-memd`, the command-line tool, or `deferred-memd-boot`, what the service runs.
 enum Binary {
+    static let boot = "deferred-memd-boot"
+
     struct Result {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    static var url: URL {
+    static func url(_ program: String = "deferred-memd") -> URL {
         // The test bundle sits next to the products of the same build.
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = bundle.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("deferred-memd").path), directory.path != "/" {
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent(program).path), directory.path != "/" {
             directory = directory.deletingLastPathComponent()
         }
-        return directory.appendingPathComponent("deferred-memd")
+        return directory.appendingPathComponent(program)
     }
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    static func run(_ arguments: [String], program: String = "deferred-memd", environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = url(program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")

@@ -154,7 +154,7 @@ struct WatchTests {
         #expect(mkfifo(fifo, 0o600) == 0)
         let listener = try NotifyListener(directory: root.deletingLastPathComponent())
         let process = Process()
-        process.executableURL = Binary.url
+        process.executableURL = Binary.url()
         process.arguments = ["watch", "--simulate", "--no-coldplug", "--policy", "auto-movable", "--no-per-node", "--events-from", fifo, "--quiet-ms", "20", "--sysroot", root.path]
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = listener.path

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Boots real Linux kernels under QEMU (TCG) and runs the deferred-memd scenarios inside them.
 
-Each scenario is one boot: a busybox initramfs holding the static-stdlib release binary (with the shared
-libraries it links), the guest scripts, and `dm.scenario=NAME` on the kernel command line. The guest prints
+Each scenario is one boot: a busybox initramfs holding the static-stdlib release binaries (deferred-memd and,
+beside it, deferred-memd-boot, with the shared libraries
+they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line. The guest prints
 `CHECK PASS|FAIL`, `MEASURE` and `SUMMARY` lines on the serial console; this script reads them back, fails with
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
@@ -120,6 +121,7 @@ def initramfs(binary, workdir, extra=None, name="initramfs"):
         os.makedirs(os.path.join(root, sub), exist_ok=True)
     shutil.copy2(shutil.which("busybox") or "/bin/busybox", os.path.join(root, "bin", "busybox"))
     shutil.copy2(binary, os.path.join(root, "sbin", "deferred-memd"))
+    shutil.copy2(os.path.join(os.path.dirname(binary), "deferred-memd-boot"), os.path.join(root, "sbin", "deferred-memd-boot"))
     for library in shared_libraries(binary):
         target = os.path.join(root, library.lstrip("/"))
         os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -5,7 +5,8 @@ deferred-memd run --dry-run > /run/dry.txt 2>&1
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 before=$(present_blocks | wc -l)
-deferred-memd run --workers serial > /run/first.out 2>&1 &
+# The boot binary, as the service runs it: a power cut or an OOM kill at boot hits this one.
+deferred-memd-boot run --workers serial > /run/first.out 2>&1 &
 pid=$!
 # Kill once a few blocks are in: mid-way, between or inside writes.
 i=0

@@ -1,0 +1,23 @@
+// The boot binary: what deferred-memd.service runs at every boot, `run [options]` and `plan --check`, and
+// nothing else. The same jobs as `deferred-memd run` and `deferred-memd plan --check` (the Daemon library), without
+// swift-argument-parser, whose FoundationEssentials is 40 % of the command-line tool (Docs/performance.md).
+import Daemon
+#if canImport(Glibc)
+import Glibc
+#endif
+import Systemd
+
+_ = ServiceContext.mainEntered
+ServiceLogging.bootstrap(environment: ServiceContext.environment())
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = BootArguments.command(arguments) else {
+    printError("""
+        deferred-memd-boot: cannot run '\(arguments.joined(separator: " "))'
+        usage: deferred-memd-boot run [--sysroot DIR] [--config FILE] [--kernelcore SIZE|N%] [--movablecore SIZE|N%]
+                                      [--workers serial|per-zone] [--gate|--no-gate] [--json] [--dry-run] [--log-level LEVEL] …
+               deferred-memd-boot plan --check [--sysroot DIR] [--config FILE]
+        Every other command, help and option errors: deferred-memd(8), the command-line tool, which takes the same options.
+        """)
+    exit(ExitStatus.usage)
+}
+exit(command.execute())

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `deferred-memd-boot`, what deferred-memd.service runs: the same `run` and `plan --check` as the command-line
+/// tool, and nothing else.
+@Suite struct BootBinaryTests {
+    /// The report without what differs between two runs (times, paths, pids).
+    static func outcomes(_ root: URL) throws -> [String] {
+        let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let blocks = try #require(report["blocks"] as? [[String: Any]])
+        return blocks.map { "\($0["index"] ?? "?") \($0["zone"] ?? "?") \($0["action"] ?? "?") \($0["outcome"] ?? "?")" }
+    }
+
+    @Test("run: the boot binary and the tool do the same on the same machine, block for block, exit code and all", arguments: ["phone-12g", "x86-vm-numa-dimms", "arm64-board-blob"])
+    func sameRun(_ machine: String) throws {
+        let bootRoot = try Fixture.copyOfExample(machine), toolRoot = try Fixture.copyOfExample(machine)
+        defer { Fixture.remove(bootRoot); Fixture.remove(toolRoot) }
+        let flags = ["--simulate", "--latency-ms-per-gib", "0", "--workers", "per-zone"]
+        let boot = try Binary.run(["run", "--sysroot", bootRoot.path] + flags, program: Binary.boot)
+        let tool = try Binary.run(["run", "--sysroot", toolRoot.path] + flags)
+        #expect(boot.status == 0, "\(boot.stderr)")
+        #expect(boot.status == tool.status)
+        let outcomes = try Self.outcomes(bootRoot)
+        #expect(!outcomes.isEmpty)
+        #expect(outcomes == (try Self.outcomes(toolRoot)))
+        // plan --check: memory was deferred before, none is left now.
+        let fresh = try Fixture.copyOfExample(machine)
+        defer { Fixture.remove(fresh) }
+        #expect(try Binary.run(["plan", "--check", "--sysroot", fresh.path], program: Binary.boot).status == 0)
+        #expect(try Binary.run(["plan", "--check", "--sysroot", bootRoot.path], program: Binary.boot).status == 1)
+        #expect(try Binary.run(["plan", "--check", "--sysroot", bootRoot.path]).status == 1)
+    }
+
+    @Test("anything but run and plan --check: usage error 64 naming the line and the tool, nothing written", arguments: [
+        ["status"], ["plan"], ["run", "--help"], ["run", "--bogus"], ["run", "--workers", "parallel"], [],
+    ])
+    func declines(_ line: [String]) throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let before = try treeSnapshot(root)
+        let result = try Binary.run(line + ["--sysroot", root.path], program: Binary.boot)
+        #expect(result.status == 64, "\(line): \(result.status)")
+        #expect(result.stderr.contains("cannot run") && result.stderr.contains("deferred-memd(8)"), "\(result.stderr)")
+        #expect(try treeSnapshot(root) == before)
+    }
+}
