@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
-swift build -c release --static-swift-stdlib
+swift build -c release --static-swift-stdlib --disable-local-rpath
 bin=.build/release/deferred-memd
 machine=${1:-phone-12g}
 work=$(mktemp -d)
