@@ -37,22 +37,23 @@ public final class SignalWatcher: Sendable {
         let watched = set
         let bell = doorbell
         thread = WorkerThread(name: "signals") {
-            let signal = bell >= 0
-                ? Self.waitPolling(signals: signals, doorbell: bell)
-                : Self.waitTimed(watched, finished: finished)
+            var signal = bell >= 0 ? Self.waitPolling(signals: signals, doorbell: bell) : nil
+            if signal == nil { signal = Self.waitTimed(watched, finished: finished) }
             if signal == SIGTERM || signal == SIGINT { stop.request(signal == SIGTERM ? "SIGTERM" : "SIGINT") }
-            return signal
+            return signal ?? 0
         }
     }
 
-    /// Sleeps until a signal arrives (its number) or the doorbell rings (0). `finish` closes both descriptors
-    /// after the join, so the doorbell can never be a reused descriptor number.
-    private static func waitPolling(signals: Int32, doorbell: Int32) -> Int32 {
+    /// Sleeps until a signal arrives (its number) or the doorbell rings (0); nil if `poll` fails, and the timed
+    /// wait takes over. `finish` closes both descriptors after the join, so the doorbell can never be a reused
+    /// descriptor number.
+    private static func waitPolling(signals: Int32, doorbell: Int32) -> Int32? {
         var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0), pollfd(fd: doorbell, events: Int16(POLLIN), revents: 0)]
         while true {
             let ready = poll(&fds, 2, -1)
             if ready < 0 && errno == EINTR { continue }
-            if ready < 0 || fds[1].revents != 0 { return 0 }
+            if ready < 0 { return nil }
+            if fds[1].revents != 0 { return 0 }
             if fds[0].revents != 0, case let signal = shim_read_signal(signals), signal > 0 { return signal }
         }
     }
