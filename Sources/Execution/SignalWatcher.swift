@@ -26,11 +26,8 @@ public final class SignalWatcher: Sendable {
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let signals = shim_termination_signal_fd()
-        var doorbell = signals >= 0 ? shim_event_fd() : -1
-        if doorbell < 0 {
-            if signals >= 0 { close(signals) }
-            doorbell = -1
-        }
+        let doorbell = signals >= 0 ? shim_event_fd() : -1
+        if doorbell < 0 && signals >= 0 { close(signals) }
         self.doorbell = doorbell
         self.signals = doorbell >= 0 ? signals : -1
         let finished = self.finished

@@ -49,10 +49,8 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
             blocks.append(try readBlock(index, from: files))
         }
         blocks.sort { $0.index < $1.index }
-        var autoOnline: String?
-        if files.exists(path + "/auto_online_blocks") {
-            do { autoOnline = try files.readValue(path + "/auto_online_blocks") } catch { throw SourceError(error) }
-        }
+        let autoOnline: String?
+        do { autoOnline = try optional(files.readValue(path + "/auto_online_blocks")) } catch { throw SourceError(error) }
         return MemoryBlockDirectory(
             blockSize: blockSize, blocks: blocks, autoOnlineBlocks: autoOnline, hasProbe: files.exists(path + "/probe"))
     }
