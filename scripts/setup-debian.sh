@@ -21,10 +21,10 @@ if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
+    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
     # A half-configured package from an earlier install blocks every later one: repair first.
-    $sudo apt-get install -y -qq -f >/dev/null || true
-    $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq -f >/dev/null || true
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
