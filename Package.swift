@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The flow shows in the targets: sources of truth (MachineSources) → a pure Plan (Planning)
-// → execution against the kernel's files (Execution) → report (Reporting). The executable only wires.
+// → the engine against the kernel's files (Execution) → report (Reporting); every command's job in Jobs.
+// The executables only adapt their arguments to jobs.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -33,6 +34,7 @@ let package = Package(
             dependencies: ["MemoryModel", "KernelFiles"],
             swiftSettings: strict),
         .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: strict),
+        // The engine: block executor, workers, gate, retries, the probe guard, and the kernel seam with the live kernel.
         .target(
             name: "Execution",
             dependencies: [
@@ -40,30 +42,37 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Kernels that stand in for the real one: simulated (tests, demos, --simulate), recording (--dry-run), counting (benchmarks).
+        .target(
+            name: "KernelSimulation",
+            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Execution", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         .target(
             name: "Reporting",
-            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "TinyJSON"],
+            dependencies: ["MemoryModel", "MachineSources", "Planning", "Execution", "TinyJSON"],
             swiftSettings: strict),
+        // Thin wrappers of the two C libraries; they know nothing of the engine.
         .target(
             name: "Systemd",
-            dependencies: ["CSystemd", "Execution", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CSystemd", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
-        .target(name: "Udev", dependencies: ["CUdev", "Execution"], swiftSettings: strict),
-        // The jobs the service runs at boot (`run`, `plan --check`) as values, and their parser: no ArgumentParser.
+        .target(name: "Udev", dependencies: ["CUdev"], swiftSettings: strict),
+        // Every command's job as a value, with the context they share; both executables only fill these.
         .target(
-            name: "Daemon",
+            name: "Jobs",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "Systemd", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
-        // What deferred-memd.service runs: the Daemon jobs alone, without ArgumentParser and its FoundationEssentials.
-        .executableTarget(name: "deferred-memd-boot", dependencies: ["Daemon", "Systemd"], swiftSettings: strict),
-        // The command-line tool: every command, ArgumentParser's help and errors.
+        // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
+        .executableTarget(name: "deferred-memd-boot", dependencies: ["Jobs", "Systemd"], swiftSettings: strict),
+        // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
             name: "deferred-memd",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "Systemd", "Udev", "Daemon",
+                "Jobs", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,15 +81,15 @@ let package = Package(
         .executableTarget(
             name: "deferred-memd-bench",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "DeferredMemdTests",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "Reporting", "TinyJSON",
-                "Systemd", "Daemon", "deferred-memd", "deferred-memd-boot",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "TinyJSON",
+                "Systemd", "Jobs", "deferred-memd", "deferred-memd-boot",
             ],
             exclude: ["Golden"],
             swiftSettings: strict),

@@ -16,9 +16,9 @@ public struct AutoOnlineSwitch: Sendable {
     public static let saved = "/run/deferred-memd/auto_online_blocks.saved"
 
     public let files: KernelFiles
-    public let kernel: any KernelWriter
+    public let kernel: any HotplugKernel
 
-    public init(files: KernelFiles, kernel: any KernelWriter) {
+    public init(files: KernelFiles, kernel: any HotplugKernel) {
         self.files = files
         self.kernel = kernel
     }

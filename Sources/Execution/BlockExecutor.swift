@@ -19,7 +19,7 @@ import SystemPackage
 /// A successful `online_kernel`/`online_movable` means the kernel put the block in that zone; `verify` re-reads
 /// every such block once the writes are done, so the report states what the kernel shows, not what it said.
 struct BlockExecutor: Sendable {
-    let kernel: any KernelWriter
+    let kernel: any HotplugKernel
     let probeGuard: ProbeGuard
     let retry: RetryPolicy
     let blockSize: UInt64
@@ -148,16 +148,4 @@ struct BlockExecutor: Sendable {
             Clock.sleep(nanoseconds: retry.backoff(after: attempt))
         }
     }
-}
-
-/// The first write's CLOCK_MONOTONIC, set once by whichever worker writes first.
-final class FirstWrite: Sendable {
-    private let moment = Atomic<UInt64>(0)
-
-    func note(_ now: UInt64) {
-        guard moment.load(ordering: .relaxed) == 0 else { return }
-        _ = moment.compareExchange(expected: 0, desired: now, ordering: .relaxed)
-    }
-
-    var value: UInt64 { moment.load(ordering: .relaxed) }
 }

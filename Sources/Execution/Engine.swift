@@ -5,104 +5,10 @@ import MemoryModel
 import Planning
 import Synchronization
 
-/// How the engine spreads the work over threads.
-public struct EngineOptions: Sendable, Equatable {
-    public enum Workers: String, Sendable, CaseIterable {
-        /// One thread per (NUMA node, zone), each with its own queue in address order.
-        case perZone = "per-zone"
-        /// One thread, every block in plan order.
-        case serial
-    }
-
-    public var workers: Workers
-    /// Serialise kernel writes in userspace (see `WriteGate`). Meaningful with `perZone` only.
-    public var gate: Bool
-    public var retry: RetryPolicy
-    /// CPUs per zone worker (absent: inherit). The serial worker takes the Normal entry.
-    public var cpus: [Zone: [Int]]
-    /// Scheduling per zone worker (absent: inherit). The serial worker takes the Normal entry.
-    public var priority: [Zone: WorkerPriority]
-
-    public init(workers: Workers = .perZone, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
-        self.workers = workers
-        self.gate = gate
-        self.retry = retry
-        self.cpus = cpus
-        self.priority = priority
-    }
-}
-
-/// Progress after each block, for the terminal line, sd_notify STATUS= and the watchdog.
-public struct Progress: Sendable, Equatable {
-    public var done: [Zone: Int] = [:]
-    public var planned: [Zone: Int] = [:]
-    public var bytesDone: UInt64 = 0
-    public var bytesPlanned: UInt64 = 0
-    public var elapsedNanoseconds: UInt64 = 0
-
-    public init(done: [Zone: Int] = [:], planned: [Zone: Int] = [:], bytesDone: UInt64 = 0, bytesPlanned: UInt64 = 0, elapsedNanoseconds: UInt64 = 0) {
-        self.done = done
-        self.planned = planned
-        self.bytesDone = bytesDone
-        self.bytesPlanned = bytesPlanned
-        self.elapsedNanoseconds = elapsedNanoseconds
-    }
-
-    public var blocksDone: Int { done.values.reduce(0, +) }
-    public var blocksPlanned: Int { planned.values.reduce(0, +) }
-}
-
-/// One worker's share of the run, for the report.
-public struct WorkerSummary: Sendable, Equatable {
-    public var name: String
-    public var node: Int?
-    public var zone: Zone?
-    public var blocks: Int
-    /// Wall time from the worker's first block to its last.
-    public var busyNanoseconds: UInt64
-    /// Time inside kernel writes.
-    public var writeNanoseconds: UInt64
-    public var cpus: [Int]
-    public var priority: WorkerPriority
-}
-
-/// What the engine did: one record per planned block, in plan order, and one summary per worker.
-public struct EngineResult: Sendable {
-    public var records: [BlockRecord]
-    public var workers: [WorkerSummary]
-    public var elapsedNanoseconds: UInt64
-    public var stopReason: String?
-    /// CLOCK_MONOTONIC when the engine started: block times are relative to it; benchmarks compare it with
-    /// the moment they exec'd the daemon.
-    public var startedMonotonic: UInt64 = 0
-    /// CLOCK_MONOTONIC when the first kernel write began (0: none was made).
-    public var firstWriteMonotonic: UInt64 = 0
-    /// Time spent re-reading the blocks this run onlined, after the writes.
-    public var verifyNanoseconds: UInt64 = 0
-}
-
-/// Planned and online blocks of one node and zone.
-public struct ZoneCount: Sendable, Equatable {
-    public var planned = 0
-    public var online = 0
-}
-
-extension EngineResult {
-    /// Per node, per zone: what was planned and what is online as planned. For the report and the journal.
-    public var countsByNode: [Int: [Zone: ZoneCount]] {
-        var counts: [Int: [Zone: ZoneCount]] = [:]
-        for record in records {
-            counts[record.block.node, default: [:]][record.block.zone, default: ZoneCount()].planned += 1
-            if record.outcome.isSuccess { counts[record.block.node, default: [:]][record.block.zone, default: ZoneCount()].online += 1 }
-        }
-        return counts
-    }
-}
-
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
 public struct Engine: Sendable {
     public let plan: Plan
-    public let kernel: any KernelWriter
+    public let kernel: any HotplugKernel
     public let probeGuard: ProbeGuard
     public let options: EngineOptions
     public let logger: Logger
@@ -113,7 +19,7 @@ public struct Engine: Sendable {
     /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
     public let planIsFresh: Bool
 
-    public init(plan: Plan, kernel: any KernelWriter, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
+    public init(plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -277,10 +183,4 @@ public struct Engine: Sendable {
             break
         }
     }
-}
-
-/// The progress all workers update, behind one lock.
-final class ProgressBoard: Sendable {
-    let state: Mutex<Progress>
-    init(_ initial: Progress) { state = Mutex(initial) }
 }

@@ -82,7 +82,3 @@ public final class SignalWatcher: Sendable {
         return signal
     }
 }
-
-final class DoneFlag: Sendable {
-    let value = Atomic<Bool>(false)
-}

@@ -15,19 +15,3 @@ public final class WriteGate: Sendable {
         mutex.withLock { _ in body() }
     }
 }
-
-/// Set once to ask the workers to stop after the write in flight.
-public final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    private let reasonStore = Mutex<String?>(nil)
-
-    public init() {}
-
-    public func request(_ reason: String) {
-        reasonStore.withLock { if $0 == nil { $0 = reason } }
-        flag.store(true, ordering: .releasing)
-    }
-
-    public var isRequested: Bool { flag.load(ordering: .acquiring) }
-    public var reason: String? { reasonStore.withLock { $0 } }
-}

@@ -1,10 +1,10 @@
 import CSystemd
-import Execution
+
 
 /// `sd_notify(3)`: the only way the daemon talks to the service manager.
 ///
 /// Exists only when `NOTIFY_SOCKET` is set, so outside systemd (a shell, a test, an initramfs) nothing is sent.
-public struct SystemdNotifier: ServiceNotifier {
+public struct SystemdNotifier: Sendable {
     public init?(environment: [String: String]) {
         guard let socket = environment["NOTIFY_SOCKET"], !socket.isEmpty else { return nil }
     }

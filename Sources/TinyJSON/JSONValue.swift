@@ -134,12 +134,6 @@ extension JSONValue {
 
 // MARK: - Reading
 
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    public let offset: Int
-    public let reason: String
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
-}
-
 extension JSONValue {
     public init(parsing text: String) throws(JSONParseError) {
         var parser = Parser(bytes: Array(text.utf8))

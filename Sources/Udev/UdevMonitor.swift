@@ -2,19 +2,18 @@
 import Glibc
 #endif
 import CUdev
-import Execution
 
 /// libudev's monitor on the `memory` subsystem: the real event source of `watch`.
 ///
 /// `udev` events come after udevd has run its rules; `kernel` events come straight from the kernel and also
 /// work where no udevd runs (an initramfs). Reading attributes stays with plain file I/O under the root.
-public final class UdevMonitor: BlockEventSource {
+public final class UdevMonitor {
     public enum Source: String, Sendable, CaseIterable {
         case udev
         case kernel
     }
 
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
         public var call: String
         public var errno: Int32
         public var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
@@ -51,9 +50,14 @@ public final class UdevMonitor: BlockEventSource {
         udev_unref(udev)
     }
 
-    public var isExhausted: Bool { false }
+    /// One uevent of the memory subsystem: its action (`add`, `online`, …) and device name (`memory42`).
+    public struct Event: Sendable, Equatable {
+        public var action: String
+        public var sysname: String
+    }
 
-    public func next(timeoutNanoseconds: UInt64) throws -> BlockEvent? {
+    /// The next event, or nil when none came within `timeoutNanoseconds` (or a signal interrupted the wait).
+    public func receive(timeoutNanoseconds: UInt64) throws(Failure) -> Event? {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let milliseconds = Int32(clamping: (timeoutNanoseconds + 999_999) / 1_000_000)
         let ready = poll(&poller, 1, milliseconds)
@@ -64,6 +68,6 @@ public final class UdevMonitor: BlockEventSource {
         guard ready > 0, let device = udev_monitor_receive_device(monitor) else { return nil }
         defer { udev_device_unref(device) }
         guard let action = udev_device_get_action(device), let name = udev_device_get_sysname(device) else { return nil }
-        return BlockEvent(action: String(cString: action), sysname: String(cString: name))
+        return Event(action: String(cString: action), sysname: String(cString: name))
     }
 }

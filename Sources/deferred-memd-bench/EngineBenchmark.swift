@@ -1,3 +1,4 @@
+import KernelSimulation
 import Execution
 import Logging
 import MachineSources
@@ -43,15 +44,4 @@ enum EngineBenchmark {
             nanoseconds: elapsed, writes: kernel.writeCount, reads: kernel.readCount,
             onlined: result.records.filter { $0.outcome == .onlined }.count)
     }
-}
-
-/// A log handler at `info` that drops everything: the level check is what the engine pays in production.
-struct DiscardingLogHandler: LogHandler {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {}
 }

@@ -2,6 +2,7 @@
 // Prints one JSON object for scripts/bench.py, which prints every figure beside its target. Asserts nothing.
 //
 // Usage: deferred-memd-bench [--scratch DIR] [--max-blocks N]
+import KernelSimulation
 import Execution
 import KernelFiles
 import Logging

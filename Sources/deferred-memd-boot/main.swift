@@ -1,7 +1,7 @@
 // The boot binary: what deferred-memd.service runs at every boot, `run [options]` and `plan --check`, and
 // nothing else. The same jobs as `deferred-memd run` and `deferred-memd plan --check` (the Daemon library), without
 // swift-argument-parser, whose FoundationEssentials is 40 % of the command-line tool (Docs/performance.md).
-import Daemon
+import Jobs
 #if canImport(Glibc)
 import Glibc
 #endif

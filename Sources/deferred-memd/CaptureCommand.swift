@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Jobs
 import KernelFiles
 import MachineSources
 

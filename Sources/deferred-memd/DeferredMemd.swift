@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Jobs
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
+import KernelSimulation
 import ArgumentParser
-import Daemon
+import Jobs
 import Execution
 import KernelFiles
 import Logging
@@ -20,7 +21,7 @@ struct RescueCommand: ParsableCommand {
         var logger = Logger(label: "deferred-memd")
         logger.logLevel = logLevel
         let files = KernelFiles(root: .init(sysroot))
-        let kernel: any KernelWriter
+        let kernel: any HotplugKernel
         if simulate {
             // The safety net must work on a tree whose sources do not parse: the blocks alone are enough.
             let machine = (try? Machine.read(from: files)) ?? (try? MemoryBlockDirectory.read(from: files)).map { Machine(memory: $0) }

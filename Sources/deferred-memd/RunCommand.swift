@@ -1,5 +1,6 @@
+import KernelSimulation
 import ArgumentParser
-import Daemon
+import Jobs
 import Execution
 import Logging
 

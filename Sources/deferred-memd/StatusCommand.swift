@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Jobs
 import KernelFiles
 import MachineSources
 import Reporting
@@ -26,14 +26,5 @@ struct StatusCommand: ParsableCommand {
                 print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
             }
         }
-    }
-}
-
-/// The summary line of the last run's report, if there is one.
-enum LastRunSummary {
-    static func read(from files: KernelFiles) -> String? {
-        guard let text = try? files.readText("/run/deferred-memd/report.json"),
-              let report = try? JSONValue(parsing: text) else { return nil }
-        return report["summary"]?.stringValue
     }
 }

@@ -1,5 +1,6 @@
+import KernelSimulation
 import ArgumentParser
-import Daemon
+import Jobs
 import Execution
 import KernelFiles
 import Logging
@@ -71,7 +72,7 @@ struct WatchCommand: ParsableCommand {
         }
         let files = machine.files
         // watch never probes: whatever the kernel added has RAM behind it, so the simulation need not know where.
-        let kernel: any KernelWriter = simulate
+        let kernel: any HotplugKernel = simulate
             ? SimulatedKernel(files: files, machine: loaded, options: .init(nanosecondsPerGiB: 0), physicalRAM: RangeSet([AddressRange(start: 0, end: 1 << 52)]))
             : LiveKernel(files: files)
         let stop = StopFlag()
@@ -102,9 +103,9 @@ struct WatchCommand: ParsableCommand {
     func eventSource(files: KernelFiles) throws -> any BlockEventSource {
         if let eventsFrom { return try LineEventSource(path: eventsFrom) }
         switch events {
-        case .udev: return try UdevMonitor(source: .udev)
-        case .kernel: return try UdevMonitor(source: .kernel)
-        case .auto: return try UdevMonitor(source: UdevMonitor.defaultSource(udevRunning: KernelFiles(root: "/").exists("/run/udev/control")))
+        case .udev: return try UdevEventSource(source: .udev)
+        case .kernel: return try UdevEventSource(source: .kernel)
+        case .auto: return try UdevEventSource(source: UdevMonitor.defaultSource(udevRunning: KernelFiles(root: "/").exists("/run/udev/control")))
         }
     }
 }

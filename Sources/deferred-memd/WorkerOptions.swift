@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Jobs
 import Execution
 
 /// The worker flags on the command line; the values and their meaning are `WorkerSelection`'s.

@@ -1,3 +1,4 @@
+import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles
@@ -23,7 +24,7 @@ import TinyJSON
     }
 
     /// `fresh`: the plan's actions are what the machine showed moments ago (see `Engine.planIsFresh`).
-    static func run(_ plan: Plan, kernel: any KernelWriter, workers: EngineOptions.Workers = .serial, fresh: Bool = false) -> EngineResult {
+    static func run(_ plan: Plan, kernel: any HotplugKernel, workers: EngineOptions.Workers = .serial, fresh: Bool = false) -> EngineResult {
         Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
             probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test"),
@@ -85,7 +86,7 @@ import TinyJSON
 
     /// A kernel that accepts every write and then shows some blocks differently: the report must say what the
     /// kernel shows after the run, not what the write returned.
-    final class DriftingKernel: KernelWriter {
+    final class DriftingKernel: HotplugKernel {
         let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
         let otherZone: Int
         let offlineAgain: Int

@@ -1,3 +1,6 @@
+import Reporting
+import Jobs
+import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles
@@ -216,7 +219,7 @@ struct RunTests {
 
 @Suite("The engine in-process: races, panics, size")
 struct EngineTests {
-    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any KernelWriter, options: EngineOptions = EngineOptions()) throws -> RunReport {
+    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions()) throws -> RunReport {
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         let plan = try Fixture.plan(root)

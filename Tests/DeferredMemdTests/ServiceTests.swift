@@ -1,3 +1,5 @@
+import Jobs
+import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles

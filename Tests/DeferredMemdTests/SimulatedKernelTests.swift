@@ -1,3 +1,4 @@
+import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles

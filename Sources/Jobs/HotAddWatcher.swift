@@ -1,3 +1,4 @@
+import Execution
 import KernelFiles
 import Logging
 import MachineSources
@@ -48,14 +49,14 @@ public struct HotAddWatcher: Sendable {
     }
 
     public let files: KernelFiles
-    public let kernel: any KernelWriter
+    public let kernel: any HotplugKernel
     public let policy: HotAddPolicy
     public let engine: EngineOptions
     public let options: Options
     public let logger: Logger
     public let notifications: RunNotifications?
 
-    public init(files: KernelFiles, kernel: any KernelWriter, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger, notifications: RunNotifications? = nil) {
+    public init(files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger, notifications: RunNotifications? = nil) {
         self.files = files
         self.kernel = kernel
         self.policy = policy

@@ -1,52 +1,15 @@
+import Execution
 import KernelFiles
 import MachineSources
 import MemoryModel
 import Synchronization
 import SystemPackage
 
-/// The one seam between the engine and the kernel: writes to memory-hotplug attributes, and the reads of
-/// `state` and `valid_zones` that decide and verify each block.
-///
-/// `LiveKernel` in production, `SimulatedKernel` in tests and `--simulate`, `CountingKernel` in the benchmarks
-/// that measure the engine with the kernel taken out. Planning reads its sources through `KernelFiles` directly.
-public protocol KernelWriter: Sendable {
-    /// Writes `value` to the attribute at `machinePath` (for example `/sys/devices/system/memory/probe`),
-    /// throwing the errno the kernel returned.
-    func write(_ value: String, to machinePath: String) throws(KernelFileError)
-
-    /// Reads an attribute's value without its trailing newline.
-    func read(_ machinePath: String) throws(KernelFileError) -> String
-
-    /// Set when the kernel can no longer be trusted (the simulated kernel "panicked"): the run stops.
-    var fatalCondition: String? { get }
-}
-
-extension KernelWriter {
-    public var fatalCondition: String? { nil }
-}
-
-/// The real kernel: one `write(2)` per call under the given root (`/` in production).
-public struct LiveKernel: KernelWriter {
-    public let files: KernelFiles
-
-    public init(files: KernelFiles) {
-        self.files = files
-    }
-
-    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
-        try files.writeAttribute(value, to: machinePath)
-    }
-
-    public func read(_ machinePath: String) throws(KernelFileError) -> String {
-        try files.readValue(machinePath)
-    }
-}
-
 /// The kernel taken out: every write succeeds at once and is counted, and each block keeps only the state the
 /// engine's reads must see (absent → offline after a probe → online in the zone asked for). No files, no time.
 ///
 /// For measuring the engine's own cost per block; it models no errors, locks or latency (`SimulatedKernel` does).
-public final class CountingKernel: KernelWriter {
+public final class CountingKernel: HotplugKernel {
     struct Counts {
         var writes = 0
         var reads = 0

@@ -1,3 +1,5 @@
+import Reporting
+import Execution
 import KernelFiles
 import Logging
 import MachineSources
@@ -14,7 +16,7 @@ public struct DeferredRun: Sendable {
 
     public let machine: Machine
     public let files: KernelFiles
-    public let kernel: any KernelWriter
+    public let kernel: any HotplugKernel
     public let options: EngineOptions
     public let autoOnline: AutoOnlineSwitch.Policy
     public let logger: Logger
@@ -22,7 +24,7 @@ public struct DeferredRun: Sendable {
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
     public var mainEntered: UInt64 = 0
 
-    public init(machine: Machine, files: KernelFiles, kernel: any KernelWriter, options: EngineOptions, autoOnline: AutoOnlineSwitch.Policy, logger: Logger, mode: [(String, JSONValue)] = []) {
+    public init(machine: Machine, files: KernelFiles, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlineSwitch.Policy, logger: Logger, mode: [(String, JSONValue)] = []) {
         self.machine = machine
         self.files = files
         self.kernel = kernel

@@ -1,19 +1,6 @@
+import KernelSimulation
 import Execution
 import Logging
-
-/// What the service runs at every boot, as values: `run` with its options, or `plan --check`.
-public enum BootCommand: Sendable, Equatable {
-    case run(RunJob)
-    case planCheck(MachineSelection)
-
-    /// Runs it; returns the exit status.
-    public func execute() -> Int32 {
-        switch self {
-        case .run(let job): job.run()
-        case .planCheck(let machine): PlanCheck.status(machine)
-        }
-    }
-}
 
 /// The boot path's parser for the two invocations the service makes at every boot, `run` and `plan --check`,
 /// with the options a unit, a drop-in or a benchmark passes.

@@ -1,3 +1,4 @@
+import KernelSimulation
 import Execution
 import KernelFiles
 import Logging
@@ -55,7 +56,7 @@ public struct RunJob: Sendable, Equatable {
         }
     }
 
-    func kernel(files: KernelFiles, machine loaded: Machine) -> any KernelWriter {
+    func kernel(files: KernelFiles, machine loaded: Machine) -> any HotplugKernel {
         guard simulate else { return LiveKernel(files: files) }
         let options = SimulatedKernel.Options(
             nanosecondsPerGiB: UInt64(latencyMsPerGib * 1_000_000), lockModel: lockModel,
@@ -100,37 +101,5 @@ public struct RunJob: Sendable, Equatable {
         notifications?.finished(report)
         if json { report.write { print($0, terminator: "") } } else { print(report.summary) }
         return report.status.rawValue
-    }
-}
-
-/// `plan --check`, for `ExecCondition=`: 0 when there is memory to bring online, 1 when there is none. Bad input
-/// is 0 too: it must not skip the service; `run` then fails loudly and the safety net runs.
-public enum PlanCheck {
-    public static func status(_ machine: MachineSelection) -> Int32 {
-        guard let (_, _, plan) = try? machine.loadPlan() else { return ExitStatus.success }
-        return plan.blocks.contains(where: { !$0.alreadyOnline }) ? ExitStatus.success : ExitStatus.nothingDone
-    }
-}
-
-/// The live progress line on a terminal: blocks and GiB per zone, and the rate.
-final class ProgressLine: Sendable {
-    private let last = Mutex<UInt64>(0)
-
-    func show(_ progress: Execution.Progress) {
-        let now = progress.elapsedNanoseconds
-        let due = last.withLock { last -> Bool in
-            guard now - last >= 50_000_000 || progress.blocksDone == progress.blocksPlanned else { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
-        let rate = now > 0 ? ByteCount.describe(UInt64(Double(progress.bytesDone) / (Double(now) / 1e9))) + "/s" : ""
-        var stderr = StandardError()
-        print("\r\u{1B}[K\(RunNotifications.statusText(progress)); \(rate)", terminator: "", to: &stderr)
-    }
-
-    func finish() {
-        var stderr = StandardError()
-        print("", to: &stderr)
     }
 }

@@ -1,3 +1,4 @@
+import Execution
 import KernelFiles
 import MachineSources
 import MemoryModel
@@ -11,7 +12,7 @@ import SystemPackage
 /// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`,
 /// appends probed blocks to `/sys/firmware/memmap` as the kernel does, and treats onlining a block with no RAM
 /// behind it as the panic it is on a real machine.
-public final class SimulatedKernel: KernelWriter {
+public final class SimulatedKernel: HotplugKernel {
     public enum LockModel: String, Sendable, CaseIterable {
         /// Upstream: one `device_hotplug_lock` for every write, trylock + 5 ms sleep + restart on contention.
         case global
@@ -262,9 +263,4 @@ public final class SimulatedKernel: KernelWriter {
         }
         try result.get()
     }
-}
-
-/// A mutex that can sit in an array (Mutex itself is non-copyable).
-final class LockBox: Sendable {
-    let mutex = Mutex(())
 }

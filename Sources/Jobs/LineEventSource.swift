@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Execution
 import Glibc
 #endif
 import KernelFiles

@@ -1,3 +1,4 @@
+import Execution
 import MachineSources
 import MemoryModel
 import Planning

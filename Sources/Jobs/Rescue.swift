@@ -1,3 +1,4 @@
+import Execution
 import KernelFiles
 import Logging
 import MachineSources
@@ -13,10 +14,10 @@ import Planning
 /// plain `online` (the kernel's own choice) rather than staying offline.
 public struct Rescue: Sendable {
     public let files: KernelFiles
-    public let kernel: any KernelWriter
+    public let kernel: any HotplugKernel
     public let logger: Logger
 
-    public init(files: KernelFiles, kernel: any KernelWriter, logger: Logger) {
+    public init(files: KernelFiles, kernel: any HotplugKernel, logger: Logger) {
         self.files = files
         self.kernel = kernel
         self.logger = logger

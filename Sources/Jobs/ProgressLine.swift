@@ -1,0 +1,34 @@
+import Execution
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Reporting
+import Synchronization
+import TinyJSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live progress line on a terminal: blocks and GiB per zone, and the rate.
+final class ProgressLine: Sendable {
+    private let last = Mutex<UInt64>(0)
+
+    func show(_ progress: Execution.Progress) {
+        let now = progress.elapsedNanoseconds
+        let due = last.withLock { last -> Bool in
+            guard now - last >= 50_000_000 || progress.blocksDone == progress.blocksPlanned else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let rate = now > 0 ? ByteCount.describe(UInt64(Double(progress.bytesDone) / (Double(now) / 1e9))) + "/s" : ""
+        var stderr = StandardError()
+        print("\r\u{1B}[K\(RunNotifications.statusText(progress)); \(rate)", terminator: "", to: &stderr)
+    }
+
+    func finish() {
+        var stderr = StandardError()
+        print("", to: &stderr)
+    }
+}

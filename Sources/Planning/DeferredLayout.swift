@@ -1,0 +1,82 @@
+import MachineSources
+import MemoryModel
+
+/// Where the deferred RAM lies: the RAM map, the boot end, and the ranges to look for blocks to probe.
+struct DeferredLayout {
+    var source: Plan.Source
+    var bootEnd: UInt64?
+    var ram: RangeSet
+    var probeCandidates: RangeSet
+
+    init(machine: Machine, warnings: inout [String]) {
+        let blockSize = machine.memory.blockSize
+        let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
+        let map: (RangeSet, Plan.Source)? = {
+            if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
+            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }
+            return nil
+        }()
+
+        if let deferred = machine.deferredMemInit {
+            source = .deferredMemInit
+            bootEnd = deferred.bootEnd
+            let bounds = AddressRange(start: deferred.bootEnd, end: deferred.dramEnd)
+            if let (mapRAM, mapSource) = map {
+                ram = mapRAM.intersection(AddressRange(start: 0, end: deferred.dramEnd))
+                probeCandidates = mapRAM.intersection(bounds)
+                if let mapEnd = mapRAM.upperBound, mapEnd > deferred.dramEnd {
+                    warnings.append("the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned")
+                }
+            } else {
+                let low = presentRAM.lowerBound ?? 0
+                ram = RangeSet([AddressRange(start: min(low, deferred.bootEnd), end: deferred.dramEnd)])
+                probeCandidates = RangeSet([bounds])
+                if !bounds.isEmpty {
+                    warnings.append("no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone")
+                }
+            }
+            return
+        }
+
+        guard let (mapRAM, mapSource) = map else {
+            source = .offlineBlocks
+            bootEnd = nil
+            ram = presentRAM
+            probeCandidates = RangeSet()
+            if machine.commandLine.memLimit != nil {
+                warnings.append("mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed")
+            }
+            return
+        }
+        source = mapSource
+        ram = mapRAM
+        guard let limit = machine.commandLine.memLimit else {
+            // Booted without a limit: the map adds nothing to probe; the deferred memory is the offline blocks.
+            source = .offlineBlocks
+            bootEnd = nil
+            probeCandidates = RangeSet()
+            let absent = mapRAM.subtracting(presentRAM).totalSize
+            if absent >= blockSize {
+                warnings.append("\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed")
+            }
+            return
+        }
+        // mem= is an address limit on x86 (e820 ranges above it removed) and an amount of memory on
+        // devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes).
+        let end: UInt64
+        switch mapSource {
+        case .firmwareMemmap:
+            end = limit
+        default:
+            var remaining = limit
+            var found = mapRAM.upperBound ?? 0
+            for range in mapRAM.ranges {
+                if remaining <= range.size { found = range.start + remaining; break }
+                remaining -= range.size
+            }
+            end = found
+        }
+        bootEnd = end
+        probeCandidates = mapRAM.intersection(AddressRange(start: end, end: max(end, mapRAM.upperBound ?? end)))
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemd
+import KernelFiles
+import Logging
+import SystemPackage
+
+/// One journal entry as `FIELD=value` strings.
+public enum JournalEntry {
+    /// `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, the code location, and one field per metadata key
+    /// (upper-cased: `block` → `BLOCK`). `errno` becomes the journal's numeric `ERRNO` plus `ERRNO_NAME`.
+    public static func fields(identifier: String, level: Logger.Level, message: String, metadata: Logger.Metadata, file: String, function: String, line: UInt) -> [String] {
+        var fields = [
+            "MESSAGE=\(message)", "PRIORITY=\(priority(level))", "SYSLOG_IDENTIFIER=\(identifier)",
+            "CODE_FILE=\(file)", "CODE_LINE=\(line)", "CODE_FUNC=\(function)",
+        ]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            guard let name = fieldName(key) else { continue }
+            let text = "\(value)"
+            if name == "ERRNO", let errno = Errno(symbol: text) {
+                fields.append("ERRNO=\(errno.rawValue)")
+                fields.append("ERRNO_NAME=\(errno.symbol)")
+            } else {
+                fields.append("\(name)=\(text)")
+            }
+        }
+        return fields
+    }
+
+    /// syslog priorities: trace and debug 7 … critical 2.
+    public static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
+    }
+
+    /// Journal field names: A–Z, 0–9 and `_`, not starting with `_` or a digit (those are trusted fields).
+    public static func fieldName(_ key: String) -> String? {
+        let name = String(key.uppercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "_" })
+        guard let first = name.first, first != "_", !first.isNumber, name.utf8.count <= 64 else { return nil }
+        return name
+    }
+
+    static func send(_ fields: [String]) {
+        // One buffer holding every field, so all the iovecs point into memory that lives for the call.
+        var buffer: [UInt8] = []
+        var ranges: [(Int, Int)] = []
+        for field in fields {
+            ranges.append((buffer.count, field.utf8.count))
+            buffer.append(contentsOf: field.utf8)
+        }
+        buffer.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let vectors = ranges.map { iovec(iov_base: base + $0.0, iov_len: $0.1) }
+            _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+        }
+    }
+}
