@@ -67,12 +67,12 @@ let package = Package(
             ],
             swiftSettings: strict),
         // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
-        .executableTarget(name: "deferred-memd-boot", dependencies: ["Jobs", "Systemd"], swiftSettings: strict),
+        .executableTarget(name: "deferred-memd-boot", dependencies: ["Jobs", "Reporting", "Systemd"], swiftSettings: strict),
         // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
             name: "deferred-memd",
             dependencies: [
-                "Jobs", "Systemd", "Udev",
+                "Jobs", "Reporting", "MachineSources", "KernelFiles", "KernelSimulation", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 
 /// What the daemon does when `auto_online_blocks` is not `offline` and blocks need probing.
 ///
@@ -7,19 +8,14 @@ import KernelFiles
 /// is kept in `/run/deferred-memd/auto_online_blocks.saved` first, so a run that crashed is restored by the next.
 /// `refuse` leaves it alone and does nothing.
 public struct AutoOnlineSwitch: Sendable {
-    public enum Policy: String, Sendable, CaseIterable {
-        case `switch`
-        case refuse
-    }
-
     public static let attribute = "/sys/devices/system/memory/auto_online_blocks"
     public static let saved = "/run/deferred-memd/auto_online_blocks.saved"
 
-    public let files: KernelFiles
+    public let state: RuntimeState
     public let kernel: any HotplugKernel
 
-    public init(files: KernelFiles, kernel: any HotplugKernel) {
-        self.files = files
+    public init(state: RuntimeState, kernel: any HotplugKernel) {
+        self.state = state
         self.kernel = kernel
     }
 
@@ -30,30 +26,31 @@ public struct AutoOnlineSwitch: Sendable {
     }
 
     /// Before the first probe. Returns what was done; throws when the switch itself failed.
-    public func prepare(needsProbe: Bool, policy: Policy) throws(KernelFileError) -> Preparation {
-        guard files.exists(Self.attribute) else { return .nothingToDo }
-        let current = try files.readValue(Self.attribute)
+    public func prepare(needsProbe: Bool, policy: AutoOnlinePolicy) throws(KernelFileError) -> Preparation {
+        let current: String
+        do {
+            current = try kernel.read(Self.attribute)
+        } catch where error.errno == .noSuchFileOrDirectory {
+            return .nothingToDo  // a kernel without memory hotplug's auto-online knob
+        }
         // A crashed run left its saved value: that is the original, whatever the attribute says now.
-        let saved = try? files.readValue(Self.saved)
+        let saved = try? state.readValue(Self.saved)
         let original = saved ?? current
         guard needsProbe, original != "offline" else {
             try restore()
             return .nothingToDo
         }
         if policy == .refuse && saved == nil { return .refused(current: current) }
-        if saved == nil {
-            try files.createDirectory("/run/deferred-memd")
-            try files.replaceFileAtomically(Self.saved, text: original + "\n")
-        }
+        if saved == nil { try state.replace(Self.saved, text: original + "\n") }
         if current != "offline" { try kernel.write("offline", to: Self.attribute) }
         return .switched(from: original)
     }
 
     /// Puts back the value a run (this one or a crashed one) saved; no-op when nothing was saved.
     public func restore() throws(KernelFileError) {
-        guard let original = try? files.readValue(Self.saved) else { return }
-        let current = try? files.readValue(Self.attribute)
+        guard let original = try? state.readValue(Self.saved) else { return }
+        let current = try? kernel.read(Self.attribute)
         if current != original { try kernel.write(original, to: Self.attribute) }
-        try files.remove(Self.saved)
+        try state.remove(Self.saved)
     }
 }

@@ -72,9 +72,9 @@ struct BlockExecutor: Sendable {
         case .online(_, let name):
             return .conflict(actual: name.isEmpty ? "unknown" : name)
         case .absent:
-            return .failed(stage: "verify", errno: nil, reason: "memory\(record.block.index) is gone after it was onlined")
+            return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is gone after it was onlined")
         case .offline, .goingOffline:
-            return .failed(stage: "verify", errno: nil, reason: "memory\(record.block.index) is offline again after it was onlined")
+            return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is offline again after it was onlined")
         }
     }
 
@@ -87,11 +87,11 @@ struct BlockExecutor: Sendable {
             guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
             return .alreadyOnline
         case .goingOffline:
-            return .failed(stage: "online", errno: nil, reason: "memory\(block.index) is going offline")
+            return .failed(stage: .online, errno: nil, reason: "memory\(block.index) is going offline")
         case .offline:
             break
         case .absent:
-            if let probeUnavailable { return .failed(stage: "probe", errno: nil, reason: probeUnavailable) }
+            if let probeUnavailable { return .failed(stage: .probe, errno: nil, reason: probeUnavailable) }
             let range = AddressRange(start: UInt64(block.index) * blockSize, end: UInt64(block.index + 1) * blockSize)
             if let reason = probeGuard.refusal(for: range) { return .refused(reason: reason) }
             switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
@@ -100,14 +100,14 @@ struct BlockExecutor: Sendable {
             case .failure(let error) where error.errno == .fileExists:
                 break  // Already added (an earlier run or another agent): onlining decides.
             case .failure(let error):
-                return .failed(stage: "probe", errno: error.errno.symbol, reason: error.description)
+                return .failed(stage: .probe, errno: error.errno, reason: error.description)
             }
         }
         switch write(block.zone.onlineCommand, to: MemoryBlockDirectory.attribute("state", of: block.index), record: &record) {
         case .success:
             return .onlined
         case .failure(let error) where error.errno == .noSuchFileOrDirectory && probed:
-            return .failed(stage: "probe", errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
+            return .failed(stage: .probe, errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
         case .failure(let error) where error.errno == .invalidArgument:
             // The kernel refuses a block that is not offline: see what it is now.
             switch observe(block.index) {
@@ -116,10 +116,10 @@ struct BlockExecutor: Sendable {
                 // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.
                 return probed ? .onlined : .raced
             default:
-                return .failed(stage: "online", errno: error.errno.symbol, reason: error.description)
+                return .failed(stage: .online, errno: error.errno, reason: error.description)
             }
         case .failure(let error):
-            return .failed(stage: "online", errno: error.errno.symbol, reason: error.description)
+            return .failed(stage: .online, errno: error.errno, reason: error.description)
         }
     }
 
@@ -143,7 +143,7 @@ struct BlockExecutor: Sendable {
                 record.writeNanoseconds += Clock.monotonicNanoseconds() - started
             }
             guard case .failure(let error) = result else { return result }
-            record.lastErrno = error.errno.symbol
+            record.lastErrno = error.errno
             guard RetryPolicy.transient.contains(error.errno), attempt < retry.maxAttempts, kernel.fatalCondition == nil else { return result }
             Clock.sleep(nanoseconds: retry.backoff(after: attempt))
         }

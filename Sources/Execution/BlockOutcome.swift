@@ -1,5 +1,6 @@
 import MemoryModel
 import Planning
+import SystemPackage
 
 /// What happened to one planned block.
 public enum BlockOutcome: Sendable, Equatable {
@@ -12,7 +13,7 @@ public enum BlockOutcome: Sendable, Equatable {
     /// Online in the other zone (a udev rule or another agent got there first): reported, not fixed by force.
     case conflict(actual: String)
     /// The write failed for good, or the kernel did something unexpected.
-    case failed(stage: String, errno: String?, reason: String)
+    case failed(stage: FailureStage, errno: Errno?, reason: String)
     /// Not probed: the block is not wholly RAM or overlaps a carve-out.
     case refused(reason: String)
     /// Not reached: the run was stopped (signal, or a fatal kernel condition) first.

@@ -1,12 +1,13 @@
 import MemoryModel
 import Planning
+import SystemPackage
 
 /// One block's record in the report: outcome, attempts, the last errno, and when.
 public struct BlockRecord: Sendable, Equatable {
     public var block: Plan.Block
     public var outcome: BlockOutcome
     public var attempts: Int
-    public var lastErrno: String?
+    public var lastErrno: Errno?
     public var worker: String
     /// Monotonic nanoseconds since the run started.
     public var startedAt: UInt64

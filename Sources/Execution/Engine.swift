@@ -120,7 +120,7 @@ public struct Engine: Sendable {
         for position in queue.positions {
             let block = plan.blocks[position]
             if stop.isRequested || kernel.fatalCondition != nil {
-                if let condition = kernel.fatalCondition { stop.request(condition) }
+                if let condition = kernel.fatalCondition { stop.request(.kernelFailure(condition)) }
                 records.append((position, BlockRecord(block: block, worker: queue.name)))
                 continue
             }

@@ -7,14 +7,7 @@ import Synchronization
 
 /// How the engine spreads the work over threads.
 public struct EngineOptions: Sendable, Equatable {
-    public enum Workers: String, Sendable, CaseIterable {
-        /// One thread per (NUMA node, zone), each with its own queue in address order.
-        case perZone = "per-zone"
-        /// One thread, every block in plan order.
-        case serial
-    }
-
-    public var workers: Workers
+    public var workers: WorkerMode
     /// Serialise kernel writes in userspace (see `WriteGate`). Meaningful with `perZone` only.
     public var gate: Bool
     public var retry: RetryPolicy
@@ -23,7 +16,7 @@ public struct EngineOptions: Sendable, Equatable {
     /// Scheduling per zone worker (absent: inherit). The serial worker takes the Normal entry.
     public var priority: [Zone: WorkerPriority]
 
-    public init(workers: Workers = .perZone, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
+    public init(workers: WorkerMode = .serial, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
         self.workers = workers
         self.gate = gate
         self.retry = retry

@@ -10,7 +10,7 @@ public struct EngineResult: Sendable {
     public var records: [BlockRecord]
     public var workers: [WorkerSummary]
     public var elapsedNanoseconds: UInt64
-    public var stopReason: String?
+    public var stopReason: StopReason?
     /// CLOCK_MONOTONIC when the engine started: block times are relative to it; benchmarks compare it with
     /// the moment they exec'd the daemon.
     public var startedMonotonic: UInt64 = 0

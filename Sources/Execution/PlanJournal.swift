@@ -12,18 +12,18 @@ public struct PlanJournal: Sendable {
     public static let path = "/run/deferred-memd/plan.json"
     public static let bootIDPath = "/proc/sys/kernel/random/boot_id"
 
-    public let files: KernelFiles
+    public let state: RuntimeState
 
-    public init(files: KernelFiles) {
-        self.files = files
+    public init(state: RuntimeState) {
+        self.state = state
     }
 
-    var bootID: String { (try? files.readValue(Self.bootIDPath)) ?? "" }
+    var bootID: String { (try? state.files.readValue(Self.bootIDPath)) ?? "" }
 
     /// The fresh plan with every block the journal knows taking the journal's zone and node; blocks only the
     /// journal knows are added back (an earlier run onlined them, so the fresh plan no longer sees them).
     public func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
-        guard let text = try? files.readText(Self.path), let journal = try? JSONValue(parsing: text),
+        guard let text = try? state.readText(Self.path), let journal = try? JSONValue(parsing: text),
               journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
               let runs = journal["runs"]?.arrayValue else { return (fresh, false) }
         var byIndex: [Int: Plan.Block] = [:]
@@ -71,7 +71,6 @@ public struct PlanJournal: Sendable {
         }
         close()
         let value = JSONValue.object([("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize)), ("runs", .array(runs))])
-        try files.createDirectory("/run/deferred-memd")
-        try files.replaceFileAtomically(Self.path, text: value.serialized(indent: nil) + "\n")
+        try state.replace(Self.path, text: value.serialized(indent: nil) + "\n")
     }
 }

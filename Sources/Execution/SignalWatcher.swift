@@ -36,7 +36,7 @@ public final class SignalWatcher: Sendable {
         thread = WorkerThread(name: "signals") {
             var signal = bell >= 0 ? Self.waitPolling(signals: signals, doorbell: bell) : nil
             if signal == nil { signal = Self.waitTimed(watched, finished: finished) }
-            if signal == SIGTERM || signal == SIGINT { stop.request(signal == SIGTERM ? "SIGTERM" : "SIGINT") }
+            if let number = signal, number == SIGTERM || number == SIGINT { stop.request(.signal(number)) }
             return signal ?? 0
         }
     }

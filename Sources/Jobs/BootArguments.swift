@@ -1,8 +1,9 @@
 import KernelSimulation
+import MachineSources
 import Execution
 import Logging
 
-/// The boot path's parser for the two invocations the service makes at every boot, `run` and `plan --check`,
+/// The boot path's parser for what the units run: `run` and `plan --check` at every boot, `rescue` when it fails,
 /// with the options a unit, a drop-in or a benchmark passes.
 ///
 /// swift-argument-parser builds its model of a command by reflection (`Mirror`, a protocol-conformance scan per
@@ -19,7 +20,8 @@ public enum BootArguments {
         var reader = Reader(arguments: Array(arguments.dropFirst()))
         switch name {
         case "run": return run(&reader).map(BootCommand.run)
-        case "plan": return planCheck(&reader).map(BootCommand.planCheck)
+        case "plan": return planCheck(&reader).map { BootCommand.planCheck(PlanCheck(machine: $0)) }
+        case "rescue": return rescue(&reader).map(BootCommand.rescue)
         default: return nil
         }
     }
@@ -73,7 +75,7 @@ public enum BootArguments {
             case "--gate" where inline == nil: job.placement.gate = true
             case "--no-gate" where inline == nil: job.placement.gate = false
             case "--auto-online":
-                guard let policy = reader.value(inline).flatMap(AutoOnlineSwitch.Policy.init(rawValue:)) else { return nil }
+                guard let policy = reader.value(inline).flatMap(AutoOnlinePolicy.init(rawValue:)) else { return nil }
                 job.autoOnline = policy
             case "--log-level":
                 guard let level = reader.value(inline).flatMap(Logger.Level.init(rawValue:)) else { return nil }
@@ -85,15 +87,23 @@ public enum BootArguments {
                 guard let model = reader.value(inline).flatMap(SimulatedKernel.LockModel.init(rawValue:)) else { return nil }
                 job.lockModel = model
             case "--fault":
-                guard let fault = reader.value(inline) else { return nil }
-                job.fault.append(fault)
+                guard let fault = reader.value(inline).flatMap(SimulatedKernel.Fault.init(parsing:)) else { return nil }
+                job.faults.append(fault)
             case "--workers":
-                guard let mode = reader.value(inline).flatMap(EngineOptions.Workers.init(rawValue:)) else { return nil }
+                guard let mode = reader.value(inline).flatMap(WorkerMode.init(rawValue:)) else { return nil }
                 job.placement.workers = mode
-            case "--normal-cpus": guard let value = reader.value(inline) else { return nil }; job.placement.normalCPUs = value
-            case "--movable-cpus": guard let value = reader.value(inline) else { return nil }; job.placement.movableCPUs = value
-            case "--normal-priority": guard let value = reader.value(inline) else { return nil }; job.placement.normalPriority = value
-            case "--movable-priority": guard let value = reader.value(inline) else { return nil }; job.placement.movablePriority = value
+            case "--normal-cpus":
+                guard let cpus = reader.value(inline).flatMap({ CPUList.parse(Substring($0)) }) else { return nil }
+                job.placement.normalCPUs = cpus
+            case "--movable-cpus":
+                guard let cpus = reader.value(inline).flatMap({ CPUList.parse(Substring($0)) }) else { return nil }
+                job.placement.movableCPUs = cpus
+            case "--normal-priority":
+                guard let priority = reader.value(inline).flatMap({ WorkerPriority(parsing: Substring($0)) }) else { return nil }
+                job.placement.normalPriority = priority
+            case "--movable-priority":
+                guard let priority = reader.value(inline).flatMap({ WorkerPriority(parsing: Substring($0)) }) else { return nil }
+                job.placement.movablePriority = priority
             default: return nil
             }
         }
@@ -113,5 +123,21 @@ public enum BootArguments {
             check = true
         }
         return check ? machine : nil
+    }
+
+    /// `rescue`: what the fallback unit runs.
+    static func rescue(_ reader: inout Reader) -> RescueJob? {
+        var job = RescueJob()
+        while let (name, inline) = reader.next() {
+            switch name {
+            case "--sysroot": guard let value = reader.value(inline) else { return nil }; job.sysroot = value
+            case "--simulate" where inline == nil: job.simulate = true
+            case "--log-level":
+                guard let level = reader.value(inline).flatMap(Logger.Level.init(rawValue:)) else { return nil }
+                job.logLevel = level
+            default: return nil
+            }
+        }
+        return job
     }
 }

@@ -1,16 +1,19 @@
-import Execution
+import Reporting
 import Logging
 
-/// What the service runs at every boot, as values: `run` with its options, or `plan --check`.
+/// What the units run, as values: `run` with its options and `plan --check` (deferred-memd.service), `rescue`
+/// (deferred-memd-fallback.service).
 public enum BootCommand: Sendable, Equatable {
     case run(RunJob)
-    case planCheck(MachineSelection)
+    case planCheck(PlanCheck)
+    case rescue(RescueJob)
 
-    /// Runs it; returns the exit status.
-    public func execute() -> Int32 {
+    /// Runs it in this process's context; returns the exit status.
+    public func execute() -> ExitStatus {
         switch self {
-        case .run(let job): job.run()
-        case .planCheck(let machine): PlanCheck.status(machine)
+        case .run(let job): job.run(context: .process(logLevel: job.logLevel))
+        case .planCheck(let check): check.run()
+        case .rescue(let job): job.run(context: .process(logLevel: job.logLevel, notify: false))
         }
     }
 }

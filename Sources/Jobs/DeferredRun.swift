@@ -16,17 +16,20 @@ public struct DeferredRun: Sendable {
 
     public let machine: Machine
     public let files: KernelFiles
+    /// Where the journal, the saved auto-online value and the report go: on disk, or in memory for a dry run.
+    public let state: RuntimeState
     public let kernel: any HotplugKernel
     public let options: EngineOptions
-    public let autoOnline: AutoOnlineSwitch.Policy
+    public let autoOnline: AutoOnlinePolicy
     public let logger: Logger
     public let mode: [(String, JSONValue)]
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
     public var mainEntered: UInt64 = 0
 
-    public init(machine: Machine, files: KernelFiles, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlineSwitch.Policy, logger: Logger, mode: [(String, JSONValue)] = []) {
+    public init(machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy, logger: Logger, mode: [(String, JSONValue)] = []) {
         self.machine = machine
         self.files = files
+        self.state = state ?? .onDisk(files)
         self.kernel = kernel
         self.options = options
         self.autoOnline = autoOnline
@@ -36,7 +39,7 @@ public struct DeferredRun: Sendable {
 
     /// The plan this run will carry out: the fresh plan, with this boot's journal applied.
     public func effectivePlan(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
-        PlanJournal(files: files).reconcile(fresh)
+        PlanJournal(state: state).reconcile(fresh)
     }
 
     /// Whether any planned block is not present yet, so that a run would write to `probe`.
@@ -58,38 +61,9 @@ public struct DeferredRun: Sendable {
         }
     }
 
-    /// A run killed inside an atomic replace leaves its temporary file behind; the next run clears them.
-    func removeStaleTemporaryFiles() {
-        for name in (try? files.list("/run/deferred-memd")) ?? [] where name.contains(".tmp.") {
-            try? files.remove("/run/deferred-memd/" + name)
-        }
-    }
-
-    /// The writes a run would make, in order, for `--dry-run`. Nothing is written.
-    public func dryRun(_ fresh: Plan) -> [String] {
-        let plan = effectivePlan(fresh).plan
-        let memory = MemoryBlockDirectory.path
-        var lines: [String] = []
-        if needsProbe(plan), let current = machine.memory.autoOnlineBlocks, current != "offline" {
-            lines.append(autoOnline == .switch ? "echo offline > \(AutoOnlineSwitch.attribute)   # was \(current), restored afterwards" : "# auto_online_blocks is \(current) and AutoOnline=refuse: no block would be probed")
-        }
-        let guardrail = ProbeGuard(machine: machine)
-        for block in plan.blocks {
-            let state = try? files.readValue(MemoryBlockDirectory.attribute("state", of: block.index))
-            if state == nil {
-                let range = AddressRange(start: block.start, end: block.start + plan.blockSize)
-                if let refusal = guardrail.refusal(for: range) { lines.append("# memory\(block.index) refused: \(refusal)"); continue }
-                lines.append("echo \(Hex.prefixed(block.start)) > \(memory)/probe")
-            }
-            if state == "online" { lines.append("# memory\(block.index) already online"); continue }
-            lines.append("echo \(block.zone.onlineCommand) > \(MemoryBlockDirectory.attribute("state", of: block.index))")
-        }
-        return lines
-    }
-
     public func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
-        removeStaleTemporaryFiles()
+        state.removeStaleTemporaryFiles()
         let (plan, resumed) = effectivePlan(fresh)
         var notes: [String] = []
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
@@ -97,7 +71,7 @@ public struct DeferredRun: Sendable {
         let needsProbe = needsProbe(plan)
 
         var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
-        let switcher = AutoOnlineSwitch(files: files, kernel: kernel)
+        let switcher = AutoOnlineSwitch(state: state, kernel: kernel)
         var switched = false
         if !plan.blocks.isEmpty {
             do {
@@ -114,7 +88,7 @@ public struct DeferredRun: Sendable {
                 probeUnavailable = "cannot switch auto_online_blocks off: \(error)"
             }
             do {
-                try PlanJournal(files: files).record(plan)
+                try PlanJournal(state: state).record(plan)
             } catch {
                 logger.warning("cannot record the plan journal; a crash now would be recovered with a fresh plan", metadata: ["error": "\(error)"])
             }
@@ -130,8 +104,7 @@ public struct DeferredRun: Sendable {
         var report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
         do {
-            try files.createDirectory("/run/deferred-memd")
-            try files.replaceFileAtomically(Self.reportPath, streaming: report.write)
+            try state.replace(Self.reportPath, streaming: report.write)
         } catch {
             logger.error("cannot write the report", metadata: ["error": "\(error)"])
         }

@@ -28,7 +28,7 @@ public struct MachineSelection: Sendable, Equatable {
             plan.warnings = configuration.warnings + plan.warnings
             return (machine, configuration, plan)
         } catch {
-            throw BadInput(message: error.description)
+            throw BadInput(error)
         }
     }
 
@@ -43,7 +43,7 @@ public struct MachineSelection: Sendable, Equatable {
                 configuration: configuration, machine: machine)
             return (machine, configuration, split)
         } catch {
-            throw BadInput(message: error.description)
+            throw BadInput(error)
         }
     }
 

@@ -116,7 +116,7 @@ public final class RunNotifications: Sendable {
     static func errno(of report: RunReport) -> Int32 {
         if report.status == .interrupted { return Errno.interrupted.rawValue }
         for record in report.result.records {
-            if case .failed(_, let symbol?, _) = record.outcome, let errno = Errno(symbol: symbol) { return errno.rawValue }
+            if case .failed(_, let errno?, _) = record.outcome { return errno.rawValue }
         }
         return Errno.ioError.rawValue
     }

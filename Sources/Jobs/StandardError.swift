@@ -22,3 +22,9 @@ public struct StandardError: TextOutputStream {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// One line on stderr (messages for people: errors, usage).
+public func printError(_ text: String) {
+    var stderr = StandardError()
+    print(text, to: &stderr)
+}

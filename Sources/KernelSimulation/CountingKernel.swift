@@ -32,21 +32,6 @@ public final class CountingKernel: HotplugKernel {
     public var writeCount: Int { state.withLock { $0.writes } }
     public var readCount: Int { state.withLock { $0.reads } }
 
-    /// `memory42/state` → (42, "state").
-    static func attribute(_ machinePath: String) -> (index: Int, name: Substring)? {
-        let utf8 = machinePath.utf8
-        guard utf8.starts(with: MemoryBlockDirectory.blockPrefix.utf8) else { return nil }
-        var index = 0
-        var position = utf8.index(utf8.startIndex, offsetBy: MemoryBlockDirectory.blockPrefix.utf8.count)
-        while position != utf8.endIndex, case let byte = utf8[position], byte != UInt8(ascii: "/") {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            index = index * 10 + Int(byte - UInt8(ascii: "0"))
-            position = utf8.index(after: position)
-        }
-        guard position != utf8.endIndex else { return nil }
-        return (index, Substring(utf8[utf8.index(after: position)...]))
-    }
-
     public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let failure = state.withLock { counts -> Errno? in
             counts.writes += 1
@@ -57,7 +42,7 @@ public final class CountingKernel: HotplugKernel {
                 counts.zones[index] = ""
                 return nil
             }
-            guard let (index, name) = Self.attribute(machinePath), name == "state" else { return nil }
+            guard let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" else { return nil }
             guard let zone = counts.zones[index] else { return .noSuchFileOrDirectory }
             guard zone.isEmpty else { return .invalidArgument }
             counts.zones[index] = value == "online_movable" ? "Movable" : "Normal"
@@ -69,7 +54,7 @@ public final class CountingKernel: HotplugKernel {
     public func read(_ machinePath: String) throws(KernelFileError) -> String {
         let value = state.withLock { counts -> String? in
             counts.reads += 1
-            guard let (index, name) = Self.attribute(machinePath), let zone = counts.zones[index] else { return nil }
+            guard let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), let zone = counts.zones[index] else { return nil }
             switch name {
             case "state": return zone.isEmpty ? "offline" : "online"
             case "valid_zones": return zone.isEmpty ? "Normal Movable" : zone

@@ -46,13 +46,16 @@ public final class SimulatedKernel: HotplugKernel {
         }
     }
 
-    public struct Options: Sendable {
+    public struct Options: Sendable, Equatable {
         /// Kernel time per GiB for probe + online together (measured: 25–33 ms per GiB); probe takes a quarter.
         public var nanosecondsPerGiB: UInt64
         public var lockModel: LockModel
         public var faults: [Fault]
+        /// Where RAM really is; nil: what the tree describes of the hardware (`SimulatedKernel.hardwareRAM`).
+        public var physicalRAM: RangeSet?
 
-        public init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = []) {
+        public init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = [], physicalRAM: RangeSet? = nil) {
+            self.physicalRAM = physicalRAM
             self.nanosecondsPerGiB = nanosecondsPerGiB
             self.lockModel = lockModel
             self.faults = faults
@@ -81,21 +84,34 @@ public final class SimulatedKernel: HotplugKernel {
     static let memory = MemoryBlockDirectory.path
     static let retryDelay: UInt64 = 5_000_000
 
-    /// `physicalRAM` is where RAM really is; by default what the machine's sources say (tests pass a different
-    /// truth to see what happens when firmware and hardware disagree).
+    /// `physicalRAM` is where RAM really is; by default what the tree describes of the hardware (tests pass a
+    /// different truth to see what happens when firmware and hardware disagree).
     public init(files: KernelFiles, machine: Machine, options: Options, physicalRAM: RangeSet? = nil) {
         self.files = files
         self.blockSize = machine.memory.blockSize
-        let described = ProbeGuard(machine: machine).ram
-        self.ram = physicalRAM ?? (described.isEmpty
-            ? RangeSet(machine.memory.blocks.map { $0.range(blockSize: machine.memory.blockSize) })
-            : described)
+        self.ram = physicalRAM ?? options.physicalRAM ?? Self.hardwareRAM(machine)
         self.options = options
         self.numaNodes = machine.devicetree?.banks.compactMap { bank in bank.numaNode.map { (bank.range, $0) } } ?? []
         self.state = Mutex(State(faults: options.faults))
     }
 
     public var fatalCondition: String? { state.withLock { $0.crash } }
+
+    /// The hardware as the tree describes it, independently of how the daemon reads its sources: every
+    /// devicetree memory bank, every System RAM entry of the firmware memmap, and every block present, all
+    /// together. Never cut at a boot end or a `deferred_mem_init` bound, and no source preferred over another:
+    /// those are the daemon's inferences (`RAMMap`), which a simulation must be able to catch out.
+    public static func hardwareRAM(_ machine: Machine) -> RangeSet {
+        let blockSize = machine.memory.blockSize
+        var ranges = machine.memory.blocks.map { $0.range(blockSize: blockSize) }
+        ranges += machine.devicetree?.banks.map(\.range) ?? []
+        ranges += machine.firmwareMemmap.map { Array($0.ram) } ?? []
+        // A tree that describes DRAM only by the vendor interface's bounds (no map at all) has RAM up to its end.
+        if machine.devicetree?.banks.isEmpty ?? true, machine.firmwareMemmap?.ram.isEmpty ?? true, let deferred = machine.deferredMemInit {
+            ranges.append(AddressRange(start: deferred.bootEnd, end: deferred.dramEnd))
+        }
+        return RangeSet(ranges)
+    }
 
     /// Reads stay real file reads of the tree this kernel maintains.
     public func read(_ machinePath: String) throws(KernelFileError) -> String {

@@ -12,21 +12,21 @@ public struct Configuration: Sendable, Equatable {
     public var kernelCore: SizeRequest?
     public var movableCore: SizeRequest?
     /// `[Run] Workers=per-zone|serial`
-    public var workers: String?
+    public var workers: WorkerMode?
     /// `[Run] Gate=yes|no`: serialise kernel writes in userspace (see Docs/engine.md).
     public var gate: Bool?
     /// `[Run] AutoOnline=switch|refuse`: what to do when `auto_online_blocks` is not `offline`.
-    public var autoOnline: String?
+    public var autoOnline: AutoOnlinePolicy?
     /// `[Workers] NormalCPUs=` / `MovableCPUs=`: CPU lists for the zone workers.
-    public var normalCPUs: String?
-    public var movableCPUs: String?
+    public var normalCPUs: [Int]?
+    public var movableCPUs: [Int]?
     /// `[Workers] Nice=` for every worker thread.
     public var nice: Int?
     /// `[Workers] NormalPriority=` / `MovablePriority=`: a nice value or `idle`, per zone worker (over `Nice=`).
     public var normalPriority: WorkerPriority?
     public var movablePriority: WorkerPriority?
     /// `[Watch] Policy=split|auto-movable`, `Ratio=` (percent, MOVABLE:KERNEL), `PerNode=yes|no`.
-    public var watchPolicy: String?
+    public var watchPolicy: WatchPolicy?
     public var watchRatio: UInt64?
     public var watchPerNode: Bool?
     /// The files that were read, in order, for messages and `plan --json`.
@@ -98,12 +98,19 @@ public struct Configuration: Sendable, Equatable {
             case .failure(let failure): throw SourceError(path: location, value: "\(key)=\(value)", expected: failure.expected)
             }
         }
-        func choice(_ allowed: [String]) throws(SourceError) -> String? {
+        func choice<Choice: ConfigurationChoice>(_ type: Choice.Type) throws(SourceError) -> Choice? {
             if value.isEmpty { return nil }
-            guard allowed.contains(String(value)) else {
-                throw SourceError(path: location, value: "\(key)=\(value)", expected: allowed.joined(separator: " or "))
+            guard let choice = Choice(parsing: value) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: Choice.expected)
             }
-            return String(value)
+            return choice
+        }
+        func yesNo() throws(SourceError) -> Bool? {
+            if value.isEmpty { return nil }
+            guard value == "yes" || value == "no" else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: "yes or no")
+            }
+            return value == "yes"
         }
         func priority() throws(SourceError) -> WorkerPriority? {
             if value.isEmpty { return nil }
@@ -115,9 +122,9 @@ public struct Configuration: Sendable, Equatable {
         switch (section, key) {
         case ("Plan", "KernelCore"): kernelCore = try size()
         case ("Plan", "MovableCore"): movableCore = try size()
-        case ("Run", "Workers"): workers = try choice(["per-zone", "serial"])
-        case ("Run", "Gate"): gate = try choice(["yes", "no"]).map { $0 == "yes" }
-        case ("Run", "AutoOnline"): autoOnline = try choice(["switch", "refuse"])
+        case ("Run", "Workers"): workers = try choice(WorkerMode.self)
+        case ("Run", "Gate"): gate = try yesNo()
+        case ("Run", "AutoOnline"): autoOnline = try choice(AutoOnlinePolicy.self)
         case ("Workers", "NormalCPUs"): normalCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "MovableCPUs"): movableCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "Nice"):
@@ -126,8 +133,8 @@ public struct Configuration: Sendable, Equatable {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a nice value from -20 to 19")
             }
             nice = number
-        case ("Watch", "Policy"): watchPolicy = try choice(["split", "auto-movable"])
-        case ("Watch", "PerNode"): watchPerNode = try choice(["yes", "no"]).map { $0 == "yes" }
+        case ("Watch", "Policy"): watchPolicy = try choice(WatchPolicy.self)
+        case ("Watch", "PerNode"): watchPerNode = try yesNo()
         case ("Watch", "Ratio"):
             if value.isEmpty { watchRatio = nil; return }
             guard let number = UInt64(value), number > 0, number <= 100_000 else {
@@ -143,10 +150,10 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
-    private func cpuList(_ value: Substring, key: String, location: String) throws(SourceError) -> String {
-        guard CPUList.parse(value) != nil else {
-            throw SourceError(path: location, value: "\(key)=\(value)", expected: "a CPU list such as 4-7 or 0,2,4")
+    private func cpuList(_ value: Substring, key: String, location: String) throws(SourceError) -> [Int] {
+        guard let cpus = CPUList.parse(value) else {
+            throw SourceError(path: location, value: "\(key)=\(value)", expected: CPUList.expected)
         }
-        return String(value)
+        return cpus
     }
 }

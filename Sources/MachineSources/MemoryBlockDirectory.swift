@@ -23,6 +23,28 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
         return path
     }
 
+    /// `…/memory42/state` → (42, "state"); nil for any other path. Allocation-free: the counting kernel of the
+    /// benchmarks parses every path the engine writes.
+    public static func blockAttribute(of machinePath: String) -> (index: Int, name: Substring)? {
+        let utf8 = machinePath.utf8
+        guard utf8.starts(with: blockPrefix.utf8) else { return nil }
+        var index = 0
+        var position = utf8.index(utf8.startIndex, offsetBy: blockPrefix.utf8.count)
+        guard position != utf8.endIndex else { return nil }
+        while position != utf8.endIndex, case let byte = utf8[position], byte != UInt8(ascii: "/") {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), index < Int.max / 10 - 9 else { return nil }
+            index = index * 10 + Int(byte - UInt8(ascii: "0"))
+            position = utf8.index(after: position)
+        }
+        guard position != utf8.endIndex else { return nil }
+        return (index, Substring(utf8[utf8.index(after: position)...]))
+    }
+
+    /// The block a path under `memoryN/` belongs to.
+    public static func blockIndex(of machinePath: String) -> Int? {
+        blockAttribute(of: machinePath)?.index
+    }
+
     public var blockSize: UInt64
     /// Present blocks, sorted by index. Ids can have gaps (holes between DRAM banks).
     public var blocks: [MemoryBlock]

@@ -1,4 +1,5 @@
 import KernelFiles
+import SystemPackage
 
 /// Bad input from one of the machine's files: which file, which value, and what was expected.
 ///
@@ -8,17 +9,21 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let value: String
     public let expected: String
+    /// The errno when the file could not be read at all (nil: it was read, and its value is wrong).
+    public let errno: Errno?
 
     public init(path: String, value: String, expected: String) {
         self.path = path
         self.value = value
         self.expected = expected
+        self.errno = nil
     }
 
     public init(_ fileError: KernelFileError) {
         self.path = fileError.path.string
         self.value = "\(fileError.errno.symbol)"
         self.expected = "a readable file (\(fileError.operation.rawValue) failed: \(fileError.errno.description))"
+        self.errno = fileError.errno
     }
 
     public var description: String {

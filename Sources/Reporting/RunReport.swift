@@ -7,14 +7,6 @@ import TinyJSON
 /// The end of a run: the summary line, the exit code, and the JSON report written to
 /// `/run/deferred-memd/report.json`.
 public struct RunReport: Sendable {
-    public enum Status: Int32, Sendable {
-        case success = 0
-        case nothingDone = 1
-        case badInput = 2
-        case partial = 3
-        case interrupted = 4
-    }
-
     public let plan: Plan
     public let result: EngineResult
     public let mode: [(String, JSONValue)]
@@ -36,10 +28,10 @@ public struct RunReport: Sendable {
 
     /// success: every planned block online as planned; interrupted: a signal stopped it first; nothing done:
     /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
-    public var status: Status {
+    public var status: ExitStatus {
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
-        if let reason = result.stopReason, reason.hasPrefix("simulated kernel panic") { return .nothingDone }
+        if case .kernelFailure = result.stopReason { return .nothingDone }
         if result.stopReason != nil && count({ $0 == .notReached }) > 0 { return .interrupted }
         return succeeded == 0 ? .nothingDone : .partial
     }
@@ -94,7 +86,7 @@ public struct RunReport: Sendable {
             ("verifyNanoseconds", .uint(result.verifyNanoseconds)),
             ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
             ("mode", .object(mode)),
-            ("stopReason", result.stopReason.map { .string($0) } ?? .null),
+            ("stopReason", result.stopReason.map { .string($0.description) } ?? .null),
             ("blockSize", .uint(plan.blockSize)),
             ("totals", zoneTotals(nodes)),
             ("nodes", .array(nodes.map { node in .object([("node", .int(Int64(node))), ("zones", zoneTotals([node]))]) })),
@@ -134,13 +126,13 @@ public struct RunReport: Sendable {
             ("index", .int(Int64(record.block.index))), ("start", .uint(record.block.start)),
             ("node", .int(Int64(record.block.node))), ("zone", .string(record.block.zone.rawValue)),
             ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
-            ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0) } ?? .null),
+            ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0.symbol) } ?? .null),
             ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),
             ("writeNanoseconds", .uint(record.writeNanoseconds)),
         ]
         switch record.outcome {
         case .conflict(let actual): members.append(("actualZone", .string(actual)))
-        case .failed(let stage, _, let reason): members.append(("stage", .string(stage))); members.append(("reason", .string(reason)))
+        case .failed(let stage, _, let reason): members.append(("stage", .string(stage.rawValue))); members.append(("reason", .string(reason)))
         case .refused(let reason): members.append(("reason", .string(reason)))
         default: break
         }

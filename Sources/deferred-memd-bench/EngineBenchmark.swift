@@ -28,7 +28,7 @@ enum EngineBenchmark {
             skipped: [], split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
     }
 
-    static func run(blocks: Int, workers: EngineOptions.Workers, blockSize: UInt64) -> Result {
+    static func run(blocks: Int, workers: WorkerMode, blockSize: UInt64) -> Result {
         let plan = plan(blocks: blocks, blockSize: blockSize)
         let kernel = CountingKernel(blockSize: blockSize)
         var logger = Logger(label: "bench") { _ in DiscardingLogHandler() }

@@ -31,7 +31,7 @@ if access(scratch, W_OK) != 0 { scratch = "/tmp" }
 
 let sizes = [1024, 4096, 16_384, 65_536, 131_072].filter { $0 <= maxBlocks }
 var sweep: [JSONValue] = []
-for workers in [EngineOptions.Workers.serial, .perZone] {
+for workers in [WorkerMode.serial, .perZone] {
     for blocks in sizes {
         let rounds = blocks >= 65_536 ? 3 : 5
         let runs = (0..<rounds).map { _ in EngineBenchmark.run(blocks: blocks, workers: workers, blockSize: blockSize) }

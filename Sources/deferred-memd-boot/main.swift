@@ -1,6 +1,7 @@
-// The boot binary: what deferred-memd.service runs at every boot, `run [options]` and `plan --check`, and
-// nothing else. The same jobs as `deferred-memd run` and `deferred-memd plan --check` (the Daemon library), without
+// The boot binary: what the units run, `run [options]` and `plan --check` at every boot and `rescue` when that
+// fails, and nothing else. The same jobs as `deferred-memd` runs (the Jobs library), without
 // swift-argument-parser, whose FoundationEssentials is 40 % of the command-line tool (Docs/performance.md).
+import Reporting
 import Jobs
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +17,9 @@ guard let command = BootArguments.command(arguments) else {
         usage: deferred-memd-boot run [--sysroot DIR] [--config FILE] [--kernelcore SIZE|N%] [--movablecore SIZE|N%]
                                       [--workers serial|per-zone] [--gate|--no-gate] [--json] [--dry-run] [--log-level LEVEL] …
                deferred-memd-boot plan --check [--sysroot DIR] [--config FILE]
+               deferred-memd-boot rescue [--sysroot DIR]
         Every other command, help and option errors: deferred-memd(8), the command-line tool, which takes the same options.
         """)
-    exit(ExitStatus.usage)
+    exit(ExitStatus.usage.rawValue)
 }
-exit(command.execute())
+exit(command.execute().rawValue)

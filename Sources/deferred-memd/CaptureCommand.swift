@@ -1,8 +1,7 @@
 import ArgumentParser
 import Jobs
-import KernelFiles
-import MachineSources
 
+/// `capture` on the command line; `CaptureJob` does the work.
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
@@ -12,14 +11,8 @@ struct CaptureCommand: ParsableCommand {
     @Argument(help: "Destination directory (created if missing).") var directory: String
 
     func run() throws {
-        let destination = KernelFiles(root: .init(directory))
-        do {
-            try KernelFiles(root: "/").createDirectory(directory)
-            let count = try MachineCapture(source: KernelFiles(root: .init(sysroot)), destination: destination).run()
-            print("captured \(count) files into \(directory); plan it with: deferred-memd plan --sysroot \(directory)")
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.nothingDone)
-        }
+        var job = CaptureJob(directory: directory)
+        job.sysroot = sysroot
+        try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

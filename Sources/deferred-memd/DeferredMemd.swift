@@ -28,7 +28,7 @@ struct DeferredMemd: ParsableCommand {
         ServiceLogging.bootstrap(environment: ServiceContext.environment())
         // `run` and `plan --check` without ArgumentParser's reflection (see BootArguments), as the boot binary.
         if let command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
-            Glibc.exit(command.execute())
+            Glibc.exit(command.execute().rawValue)
         }
         main(nil)
     }

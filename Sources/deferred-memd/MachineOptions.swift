@@ -1,8 +1,5 @@
 import ArgumentParser
 import Jobs
-import KernelFiles
-import MachineSources
-import Planning
 
 /// The machine flags on the command line; the values and what is read with them are `MachineSelection`'s.
 struct MachineOptions: ParsableArguments {
@@ -20,23 +17,5 @@ struct MachineOptions: ParsableArguments {
 
     var selection: MachineSelection {
         MachineSelection(sysroot: sysroot, config: config, kernelcore: kernelcore, movablecore: movablecore)
-    }
-
-    var files: KernelFiles { selection.files }
-
-    func loadPlan() throws(BadInput) -> (Machine, Configuration, Plan) { try selection.loadPlan() }
-
-    func loadSplit() throws(BadInput) -> (Machine, Configuration, SplitRequest) { try selection.loadSplit() }
-}
-
-extension ParsableCommand {
-    /// Runs `body`, turning `BadInput` into its message on stderr and exit code 2.
-    func reportingBadInput(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as BadInput {
-            printError("error: \(error.message)")
-            throw ExitCode(ExitStatus.badInput)
-        }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Jobs
-import Reporting
 
+/// `plan` on the command line; `PlanJob` and `PlanCheck` do the work.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Show which blocks would go to which zone. Reads only.")
@@ -11,14 +11,10 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print nothing; exit 0 when there is memory to bring online (or the input is bad, so that `run` reports it), 1 when there is none. For ExecCondition=.") var check = false
 
     func run() throws {
-        if check {
-            let status = PlanCheck.status(machine.selection)
-            if status != ExitStatus.success { throw ExitCode(status) }
-            return
-        }
-        try reportingBadInput {
-            let (_, _, plan) = try machine.loadPlan()
-            print(json ? PlanReport.json(plan).serialized() : PlanReport.text(plan), terminator: json ? "\n" : "")
-        }
+        if check { return try exit(PlanCheck(machine: machine.selection).run()) }
+        var job = PlanJob()
+        job.machine = machine.selection
+        job.json = json
+        try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

@@ -1,12 +1,8 @@
-import KernelSimulation
 import ArgumentParser
 import Jobs
-import Execution
-import KernelFiles
 import Logging
-import MachineSources
-import MemoryModel
 
+/// `rescue` on the command line; what it does is `RescueJob`'s (the fallback unit runs it from deferred-memd-boot).
 struct RescueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rescue",
@@ -17,24 +13,15 @@ struct RescueCommand: ParsableCommand {
     @Flag(help: "Use the simulated kernel on the tree at --sysroot (tests and demos).") var simulate = false
     @Option(help: "Log level.") var logLevel: Logger.Level = .info
 
+    var job: RescueJob {
+        var job = RescueJob()
+        job.sysroot = sysroot
+        job.simulate = simulate
+        job.logLevel = logLevel
+        return job
+    }
+
     func run() throws {
-        var logger = Logger(label: "deferred-memd")
-        logger.logLevel = logLevel
-        let files = KernelFiles(root: .init(sysroot))
-        let kernel: any HotplugKernel
-        if simulate {
-            // The safety net must work on a tree whose sources do not parse: the blocks alone are enough.
-            let machine = (try? Machine.read(from: files)) ?? (try? MemoryBlockDirectory.read(from: files)).map { Machine(memory: $0) }
-            guard let machine else { throw ValidationError("--simulate needs readable memory blocks under \(sysroot)") }
-            kernel = SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0))
-        } else {
-            kernel = LiveKernel(files: files)
-        }
-        let stop = StopFlag()
-        let signals = SignalWatcher(stop: stop)
-        let outcome = Rescue(files: files, kernel: kernel, logger: logger).run(stop: stop)
-        signals.finish()
-        print(outcome.summary)
-        if !outcome.failed.isEmpty { throw ExitCode(ExitStatus.partial) }
+        try exit(job.run(context: .process(logLevel: logLevel, notify: false)))
     }
 }

@@ -1,8 +1,9 @@
-import KernelSimulation
+import Planning
 import ArgumentParser
 import Jobs
-import Execution
+import KernelSimulation
 import Logging
+import MachineSources
 
 /// `run` on the command line; what it does is `RunJob`'s.
 struct RunCommand: ParsableCommand {
@@ -13,16 +14,16 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var machine: MachineOptions
 
-    @Flag(help: "Print the plan and the exact writes, and write nothing.") var dryRun = false
-    @Flag(help: "Print the report as JSON on stdout.") var json = false
+    @Flag(help: "Run the engine against a recording kernel: print the writes the run makes (a shell script; --json: a list), and write nothing.") var dryRun = false
+    @Flag(help: "Print the report (or the dry run's writes) as JSON on stdout.") var json = false
     @OptionGroup(title: "Workers") var placement: WorkerOptions
-    @Option(help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") var autoOnline: AutoOnlineSwitch.Policy?
+    @Option(help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") var autoOnline: AutoOnlinePolicy?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
     @Flag(help: "Run against the tree at --sysroot with the simulated kernel standing in for the writes.") var simulate = false
     @Option(help: "Simulated kernel time per GiB (probe + online), in milliseconds.") var latencyMsPerGib: Double = 30
     @Option(help: "Simulated kernel lock model: global (upstream) or per-zone (vendor kernel).") var lockModel: SimulatedKernel.LockModel = .global
-    @Option(help: "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2 or probe:5:ENOMEM:forever. Repeatable.") var fault: [String] = []
+    @Option(help: "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2 or probe:5:ENOMEM:forever. Repeatable.") var fault: [SimulatedKernel.Fault] = []
 
     var job: RunJob {
         var job = RunJob()
@@ -35,7 +36,7 @@ struct RunCommand: ParsableCommand {
         job.simulate = simulate
         job.latencyMsPerGib = latencyMsPerGib
         job.lockModel = lockModel
-        job.fault = fault
+        job.faults = fault
         return job
     }
 
@@ -44,11 +45,6 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = job.run()
-        if status != ExitStatus.success { throw ExitCode(status) }
+        try exit(job.run(context: .process(logLevel: logLevel)))
     }
 }
-
-extension SimulatedKernel.LockModel: ExpressibleByArgument {}
-extension AutoOnlineSwitch.Policy: ExpressibleByArgument {}
-extension Logger.Level: @retroactive ExpressibleByArgument {}

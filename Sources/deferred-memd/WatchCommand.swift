@@ -1,14 +1,11 @@
-import KernelSimulation
 import ArgumentParser
 import Jobs
-import Execution
 import KernelFiles
 import Logging
 import MachineSources
-import MemoryModel
-import Planning
 import Udev
 
+/// `watch` on the command line; `WatchJob` does the work, this adds libudev's monitor as its event source.
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
@@ -20,11 +17,6 @@ struct WatchCommand: ParsableCommand {
             Runs until SIGTERM or SIGINT; exit code 0 then, 1 when the event source fails, 2 on bad input.
             """)
 
-    enum Policy: String, ExpressibleByArgument, CaseIterable {
-        case split
-        case autoMovable = "auto-movable"
-    }
-
     enum Events: String, ExpressibleByArgument, CaseIterable {
         case auto, udev, kernel
     }
@@ -32,7 +24,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var machine: MachineOptions
     @OptionGroup(title: "Workers") var placement: WorkerOptions
 
-    @Option(help: "Zone policy for added blocks: split or auto-movable.") var policy: Policy?
+    @Option(help: "Zone policy for added blocks: split or auto-movable.") var policy: WatchPolicy?
     @Option(help: "auto-movable: the highest MOVABLE:KERNEL ratio, in percent (the kernel's default is 301).") var ratio: UInt64?
     @Flag(inversion: .prefixedNo, help: "auto-movable: also keep the ratio on each NUMA node.") var perNode: Bool?
     @Flag(inversion: .prefixedNo, help: "Online blocks that are already offline when watching starts.") var coldplug = true
@@ -42,62 +34,26 @@ struct WatchCommand: ParsableCommand {
     @Flag(help: "Use the simulated kernel on the tree at --sysroot (tests and demos).") var simulate = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
+    var job: WatchJob {
+        var job = WatchJob()
+        job.machine = machine.selection
+        job.placement = placement.selection
+        job.policy = policy
+        job.ratio = ratio
+        job.perNode = perNode
+        job.coldplug = coldplug
+        job.quietMilliseconds = quietMs
+        job.simulate = simulate
+        job.logLevel = logLevel
+        return job
+    }
+
     func validate() throws {
-        if let ratio, ratio == 0 || ratio > 100_000 { throw ValidationError("--ratio must be between 1 and 100000 (percent)") }
+        if let problem = job.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
-        var logger = Logger(label: "deferred-memd")
-        logger.logLevel = logLevel
-        let notifications = ServiceContext.notifications(environment: ServiceContext.environment())
-        let loadedSplit: (Machine, Configuration, SplitRequest)
-        do {
-            loadedSplit = try machine.loadSplit()
-        } catch {
-            printError("error: \(error.message)")
-            notifications?.failed("bad input: \(error.message)", errno: .invalidArgument)
-            throw ExitCode(ExitStatus.badInput)
-        }
-        let (loaded, configuration, split) = loadedSplit
-        let chosen = policy ?? configuration.watchPolicy.flatMap(Policy.init(rawValue:)) ?? .split
-        let hotAdd: HotAddPolicy
-        switch chosen {
-        case .split:
-            hotAdd = .split(split)
-        case .autoMovable:
-            hotAdd = .autoMovable(
-                ratioPercent: ratio ?? configuration.watchRatio ?? HotAddPolicy.defaultRatioPercent,
-                perNode: perNode ?? configuration.watchPerNode ?? true,
-                baseline: AutoMovableBaseline(directory: loaded.memory))
-        }
-        let files = machine.files
-        // watch never probes: whatever the kernel added has RAM behind it, so the simulation need not know where.
-        let kernel: any HotplugKernel = simulate
-            ? SimulatedKernel(files: files, machine: loaded, options: .init(nanosecondsPerGiB: 0), physicalRAM: RangeSet([AddressRange(start: 0, end: 1 << 52)]))
-            : LiveKernel(files: files)
-        let stop = StopFlag()
-        let signals = SignalWatcher(stop: stop)
-        defer { signals.finish() }
-        let source: any BlockEventSource
-        do {
-            source = try eventSource(files: files)
-        } catch {
-            printError("error: cannot watch memory events: \(error)")
-            notifications?.failed("cannot watch memory events: \(error)", errno: .ioError)
-            throw ExitCode(ExitStatus.nothingDone)
-        }
-        let watcher = HotAddWatcher(
-            files: files, kernel: kernel, policy: hotAdd, engine: placement.selection.engineOptions(configuration),
-            options: .init(quietNanoseconds: quietMs * 1_000_000, coldplug: coldplug), logger: logger, notifications: notifications)
-        logger.info("watching memory hot-add", metadata: ["policy": "\(chosen.rawValue)"])
-        do {
-            let totals = try watcher.run(source: source, stop: stop)
-            print(totals.status)
-        } catch {
-            printError("error: memory event source failed: \(error)")
-            notifications?.failed("memory event source failed: \(error)", errno: .ioError)
-            throw ExitCode(ExitStatus.nothingDone)
-        }
+        try exit(job.run(context: .process(logLevel: logLevel), source: eventSource))
     }
 
     func eventSource(files: KernelFiles) throws -> any BlockEventSource {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Jobs
+import KernelSimulation
 import Testing
 @testable import deferred_memd
 
@@ -24,7 +25,7 @@ import Testing
         guard case .run(let job) = BootArguments.command(line) else { Issue.record("declined"); return }
         #expect(job.machine == MachineSelection(sysroot: "/tmp/x", kernelcore: "50%"))
         #expect(job.placement == WorkerSelection(workers: .perZone, gate: false))
-        #expect(job.json && job.simulate && !job.dryRun && job.fault == ["online:20:EBUSY:2"])
+        #expect(job.json && job.simulate && !job.dryRun && job.faults == [SimulatedKernel.Fault(stage: .online, block: 20, errno: .resourceBusy, count: 2)])
     }
 
     @Test("plan --check: agrees; plan without --check is left to ArgumentParser", arguments: [
@@ -33,13 +34,13 @@ import Testing
     func planCheckAgrees(_ line: [String]) throws {
         let parsed = try #require(try DeferredMemd.parseAsRoot(line) as? PlanCommand)
         #expect(parsed.check)
-        #expect(BootArguments.command(line) == .planCheck(parsed.machine.selection))
+        #expect(BootArguments.command(line) == .planCheck(PlanCheck(machine: parsed.machine.selection)))
     }
 
     @Test("anything else goes to ArgumentParser: help, unknown options, bad values, failing validation", arguments: [
         ["run", "--help"], ["run", "-h"], ["run", "--bogus"], ["run", "--workers", "parallel"], ["run", "--latency-ms-per-gib", "fast"],
         ["run", "--sysroot"], ["run", "--fault", "online:x"], ["run", "--fault", "online:1:EBUSY:1"], ["run", "--normal-cpus", "z"],
-        ["run", "stray"], ["plan"], ["plan", "--json"], ["status"], ["watch"], ["rescue"], [], ["--help"],
+        ["run", "stray"], ["plan"], ["plan", "--json"], ["status"], ["watch"], ["rescue", "--bogus"], ["rescue", "--help"], [], ["--help"],
     ])
     func declines(_ line: [String]) {
         #expect(BootArguments.command(line) == nil, "\(line)")

@@ -24,7 +24,7 @@ import TinyJSON
     }
 
     /// `fresh`: the plan's actions are what the machine showed moments ago (see `Engine.planIsFresh`).
-    static func run(_ plan: Plan, kernel: any HotplugKernel, workers: EngineOptions.Workers = .serial, fresh: Bool = false) -> EngineResult {
+    static func run(_ plan: Plan, kernel: any HotplugKernel, workers: WorkerMode = .serial, fresh: Bool = false) -> EngineResult {
         Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(ram: plan.ram, reserved: []),
             probeUnavailable: nil, options: EngineOptions(workers: workers, gate: false), logger: Logger(label: "test"),
@@ -34,7 +34,7 @@ import TinyJSON
 
     @Test("a deferred block of a fresh plan costs what a shell loop pays: the probe and online writes; then two verification reads")
     func writesAndReadsPerBlock() {
-        for workers in EngineOptions.Workers.allCases {
+        for workers in WorkerMode.allCases {
             let kernel = CountingKernel(blockSize: Self.blockSize)
             let result = Self.run(Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers, fresh: true)
             #expect(result.records.allSatisfy { $0.outcome == .onlined }, "\(workers)")
@@ -110,7 +110,7 @@ import TinyJSON
         #expect(outcomes[16] == .onlined)
         #expect(outcomes[17] == .conflict(actual: "Movable"))
         guard case .failed(let stage, _, let reason)? = outcomes[18] else { Issue.record("memory18: \(String(describing: outcomes[18]))"); return }
-        #expect(stage == "verify" && reason.contains("offline again"))
+        #expect(stage == .verify && reason.contains("offline again"))
         #expect(outcomes[19] == .onlined)
     }
 
@@ -120,14 +120,14 @@ import TinyJSON
         defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let plan = Self.plan(Array(repeating: .normal, count: 65_536) + Array(repeating: .movable, count: 65_536))
-        try PlanJournal(files: files).record(plan)
+        try PlanJournal(state: .onDisk(files)).record(plan)
         let journal = try JSONValue(parsing: try files.readText(PlanJournal.path))
         #expect(journal["runs"]?.arrayValue?.count == 2)
 
         // A fresh plan after a crash sees only the Movable half still offline, and planned it Normal: the journal wins.
         var fresh = Self.plan(Array(repeating: .normal, count: 65_536), first: 16 + 65_536)
         fresh.bootEnd = plan.bootEnd
-        let (resumed, wasResumed) = PlanJournal(files: files).reconcile(fresh)
+        let (resumed, wasResumed) = PlanJournal(state: .onDisk(files)).reconcile(fresh)
         #expect(wasResumed)
         #expect(resumed.blocks.count == 131_072)
         #expect(resumed.blocks.filter { $0.zone == .movable }.map(\.index) == Array((16 + 65_536)..<(16 + 131_072)))

@@ -219,7 +219,7 @@ struct RunTests {
 
 @Suite("The engine in-process: races, panics, size")
 struct EngineTests {
-    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions()) throws -> RunReport {
+    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions(workers: .perZone)) throws -> RunReport {
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         let plan = try Fixture.plan(root)
@@ -270,7 +270,7 @@ struct EngineTests {
             SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: truth)
         }, options: EngineOptions(workers: .serial))
         #expect(report.status == .nothingDone)
-        #expect(report.result.stopReason?.hasPrefix("simulated kernel panic: memory48") == true)
+        #expect(report.result.stopReason?.description.hasPrefix("simulated kernel panic: memory48") == true)
         #expect(report.summary.contains("simulated kernel panic"))
         #expect(report.plan.warnings.contains { $0.contains("taken as contiguous") })
     }

@@ -206,7 +206,7 @@ struct PlacementTests {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
         let last = ProcessInfo.processInfo.activeProcessorCount - 1
-        let options = EngineOptions(cpus: [.normal: [0], .movable: [last]], priority: [.normal: .nice(5), .movable: .idle])
+        let options = EngineOptions(workers: .perZone, cpus: [.normal: [0], .movable: [last]], priority: [.normal: .nice(5), .movable: .idle])
         let report = try EngineTests.run(root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
         #expect(report.result.workers.count >= 2)
         for worker in report.result.workers {

@@ -1,0 +1,59 @@
+import Execution
+import KernelSimulation
+import MachineSources
+import Planning
+import Reporting
+import TinyJSON
+
+/// What `run --dry-run` found: the writes the engine made against the recording kernel, in order, and the
+/// report the run would end with.
+public struct DryRun: Sendable {
+    public let plan: Plan
+    public let writes: [RecordingKernel.Write]
+    public let report: RunReport
+
+    /// The memory block a write is about (a probe's address, or `memoryN/state`), nil for other files.
+    public func block(of write: RecordingKernel.Write) -> Int? {
+        if write.path == MemoryBlockDirectory.path + "/probe" {
+            return Memparse.parseNumber(Substring(write.value), base: .kernel).map { Int($0 / plan.blockSize) }
+        }
+        return MemoryBlockDirectory.blockIndex(of: write.path)
+    }
+
+    /// A shell script a person can review and replay: one `echo VALUE > PATH` per write, the rest as comments.
+    public var text: String {
+        var out = "# deferred-memd run --dry-run: the writes the run makes, in order (nothing was written)\n"
+        for line in PlanReport.text(plan).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            out += line.isEmpty ? "#\n" : "# \(line)\n"
+        }
+        for write in writes { out += "echo \(write.value) > \(write.path)\n" }
+        for record in report.result.records where !record.outcome.isSuccess || record.outcome == .alreadyOnline {
+            out += "# memory\(record.block.index): \(record.outcome.name)\(Self.detail(record.outcome))\n"
+        }
+        let online = report.count(\.isSuccess)
+        out += "# result: \(online)/\(report.result.records.count) planned blocks online as planned; exit status \(report.status.rawValue)\n"
+        return out
+    }
+
+    /// `[{path, value, block, zone}]`, in order.
+    public var json: JSONValue {
+        let zones = Dictionary(plan.blocks.map { ($0.index, $0.zone) }, uniquingKeysWith: { first, _ in first })
+        return .array(writes.map { write in
+            let block = block(of: write)
+            return .object([
+                ("path", .string(write.path)), ("value", .string(write.value)),
+                ("block", block.map { .int(Int64($0)) } ?? .null),
+                ("zone", block.flatMap { zones[$0] }.map { .string($0.rawValue) } ?? .null),
+            ])
+        })
+    }
+
+    static func detail(_ outcome: BlockOutcome) -> String {
+        switch outcome {
+        case .conflict(let actual): " (online in \(actual))"
+        case .failed(let stage, let errno, let reason): " at \(stage.rawValue)\(errno.map { " (\($0.symbol))" } ?? ""): \(reason)"
+        case .refused(let reason): ": \(reason)"
+        default: ""
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Reporting
+import Execution
+import KernelFiles
+import Logging
+import MachineSources
+
+/// What every job shares, made once per process by the front end: the logger, systemd notifications, and how
+/// kernels are made (tests wrap them to watch the writes).
+public struct JobContext: Sendable {
+    public var logger: Logger
+    /// Notifications to systemd, or nil outside a `Type=notify` service.
+    public var notifications: RunNotifications?
+    /// Makes the kernel a job asked for; the default makes it as asked.
+    public var makeKernel: @Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel
+
+    public init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil) {
+        self.logger = logger
+        self.notifications = notifications
+        self.makeKernel = makeKernel ?? { choice, files, machine in choice.make(files: files, machine: machine) }
+    }
+
+    /// The context of this process: a logger at `logLevel`, and notifications when systemd listens.
+    public static func process(logLevel: Logger.Level, notify: Bool = true) -> JobContext {
+        var logger = Logger(label: "deferred-memd")
+        logger.logLevel = logLevel
+        return JobContext(logger: logger, notifications: notify ? ServiceContext.notifications(environment: ServiceContext.environment()) : nil)
+    }
+
+    /// Runs `body` with a stop flag that SIGTERM and SIGINT set (taken by one watcher thread, so the write in
+    /// flight always finishes), and stops watching when it returns.
+    public func stoppable<Result>(_ body: (StopFlag) throws -> Result) rethrows -> Result {
+        let stop = StopFlag()
+        let signals = SignalWatcher(stop: stop)
+        defer { signals.finish() }
+        return try body(stop)
+    }
+
+    /// Bad input: the message on stderr and to systemd, nothing written.
+    func refuse(_ error: BadInput) -> ExitStatus {
+        printError("error: \(error.message)")
+        notifications?.failed("bad input: \(error.message)", errno: error.errno)
+        return .badInput
+    }
+}

@@ -1,0 +1,35 @@
+import Reporting
+import Execution
+import KernelFiles
+import Logging
+import MachineSources
+
+/// `rescue` as a value: the safety net `deferred-memd-fallback.service` runs when the main run failed.
+public struct RescueJob: Sendable, Equatable {
+    public var sysroot = "/"
+    /// Against the tree at `sysroot`, with the simulated kernel standing in for the writes.
+    public var simulate = false
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Onlines every block still offline in the kernel zone; 0 when none is left offline, 3 otherwise.
+    public func run(context: JobContext) -> ExitStatus {
+        let files = KernelFiles(root: .init(sysroot))
+        let kernel: any HotplugKernel
+        if simulate {
+            // The safety net must work on a tree whose sources do not parse: the blocks alone are enough.
+            let machine = (try? Machine.read(from: files)) ?? (try? MemoryBlockDirectory.read(from: files)).map { Machine(memory: $0) }
+            guard let machine else {
+                printError("error: --simulate needs readable memory blocks under \(sysroot)")
+                return .usage
+            }
+            kernel = context.makeKernel(.simulated(.init(nanosecondsPerGiB: 0)), files, machine)
+        } else {
+            kernel = context.makeKernel(.live, files, Machine(memory: MemoryBlockDirectory(blockSize: 0, blocks: [], autoOnlineBlocks: nil, hasProbe: false)))
+        }
+        let outcome = context.stoppable { stop in Rescue(files: files, kernel: kernel, logger: context.logger).run(stop: stop) }
+        print(outcome.summary)
+        return outcome.failed.isEmpty ? .success : .partial
+    }
+}

@@ -1,0 +1,37 @@
+import Execution
+import KernelFiles
+import Reporting
+import TinyJSON
+
+/// `status` as a value: the blocks as lsmem shows them, the deferred memory still missing, the last run. Reads only.
+public struct StatusJob: Sendable, Equatable {
+    public var machine = MachineSelection()
+    public var json = false
+    /// Sizes in bytes rather than GiB.
+    public var bytes = false
+
+    public init() {}
+
+    public func run(context: JobContext) -> ExitStatus {
+        do {
+            let (loaded, _, fresh) = try machine.loadPlan()
+            // What this boot's runs planned counts, not only what is still offline now.
+            let plan = PlanJournal(state: .onDisk(machine.files)).reconcile(fresh).plan
+            let lastRun = Self.lastRunSummary(machine.files)
+            if json {
+                print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
+            } else {
+                print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
+            }
+            return .success
+        } catch {
+            return context.refuse(error)
+        }
+    }
+
+    /// The summary line of the last run's report, if there is one.
+    static func lastRunSummary(_ files: KernelFiles) -> String? {
+        guard let text = try? files.readText(DeferredRun.reportPath), let report = try? JSONValue(parsing: text) else { return nil }
+        return report["summary"]?.stringValue
+    }
+}

@@ -1,0 +1,79 @@
+import Reporting
+import Execution
+import KernelFiles
+import Logging
+import MachineSources
+import MemoryModel
+import Planning
+
+/// `watch` as a value: every option, the precedence of flags over configuration over defaults, and the run.
+/// The front end supplies the event source (libudev's monitor lives with the tool, so the boot binary never
+/// links libudev).
+public struct WatchJob: Sendable, Equatable {
+    public var machine = MachineSelection()
+    public var placement = WorkerSelection()
+    public var policy: WatchPolicy?
+    /// auto-movable: the highest MOVABLE:KERNEL ratio, in percent.
+    public var ratio: UInt64?
+    public var perNode: Bool?
+    public var coldplug = true
+    public var quietMilliseconds: UInt64 = 100
+    public var simulate = false
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    public var problem: String? {
+        if let ratio, ratio == 0 || ratio > 100_000 { return "--ratio must be between 1 and 100000 (percent)" }
+        return nil
+    }
+
+    /// The zone policy for bursts: flags over `[Watch]` over the defaults (split; auto-movable at 301 %, per node).
+    public func hotAddPolicy(machine loaded: Machine, configuration: Configuration, split: SplitRequest) -> HotAddPolicy {
+        switch policy ?? configuration.watchPolicy ?? .split {
+        case .split:
+            return .split(split)
+        case .autoMovable:
+            return .autoMovable(
+                ratioPercent: ratio ?? configuration.watchRatio ?? HotAddPolicy.defaultRatioPercent,
+                perNode: perNode ?? configuration.watchPerNode ?? true,
+                baseline: AutoMovableBaseline(directory: loaded.memory))
+        }
+    }
+
+    /// Watches until SIGTERM/SIGINT (0), or until the event source fails (1); bad input is 2.
+    public func run(context: JobContext, source makeSource: (KernelFiles) throws -> any BlockEventSource) -> ExitStatus {
+        let loadedSplit: (Machine, Configuration, SplitRequest)
+        do { loadedSplit = try machine.loadSplit() } catch { return context.refuse(error) }
+        let (loaded, configuration, split) = loadedSplit
+        let hotAdd = hotAddPolicy(machine: loaded, configuration: configuration, split: split)
+        let files = machine.files
+        // watch never probes: whatever the kernel added has RAM behind it, so the simulation need not know where.
+        let everywhere = RangeSet([AddressRange(start: 0, end: 1 << 52)])
+        let kernel = context.makeKernel(simulate ? .simulated(.init(nanosecondsPerGiB: 0, physicalRAM: everywhere)) : .live, files, loaded)
+        return context.stoppable { stop -> ExitStatus in
+            let source: any BlockEventSource
+            do {
+                source = try makeSource(files)
+            } catch {
+                printError("error: cannot watch memory events: \(error)")
+                context.notifications?.failed("cannot watch memory events: \(error)", errno: .ioError)
+                return .nothingDone
+            }
+            let watcher = HotAddWatcher(
+                files: files, kernel: kernel, policy: hotAdd, engine: placement.engineOptions(configuration),
+                options: .init(quietNanoseconds: quietMilliseconds * 1_000_000, coldplug: coldplug), logger: context.logger,
+                notifications: context.notifications)
+            context.logger.info("watching memory hot-add", metadata: ["policy": "\((policy ?? configuration.watchPolicy ?? .split).rawValue)"])
+            do {
+                let totals = try watcher.run(source: source, stop: stop)
+                print(totals.status)
+                return .success
+            } catch {
+                printError("error: memory event source failed: \(error)")
+                context.notifications?.failed("memory event source failed: \(error)", errno: .ioError)
+                return .nothingDone
+            }
+        }
+    }
+}

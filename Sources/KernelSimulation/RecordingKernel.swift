@@ -1,0 +1,82 @@
+import Execution
+import KernelFiles
+import MachineSources
+import MemoryModel
+import Synchronization
+import SystemPackage
+
+/// The kernel of a dry run: reads come from the machine's tree, writes are recorded and applied to an overlay in
+/// memory, never to the tree.
+///
+/// The engine runs against it exactly as against the live kernel, so what a dry run prints is, by construction,
+/// the writes the real run makes. The overlay models what the engine's later reads must see: a probed block
+/// exists (offline) and a block onlined is online in the zone asked for. It refuses what the kernel refuses that
+/// the engine reacts to: `probe` of a block that exists (EEXIST), `state` of a block that does not (ENOENT), of
+/// one already in that state (EINVAL), or any write to a file the machine does not have (ENOENT).
+public final class RecordingKernel: HotplugKernel {
+    /// One write the engine made, in order.
+    public struct Write: Sendable, Equatable {
+        public var path: String
+        public var value: String
+
+        public init(path: String, value: String) {
+            self.path = path
+            self.value = value
+        }
+    }
+
+    private struct Overlay {
+        var writes: [Write] = []
+        /// Attribute path → the value a read now returns.
+        var values: [String: String] = [:]
+    }
+
+    public let files: KernelFiles
+    public let blockSize: UInt64
+    private let overlay = Mutex(Overlay())
+
+    public init(files: KernelFiles, blockSize: UInt64) {
+        self.files = files
+        self.blockSize = blockSize
+    }
+
+    /// Every write so far, in the order the engine made them.
+    public var writes: [Write] { overlay.withLock { $0.writes } }
+
+    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+        if let value = overlay.withLock({ $0.values[machinePath] }) { return value }
+        return try files.readValue(machinePath)
+    }
+
+    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+        let refusal: Errno? = overlay.withLock { overlay -> Errno? in
+            overlay.writes.append(Write(path: machinePath, value: value))
+            if machinePath == MemoryBlockDirectory.path + "/probe" {
+                guard files.exists(machinePath) else { return .noSuchFileOrDirectory }
+                guard let address = Memparse.parseNumber(Substring(value), base: .kernel), address % blockSize == 0 else { return .invalidArgument }
+                let state = MemoryBlockDirectory.attribute("state", of: Int(address / blockSize))
+                guard overlay.values[state] == nil && !files.exists(state) else { return .fileExists }
+                overlay.values[state] = "offline"
+                overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: Int(address / blockSize))] = "Normal Movable"
+                return nil
+            }
+            if let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" {
+                guard let current = overlay.values[machinePath] ?? (try? files.readValue(machinePath)) else { return .noSuchFileOrDirectory }
+                let online = value != "offline"
+                guard online != (current == "online") else { return .invalidArgument }
+                overlay.values[machinePath] = online ? "online" : "offline"
+                let zones = MemoryBlockDirectory.attribute("valid_zones", of: index)
+                switch value {
+                case "online_movable": overlay.values[zones] = "Movable"
+                case "online_kernel": overlay.values[zones] = "Normal"
+                default: overlay.values[zones] = nil
+                }
+                return nil
+            }
+            guard overlay.values[machinePath] != nil || files.exists(machinePath) else { return .noSuchFileOrDirectory }
+            overlay.values[machinePath] = value
+            return nil
+        }
+        if let refusal { throw KernelFileError(.write, pathString: machinePath, errno: refusal, value: value) }
+    }
+}

@@ -1,0 +1,15 @@
+/// The exit codes every command shares (deferred-memd(8)); a run's report carries the one it ends with.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// All planned memory is online as planned (or nothing was deferred).
+    case success = 0
+    /// Nothing could be done: no planned block is online as planned, or the kernel failed.
+    case nothingDone = 1
+    /// A malformed file, configuration or value: nothing was written.
+    case badInput = 2
+    /// Some blocks failed or are online in another zone; the rest is online.
+    case partial = 3
+    /// Stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it).
+    case interrupted = 4
+    /// A command-line usage error.
+    case usage = 64
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import KernelSimulation
+import Logging
+import MachineSources
+
+// The values the commands take, parsed by ArgumentParser into the jobs' own types.
+extension SimulatedKernel.LockModel: ExpressibleByArgument {}
+extension AutoOnlinePolicy: ExpressibleByArgument {}
+extension WatchPolicy: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension SimulatedKernel.Fault: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+}
