@@ -28,7 +28,15 @@ struct DevicetreeTests {
         ])
         #expect(memory.banks.map(\.numaNode) == [0, 0, 1])
         #expect(memory.banks.map(\.hotpluggable) == [false, false, true])
-        #expect(memory.reserved.map(\.name) == ["/memreserve/", "/reserved-memory/adsp@8e4400000", "/reserved-memory/modem@8d0000000", "/reserved-memory/ramoops@8a000000"].sorted() || memory.reserved.count == 4)
+        // In the blob's order: the header's /memreserve/ entries first, then the /reserved-memory children as the
+        // structure block lists them (ramoops, modem, adsp; `fdtdump` shows the same). Nothing sorts them.
+        #expect(memory.reserved.map(\.name) == ["/memreserve/", "/reserved-memory/ramoops@8a000000", "/reserved-memory/modem@8d0000000", "/reserved-memory/adsp@8e4400000"])
+        #expect(memory.reserved.map(\.range) == [
+            AddressRange(start: 0xFE00_0000, end: 0xFE01_0000),
+            AddressRange(start: 0x8A00_0000, end: 0x8A20_0000),
+            AddressRange(start: 0x8_D000_0000, end: 0x8_D800_0000),
+            AddressRange(start: 0x8_E440_0000, end: 0x8_E5C0_0000),
+        ])
         #expect(memory.reserved.contains { $0.name == "/memreserve/" && $0.range == AddressRange(start: 0xFE00_0000, size: 0x10000) })
         #expect(!memory.reserved.contains { $0.name.contains("linux,cma") }, "size-only regions are allocated at boot, not static")
     }

@@ -87,28 +87,86 @@ struct RunTests {
         #expect(try misplaced(plan, in: root).isEmpty)
     }
 
-    @Test("SIGKILL at a random point, then a re-run: nothing twice, nothing in the wrong zone, nothing offline", arguments: 0..<12)
-    func killAndRerun(iteration: Int) throws {
-        let machine = ["phone-12g", "x86-vm-numa-dimms", "arm64-board", "x86-vm-mem-limit"][iteration % 4]
-        let root = try Fixture.copyOfExample(machine)
-        defer { Fixture.remove(root) }
-        let plan = try Fixture.plan(root)
+    static let killMachines = ["phone-12g", "x86-vm-numa-dimms", "arm64-board", "x86-vm-mem-limit"]
+
+    /// The plan's blocks that are online in the tree now.
+    static func online(_ plan: Plan, in root: URL) -> Set<Int> {
+        let files = KernelFiles(root: .init(root.path))
+        return Set(plan.blocks.map(\.index).filter { (try? files.readValue("/sys/devices/system/memory/memory\($0)/state")) == "online" })
+    }
+
+    /// `run --simulate` slowed (`--latency-ms-per-gib`) so that the whole run takes a second and a half or more, whatever the
+    /// machine's size, started on `root`; returns once the run's journal exists (it is written just before the
+    /// first kernel write), so that what follows is timed from the run's start, not from the process's.
+    static func startSlowRun(_ plan: Plan, in root: URL, program: String) throws -> (Process, started: Bool) {
         let process = Process()
-        // The boot binary is what the service runs (and what a power cut at boot kills); the tool shares its code.
-        process.executableURL = Binary.url(iteration.isMultiple(of: 2) ? Binary.boot : "deferred-memd")
-        process.arguments = ["run", "--simulate", "--latency-ms-per-gib", "200", "--sysroot", root.path]
+        process.executableURL = Binary.url(program)
+        let latency = 1500 * Double(1 << 30) / Double(plan.totalBytes)
+        process.arguments = ["run", "--simulate", "--latency-ms-per-gib", String(Int(latency)), "--sysroot", root.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        usleep(useconds_t(20_000 + (iteration * 37_000) % 250_000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
-        #expect(rerun.status == 0, "\(machine): \(rerun.stdout) \(rerun.stderr)")
-        #expect(try misplaced(plan, in: root).isEmpty, "\(machine)")
-        let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
-        #expect(!blocks.contains { $0["outcome"] as? String == "conflict" }, "\(machine)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("run/deferred-memd").path).allSatisfy { !$0.contains(".tmp.") })
+        let journal = root.appendingPathComponent("run/deferred-memd/plan.json").path
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: journal) && process.isRunning && Date() < deadline { usleep(1_000) }
+        return (process, FileManager.default.fileExists(atPath: journal))
+    }
+
+    @Test("SIGKILL at a random point of a run, then a re-run: nothing twice, nothing in the wrong zone, nothing offline; most kills land mid-run")
+    func killAndRerun() throws {
+        // Each machine's run length, measured here and now (the machine may be loaded): journal written → exit.
+        var runLength: [String: TimeInterval] = [:]
+        for machine in Self.killMachines {
+            let root = try Fixture.copyOfExample(machine)
+            defer { Fixture.remove(root) }
+            let (process, started) = try Self.startSlowRun(try Fixture.plan(root), in: root, program: Binary.boot)
+            let begin = Date()
+            process.waitUntilExit()
+            #expect(started && process.terminationStatus == 0, "\(machine): the measuring run failed")
+            runLength[machine] = Date().timeIntervalSince(begin)
+        }
+
+        var midRun = 0
+        var statistics: [String] = []
+        let iterations = 12
+        for iteration in 0..<iterations {
+            let machine = Self.killMachines[iteration % Self.killMachines.count]
+            let root = try Fixture.copyOfExample(machine)
+            defer { Fixture.remove(root) }
+            let plan = try Fixture.plan(root)
+            let onlineBefore = Self.online(plan, in: root)
+            // The boot binary is what the service runs (and what a power cut at boot kills); the tool shares its code.
+            let (process, started) = try Self.startSlowRun(plan, in: root, program: iteration.isMultiple(of: 2) ? Binary.boot : "deferred-memd")
+            #expect(started, "\(machine): the run never wrote its journal")
+            let delay = Double.random(in: 0.15...0.85) * (runLength[machine] ?? 1)
+            usleep(useconds_t(delay * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let onlineAtKill = Self.online(plan, in: root)
+            let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+            if killed && onlineAtKill.count > onlineBefore.count && onlineAtKill.count < plan.blocks.count { midRun += 1 }
+            statistics.append("\(iteration) \(machine): \(onlineAtKill.count)/\(plan.blocks.count) online at kill after \(Int(delay * 1000)) ms of \(Int((runLength[machine] ?? 0) * 1000))\(killed ? "" : " (not killed)")")
+
+            let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+            #expect(rerun.status == 0, "\(machine): \(rerun.stdout) \(rerun.stderr)")
+            // Nothing in the wrong zone, nothing offline: every block in the zone of the first run's plan, which the
+            // journal carried over (a fresh plan of what is still offline would split differently).
+            #expect(try misplaced(plan, in: root).isEmpty, "\(machine)")
+            let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
+            #expect(!blocks.contains { $0["outcome"] as? String == "conflict" }, "\(machine)")
+            let zones = Dictionary(uniqueKeysWithValues: blocks.compactMap { block in (block["index"] as? Int).map { ($0, block["zone"] as? String) } })
+            #expect(zones == Dictionary(uniqueKeysWithValues: plan.blocks.map { ($0.index, Optional($0.zone.rawValue)) }), "\(machine): the journal's zones were not kept")
+            // Nothing twice: what the killed run had onlined, the re-run finds online and leaves alone; the rest it onlines.
+            for block in blocks {
+                guard let index = block["index"] as? Int else { continue }
+                let expected = onlineAtKill.contains(index) ? "already-online" : "onlined"
+                #expect(block["outcome"] as? String == expected, "\(machine): memory\(index) online at kill: \(onlineAtKill.contains(index))")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("run/deferred-memd").path).allSatisfy { !$0.contains(".tmp.") })
+        }
+        print("SIGKILL and re-run, online at kill:\n  " + statistics.joined(separator: "\n  "))
+        // A kill before the first write or after the last proves nothing about recovery: most must land mid-run.
+        #expect(midRun * 3 >= iterations * 2, "only \(midRun)/\(iterations) kills landed mid-run:\n\(statistics.joined(separator: "\n"))")
     }
 
     @Test("SIGTERM: the write in flight finishes, the report is written, exit 4; a re-run finishes the job")

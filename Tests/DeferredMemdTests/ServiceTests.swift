@@ -94,6 +94,15 @@ struct NotificationTests {
         #expect(!messages.contains { $0.contains("ERRNO=") })
         // READY=1 comes once, at the end: after it, nothing more.
         #expect(messages.filter { $0.contains("READY=1") }.count == 1)
+        // The complete sequence, every datagram accounted for: the planning status, then each progress message
+        // (the first block's always, as nothing was sent before it; the last block's always), then the summary.
+        #expect(messages == [first] + progress + [last], "\(messages)")
+        #expect(first == "STATUS=planning: 80 blocks, 10.0 GiB deferred\nEXTEND_TIMEOUT_USEC=30000000")
+        #expect(progress.first?.hasPrefix("STATUS=onlining: 1/80 blocks, ") == true, "\(progress)")
+        #expect(progress.allSatisfy { $0.split(separator: "\n").count == 2 && $0.hasSuffix("\nEXTEND_TIMEOUT_USEC=30000000") }, "\(progress)")
+        let done = progress.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.split(separator: "/")[0]) } }
+        #expect(done.count == progress.count && done == done.sorted() && Set(done).count == done.count, "\(done): progress went back or repeated")
+        #expect(last.hasPrefix("STATUS=onlined 80/80 blocks (10.0 GiB) in ") && last.hasSuffix(": Normal 40, Movable 40\nREADY=1"), "\(last)")
     }
 
     @Test("a failed block: the final message carries ERRNO= with the write's errno, and READY=1")
@@ -129,14 +138,41 @@ struct NotificationTests {
         #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 2, "\(messages)")
     }
 
-    @Test("without NOTIFY_SOCKET nothing is sent and the run is unchanged")
-    func noSocket() throws {
+    @Test("without NOTIFY_SOCKET (or with it empty) there is no notifier, so nothing can be sent; with it there is one")
+    func noSocket() {
+        // A child started without NOTIFY_SOCKET cannot know any listener's path, so listening proves nothing:
+        // what keeps a run outside systemd silent is that no notifier exists at all.
+        let without: [[String: String]] = [
+            [:],
+            ["NOTIFY_SOCKET": ""],
+            ["WATCHDOG_USEC": "200000", "WATCHDOG_PID": "1", "JOURNAL_STREAM": "8:12345", "PATH": "/usr/bin:/bin"],
+        ]
+        for environment in without {
+            #expect(SystemdNotifier(environment: environment) == nil, "\(environment)")
+            #expect(ServiceContext.notifications(environment: environment) == nil, "\(environment)")
+        }
+        for socket in ["/run/systemd/notify", "@abstract-notify"] {
+            #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket]) != nil, "\(socket)")
+            #expect(ServiceContext.notifications(environment: ["NOTIFY_SOCKET": socket, "PATH": "/usr/bin"]) != nil, "\(socket)")
+        }
+    }
+
+    @Test("without NOTIFY_SOCKET the run is unchanged: same exit status and the same blocks, block for block")
+    func runUnchangedWithoutSocket() throws {
+        let (withSocket, messages, socketRoot) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0"])
+        defer { Fixture.remove(socketRoot) }
+        #expect(!messages.isEmpty, "the run with a socket sent nothing: the comparison below would prove nothing")
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
-        let listener = try NotifyListener(directory: root.deletingLastPathComponent())
-        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
-        #expect(result.status == 0)
-        #expect(listener.finish().isEmpty)
+        let without = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(without.status == 0, "\(without.stderr)")
+        #expect(without.status == withSocket.status)
+        // The summary line, but for its elapsed time.
+        let untimed = { (text: String) in text.replacingOccurrences(of: #" in [0-9]+ ms"#, with: "", options: .regularExpression) }
+        #expect(untimed(without.stdout) == untimed(withSocket.stdout), "\(without.stdout) vs \(withSocket.stdout)")
+        let outcomes = try BootBinaryTests.outcomes(root)
+        #expect(!outcomes.isEmpty)
+        #expect(outcomes == (try BootBinaryTests.outcomes(socketRoot)))
     }
 
     @Test("progress STATUS= is throttled, the last one always sent; the watchdog pings at its own pace")
