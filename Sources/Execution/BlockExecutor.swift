@@ -40,18 +40,44 @@ struct BlockExecutor: Sendable {
         case offline
         case goingOffline
         case online(zone: Zone?, zoneName: String)
+        /// The kernel would not say: a read failed with something other than ENOENT (EIO, EACCES, …), after
+        /// retries where the errno is transient. Never taken for "absent": that would lead to a probe.
+        case unreadable(Errno)
     }
 
+    /// The block's state as the kernel shows it. Only ENOENT means the block does not exist.
     func observe(_ index: Int) -> Observed {
-        guard let state = try? kernel.read(MemoryBlockDirectory.attribute("state", of: index)) else { return .absent }
+        let state: String
+        switch read(MemoryBlockDirectory.attribute("state", of: index)) {
+        case .success(let value): state = value
+        case .failure(let errno) where errno == .noSuchFileOrDirectory: return .absent
+        case .failure(let errno): return .unreadable(errno)
+        }
         switch state {
         case "online":
-            let zones = (try? kernel.read(MemoryBlockDirectory.attribute("valid_zones", of: index))) ?? ""
-            let words = zones.split(separator: " ")
-            let zone = words.count == 1 ? Zone(kernelZoneName: words[0]) : nil
-            return .online(zone: zone, zoneName: zones)
+            switch read(MemoryBlockDirectory.attribute("valid_zones", of: index)) {
+            case .success(let zones):
+                let words = zones.split(separator: " ")
+                let zone = words.count == 1 ? Zone(kernelZoneName: words[0]) : nil
+                return .online(zone: zone, zoneName: zones)
+            case .failure(let errno): return .unreadable(errno)
+            }
         case "going-offline": return .goingOffline
         default: return .offline
+        }
+    }
+
+    /// One attribute read, retried like a write while the errno is transient.
+    private func read(_ path: String) -> Result<String, Errno> {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return .success(try kernel.read(path))
+            } catch {
+                guard RetryPolicy.transient.contains(error.errno), attempt < retry.maxAttempts else { return .failure(error.errno) }
+                Clock.sleep(nanoseconds: retry.backoff(after: attempt))
+            }
         }
     }
 
@@ -73,6 +99,8 @@ struct BlockExecutor: Sendable {
             return .conflict(actual: name.isEmpty ? "unknown" : name)
         case .absent:
             return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is gone after it was onlined")
+        case .unreadable(let errno):
+            return .failed(stage: .verify, errno: errno, reason: "memory\(record.block.index) cannot be read back after it was onlined: \(errno.description)")
         case .offline, .goingOffline:
             return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is offline again after it was onlined")
         }
@@ -88,6 +116,9 @@ struct BlockExecutor: Sendable {
             return .alreadyOnline
         case .goingOffline:
             return .failed(stage: .online, errno: nil, reason: "memory\(block.index) is going offline")
+        case .unreadable(let errno):
+            record.lastErrno = errno
+            return .failed(stage: .read, errno: errno, reason: "memory\(block.index)'s state cannot be read: \(errno.description)")
         case .offline:
             break
         case .absent:

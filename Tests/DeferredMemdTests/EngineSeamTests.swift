@@ -6,6 +6,8 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Synchronization
+import SystemPackage
 import Testing
 import TinyJSON
 
@@ -131,5 +133,83 @@ import TinyJSON
         #expect(wasResumed)
         #expect(resumed.blocks.count == 131_072)
         #expect(resumed.blocks.filter { $0.zone == .movable }.map(\.index) == Array((16 + 65_536)..<(16 + 131_072)))
+    }
+}
+
+/// A kernel whose reads of some blocks' attributes fail with an errno other than ENOENT (a flaky bus, a
+/// driver returning EIO, an LSM denying EACCES): writes go to the inner kernel.
+final class FailingReads: HotplugKernel {
+    let inner: CountingKernel
+    let failing: [Int: Errno]
+
+    init(_ inner: CountingKernel, failing: [Int: Errno]) {
+        self.inner = inner
+        self.failing = failing
+    }
+
+    func read(_ machinePath: String) throws(KernelFileError) -> String {
+        if let (index, _) = MemoryBlockDirectory.blockAttribute(of: machinePath), let errno = failing[index] {
+            throw KernelFileError(.read, pathString: machinePath, errno: errno)
+        }
+        return try inner.read(machinePath)
+    }
+
+    func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+}
+
+@Suite("A read error is not an absent block")
+struct ReadErrorTests {
+    @Test("EIO or EACCES reading state before the writes: that block fails with the errno and is never probed; the others go on", arguments: [Errno.ioError, .permissionDenied])
+    func unreadableStateIsNeverProbed(_ errno: Errno) {
+        let counting = CountingKernel(blockSize: EngineSeamTests.blockSize)
+        // A resumed plan reads each block's state first.
+        let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .normal, .movable]), kernel: FailingReads(counting, failing: [17: errno]), fresh: false)
+        let outcomes = Dictionary(uniqueKeysWithValues: result.records.map { ($0.block.index, $0.outcome) })
+        #expect(outcomes[17] == .failed(stage: .read, errno: errno, reason: "memory17's state cannot be read: \(errno.description)"))
+        #expect(result.records.first { $0.block.index == 17 }?.lastErrno == errno)
+        #expect(outcomes[16] == .onlined && outcomes[18] == .onlined)
+        #expect(counting.writeCount == 4, "memory17 must get neither a probe nor an online")
+    }
+
+    @Test("EIO re-reading a block this run onlined is a verify failure with EIO, not 'gone'")
+    func unreadableAtVerification() {
+        final class FailsAfterWrites: HotplugKernel {
+            let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
+            func read(_ machinePath: String) throws(KernelFileError) -> String {
+                if inner.writeCount >= 4, MemoryBlockDirectory.blockIndex(of: machinePath) == 16 {
+                    throw KernelFileError(.read, pathString: machinePath, errno: .ioError)
+                }
+                return try inner.read(machinePath)
+            }
+            func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+        }
+        let kernel = FailsAfterWrites()
+        let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: true)
+        guard case .failed(.verify, .ioError?, let reason)? = result.records.first?.outcome else {
+            Issue.record("memory16: \(String(describing: result.records.first?.outcome))")
+            return
+        }
+        #expect(!reason.contains("gone"))
+        #expect(result.records.last?.outcome == .onlined)
+    }
+
+    @Test("a transient errno on a read is retried, then the block goes on")
+    func transientReadRetried() {
+        final class BusyOnce: HotplugKernel {
+            let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
+            let failures = Mutex(2)
+            func read(_ machinePath: String) throws(KernelFileError) -> String {
+                let busy = failures.withLock { left -> Bool in
+                    guard left > 0 else { return false }
+                    left -= 1
+                    return true
+                }
+                if busy { throw KernelFileError(.read, pathString: machinePath, errno: .resourceBusy) }
+                return try inner.read(machinePath)
+            }
+            func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+        }
+        let result = EngineSeamTests.run(EngineSeamTests.plan([.normal]), kernel: BusyOnce(), fresh: false)
+        #expect(result.records.first?.outcome == .onlined)
     }
 }
