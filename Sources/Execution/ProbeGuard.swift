@@ -1,4 +1,5 @@
 import MachineSources
+import Planning
 import MemoryModel
 
 /// The last check before a probe write: the block must lie wholly inside RAM the firmware describes and
@@ -15,23 +16,11 @@ public struct ProbeGuard: Sendable {
         self.reserved = reserved
     }
 
-    /// Built from the machine's own sources, not from the plan.
+    /// Built from the machine's own sources (the same reading of the RAM map the planner makes), not from the
+    /// plan: a plan resumed from a journal, or a planner bug, cannot get a block past it.
     public init(machine: Machine) {
-        var map: RangeSet
-        if let dt = machine.devicetree, !dt.banks.isEmpty {
-            map = dt.ram
-        } else if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty {
-            map = memmap.ram
-        } else if let deferred = machine.deferredMemInit {
-            // Bounds alone (the plan warns that the range is taken as contiguous).
-            map = RangeSet([AddressRange(start: deferred.bootEnd, end: deferred.dramEnd)])
-        } else {
-            map = RangeSet()
-        }
-        if let deferred = machine.deferredMemInit {
-            map = map.intersection(AddressRange(start: 0, end: deferred.dramEnd))
-        }
-        self.init(ram: map, reserved: machine.devicetree?.reserved ?? [])
+        let map = RAMMap(machine: machine)
+        self.init(ram: map.ram, reserved: map.reserved)
     }
 
     /// `nil` when the block may be probed; otherwise why not.

@@ -11,18 +11,15 @@ struct DeferredLayout {
     init(machine: Machine, warnings: inout [String]) {
         let blockSize = machine.memory.blockSize
         let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
-        let map: (RangeSet, Plan.Source)? = {
-            if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
-            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }
-            return nil
-        }()
+        let described = RAMMap(machine: machine)
+        let map: (RangeSet, Plan.Source)? = described.source.map { (described.uncut, $0) }
 
         if let deferred = machine.deferredMemInit {
             source = .deferredMemInit
             bootEnd = deferred.bootEnd
             let bounds = AddressRange(start: deferred.bootEnd, end: deferred.dramEnd)
             if let (mapRAM, mapSource) = map {
-                ram = mapRAM.intersection(AddressRange(start: 0, end: deferred.dramEnd))
+                ram = described.ram
                 probeCandidates = mapRAM.intersection(bounds)
                 if let mapEnd = mapRAM.upperBound, mapEnd > deferred.dramEnd {
                     warnings.append("the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned")
