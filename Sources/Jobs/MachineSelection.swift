@@ -25,7 +25,7 @@ public struct MachineSelection: Sendable, Equatable {
         let (machine, configuration, split) = try loadSplit()
         do {
             var plan = try Planner().plan(machine: machine, split: split)
-            plan.warnings = configuration.warnings + plan.warnings
+            plan.warnings = configuration.warnings.map { PlanWarning(.configuration, $0) } + plan.warnings
             return (machine, configuration, plan)
         } catch {
             throw BadInput(error)

@@ -8,7 +8,7 @@ struct DeferredLayout {
     var ram: RangeSet
     var probeCandidates: RangeSet
 
-    init(machine: Machine, warnings: inout [String]) {
+    init(machine: Machine, warnings: inout [PlanWarning]) {
         let blockSize = machine.memory.blockSize
         let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
         let described = RAMMap(machine: machine)
@@ -22,14 +22,14 @@ struct DeferredLayout {
                 ram = described.ram
                 probeCandidates = mapRAM.intersection(bounds)
                 if let mapEnd = mapRAM.upperBound, mapEnd > deferred.dramEnd {
-                    warnings.append("the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned")
+                    warnings.append(PlanWarning(.mapBeyondDRAMEnd, "the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned"))
                 }
             } else {
                 let low = presentRAM.lowerBound ?? 0
                 ram = RangeSet([AddressRange(start: min(low, deferred.bootEnd), end: deferred.dramEnd)])
                 probeCandidates = RangeSet([bounds])
                 if !bounds.isEmpty {
-                    warnings.append("no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone")
+                    warnings.append(PlanWarning(.boundsOnly, "no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone"))
                 }
             }
             return
@@ -41,7 +41,7 @@ struct DeferredLayout {
             ram = presentRAM
             probeCandidates = RangeSet()
             if machine.commandLine.memLimit != nil {
-                warnings.append("mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed")
+                warnings.append(PlanWarning(.noRAMMap, "mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed"))
             }
             return
         }
@@ -54,7 +54,7 @@ struct DeferredLayout {
             probeCandidates = RangeSet()
             let absent = mapRAM.subtracting(presentRAM).totalSize
             if absent >= blockSize {
-                warnings.append("\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed")
+                warnings.append(PlanWarning(.absentWithoutLimit, "\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed"))
             }
             return
         }

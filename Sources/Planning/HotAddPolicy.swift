@@ -23,7 +23,7 @@ public enum HotAddPolicy: Sendable, Equatable {
         var blocks = burst.sorted { $0.index < $1.index }.map {
             Plan.Block(index: $0.index, start: UInt64($0.index) * blockSize, node: $0.numaNode ?? 0, zone: .normal, action: .online)
         }
-        var warnings: [String] = []
+        var warnings: [PlanWarning] = []
         let split: SplitRequest
         switch self {
         case .split(let request):

@@ -72,9 +72,9 @@ public struct Plan: Sendable, Equatable {
     public var split: SplitRequest
     /// Online Normal blocks before Movable ones: the memmap of probed blocks comes from online kernel memory.
     public var normalFirst: Bool
-    public var warnings: [String]
+    public var warnings: [PlanWarning]
 
-    public init(blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool, warnings: [String]) {
+    public init(blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool, warnings: [PlanWarning]) {
         self.blockSize = blockSize
         self.source = source
         self.bootEnd = bootEnd

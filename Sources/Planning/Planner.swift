@@ -20,8 +20,8 @@ public struct Planner: Sendable {
 
     public func plan(machine: Machine, split: SplitRequest) throws(SourceError) -> Plan {
         let blockSize = machine.memory.blockSize
-        var warnings: [String] = []
-        warnings += machine.devicetree?.warnings ?? []
+        var warnings: [PlanWarning] = []
+        warnings += (machine.devicetree?.warnings ?? []).map { PlanWarning(.devicetree, $0) }
 
         let layout = DeferredLayout(machine: machine, warnings: &warnings)
         let presentByIndex = Dictionary(uniqueKeysWithValues: machine.memory.blocks.enumerated().map { ($1.index, $0) })
@@ -67,7 +67,7 @@ public struct Planner: Sendable {
             case .offline:
                 planned.append(Plan.Block(index: present.index, start: UInt64(present.index) * blockSize, node: present.numaNode ?? 0, zone: .normal, action: .online))
             case .goingOffline:
-                warnings.append("memory\(present.index) is going offline; left alone")
+                warnings.append(PlanWarning(.blockGoingOffline, "memory\(present.index) is going offline; left alone"))
             case .online:
                 continue
             }
@@ -89,7 +89,7 @@ public struct Planner: Sendable {
     /// Movable; both → kernelcore wins, `max(kernelcore, total − movablecore)`. The kernel zone rounds up.
     /// Amounts larger than the memory are clamped with a warning when `clamp` (the kernel's own request, or a
     /// hot-added burst that happens to be small), and bad input otherwise.
-    func normalBlockCount(total: Int, blockSize: UInt64, split: SplitRequest, clamp: Bool? = nil, warnings: inout [String]) throws(SourceError) -> Int {
+    func normalBlockCount(total: Int, blockSize: UInt64, split: SplitRequest, clamp: Bool? = nil, warnings: inout [PlanWarning]) throws(SourceError) -> Int {
         guard total > 0 else { return 0 }
         let totalBytes = UInt64(total) * blockSize
         func amount(_ request: SizeRequest?, name: String) throws(SourceError) -> UInt64? {
@@ -97,7 +97,7 @@ public struct Planner: Sendable {
             let bytes = request.bytes(of: totalBytes)
             guard bytes > totalBytes else { return bytes }
             if clamp ?? split.isFromKernel {
-                warnings.append("\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it")
+                warnings.append(PlanWarning(.splitClamped, "\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it"))
                 return totalBytes
             }
             throw SourceError(
@@ -179,24 +179,30 @@ public struct Planner: Sendable {
         let movable = bootMovable + plan.bytes(in: .movable)
         if movable > 0 && movable > kernel * Self.movableRatioLimit {
             let ratio = ByteCount.oneDecimal(numerator: movable, denominator: max(kernel, 1))
-            plan.warnings.append("MOVABLE:KERNEL ratio \(ratio):1 is above 3:1 (\(ByteCount.describe(movable)) movable, \(ByteCount.describe(kernel)) kernel); the kernel may run out of unmovable memory while ZONE_MOVABLE is free")
+            plan.warnings.append(PlanWarning(.movableRatio, "MOVABLE:KERNEL ratio \(ratio):1 is above 3:1 (\(ByteCount.describe(movable)) movable, \(ByteCount.describe(kernel)) kernel); the kernel may run out of unmovable memory while ZONE_MOVABLE is free"))
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
         let memmap = probeBytes / Self.memmapDivisor
         if let meminfo = machine.meminfo, memmap > 0, meminfo.memFree < memmap * 2 {
             plan.normalFirst = true
-            plan.warnings.append("free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first")
+            plan.warnings.append(PlanWarning(.memmapHeadroom, "free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first"))
         }
         if plan.needsProbe {
             if let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
-                plan.warnings.append("auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone")
+                plan.warnings.append(PlanWarning(.autoOnlineBlocks, "auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone"))
             }
             if !machine.memory.hasProbe {
-                plan.warnings.append("no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added")
+                plan.warnings.append(PlanWarning(.noProbeFile, "no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added"))
             }
         }
+        if machine.commandLine.movableNode {
+            plan.warnings.append(PlanWarning(.movableNode, "movable_node is on the kernel command line: memory the firmware marks hotpluggable was put in ZONE_MOVABLE at boot, and blocks others online with plain 'online' go there too; the ratio above counts what is online now"))
+        }
+        if let state = machine.commandLine.memhpDefaultState, state != "offline" {
+            plan.warnings.append(PlanWarning(.memhpDefaultState, "memhp_default_state=\(state) on the kernel command line: hot-added memory is onlined by the kernel in its own choice of zone before the daemon sees it"))
+        }
         if machine.commandLine.kernelCoreMirror {
-            plan.warnings.append("kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory")
+            plan.warnings.append(PlanWarning(.kernelcoreMirror, "kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory"))
         }
         return plan
     }

@@ -92,7 +92,7 @@ public enum PlanReport {
                 .object([("start", .uint(skip.range.start)), ("size", .uint(skip.range.size)), ("bytes", .uint(skip.bytes)), ("reason", .string(skip.reason.description))])
             })),
             ("normalFirst", .bool(plan.normalFirst)),
-            ("warnings", .array(plan.warnings.map { .string($0) })),
+            ("warnings", .array(plan.warnings.map(\.json))),
         ])
     }
 }

@@ -101,7 +101,7 @@ public struct RunReport: Sendable {
         ]
         let tail: [(String, JSONValue)] = [
             ("notes", .array(notes.map { .string($0) })),
-            ("warnings", .array(plan.warnings.map { .string($0) })),
+            ("warnings", .array(plan.warnings.map(\.json))),
         ]
         emit("{")
         for (key, value) in head { emit("\n  \(JSONValue.quoted(key)): \(value.serialized(indent: 2, level: 1)),") }

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import Testing
 
 @Suite("The deferred-memd command: plan, status, capture, and bad input")
@@ -41,6 +42,18 @@ struct CommandLineTests {
         #expect(blocks.count == 53)
         #expect(Set(blocks.compactMap { $0["zone"] as? String }) == ["Normal", "Movable"])
         #expect(Set(blocks.compactMap { $0["action"] as? String }) == ["probe"])
+    }
+
+    @Test("plan --json: each warning carries a stable code to alert on and a message to read")
+    func planJSONWarnings() throws {
+        let root = try Fixture.copyOfExample("arm64-board")
+        defer { Fixture.remove(root) }
+        try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        let result = try Binary.run(["plan", "--json", "--sysroot", root.path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let warnings = try #require(object["warnings"] as? [[String: Any]])
+        #expect(warnings.map { $0["code"] as? String } == [PlanWarning.Code.autoOnlineBlocks.rawValue])
+        #expect((warnings.first?["message"] as? String)?.contains("auto_online_blocks is 'online'") == true)
     }
 
     /// Each bad input, the file to break, its new contents, and a word the error must contain.

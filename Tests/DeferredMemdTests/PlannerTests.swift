@@ -81,7 +81,7 @@ struct PlannerTests {
     func tooMuchFromTheKernel() throws {
         let plan = try Planner().plan(machine: Self.machine(), split: Self.split(nil, .bytes(11 << 30), source: .deferredMemInit))
         #expect(Self.counts(plan) == (0, 80))
-        #expect(plan.warnings.contains { $0.contains("clamped") })
+        #expect(plan.warnings.contains { $0.code == .splitClamped && $0.message.contains("clamped") })
     }
 
     @Test("per NUMA node, Normal takes the lower addresses and Movable the upper ones; shares follow each node's size")
@@ -141,14 +141,25 @@ struct PlannerTests {
         let plan = try Planner().plan(
             machine: Self.machine(dram: 16 << 30, boot: 1 << 30, autoOnline: "online", probe: false, memFree: 100 << 20),
             split: Self.split(nil, .percent(100)))
-        #expect(plan.warnings.contains { $0.contains("MOVABLE:KERNEL ratio 15.0:1") })
-        #expect(plan.warnings.contains { $0.contains("auto_online_blocks is 'online'") })
-        #expect(plan.warnings.contains { $0.contains("no /sys/devices/system/memory/probe") })
-        #expect(plan.warnings.contains { $0.contains("memmap") })
+        #expect(plan.warnings.contains { $0.code == .movableRatio && $0.message.contains("MOVABLE:KERNEL ratio 15.0:1") })
+        #expect(plan.warnings.contains { $0.code == .autoOnlineBlocks && $0.message.contains("auto_online_blocks is 'online'") })
+        #expect(plan.warnings.contains { $0.code == .noProbeFile && $0.message.contains("no /sys/devices/system/memory/probe") })
+        #expect(plan.warnings.contains { $0.code == .memmapHeadroom && $0.message.contains("memmap") })
         #expect(plan.normalFirst)
         let quiet = try Planner().plan(machine: Self.machine(memFree: 4 << 30), split: Self.split(.percent(50), nil))
         #expect(quiet.warnings.isEmpty)
         #expect(!quiet.normalFirst)
+    }
+
+    @Test("warnings from the command line: movable_node and memhp_default_state other than offline, each with its code")
+    func commandLineWarnings() throws {
+        var machine = Self.machine(memFree: 4 << 30)
+        machine.commandLine = try KernelCommandLine(parsing: "mem=2G movable_node memhp_default_state=online_movable")
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        #expect(plan.warnings.map(\.code) == [.movableNode, .memhpDefaultState])
+        #expect(plan.warnings.last?.message.contains("memhp_default_state=online_movable") == true)
+        machine.commandLine = try KernelCommandLine(parsing: "mem=2G memhp_default_state=offline")
+        #expect(try Planner().plan(machine: machine, split: Self.split(.percent(50), nil)).warnings.isEmpty)
     }
 
     @Test("without mem= nothing is probed; offline present blocks are onlined wherever they are")
@@ -160,7 +171,7 @@ struct PlannerTests {
         #expect(plan.source == .offlineBlocks)
         #expect(plan.blocks.map(\.index) == [40])
         #expect(plan.blocks.first?.action == .online)
-        #expect(plan.warnings.contains { $0.contains("not present") })
+        #expect(plan.warnings.contains { $0.code == .absentWithoutLimit && $0.message.contains("not present") })
     }
 
     @Test("x86 mem= is an address limit; devicetree mem= is an amount of memory from the lowest bank")

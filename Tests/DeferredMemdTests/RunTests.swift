@@ -330,7 +330,7 @@ struct EngineTests {
         #expect(report.status == .nothingDone)
         #expect(report.result.stopReason?.description.hasPrefix("simulated kernel panic: memory48") == true)
         #expect(report.summary.contains("simulated kernel panic"))
-        #expect(report.plan.warnings.contains { $0.contains("taken as contiguous") })
+        #expect(report.plan.warnings.contains { $0.code == .boundsOnly && $0.message.contains("taken as contiguous") })
     }
 
     @Test("an 8192-block machine (1 TiB of 128 MiB blocks) completes")

@@ -1,0 +1,42 @@
+/// Something about the plan or the machine a person should know, with a stable code that fleets can alert on
+/// (`plan --json` and the report carry `{code, message}`; the message is for people and may change).
+public struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// The vendor interface's DRAM end lies below the RAM map's end.
+        case mapBeyondDRAMEnd = "map-beyond-dram-end"
+        /// Only the vendor interface's bounds say where deferred RAM is; it is taken as contiguous.
+        case boundsOnly = "bounds-only"
+        /// `mem=` limits boot memory but no map says where the rest is.
+        case noRAMMap = "no-ram-map"
+        /// RAM in the map is not present, and the kernel booted without `mem=`.
+        case absentWithoutLimit = "absent-without-limit"
+        case blockGoingOffline = "block-going-offline"
+        /// The kernel's own split asks for more than there is; clamped as the kernel clamps it.
+        case splitClamped = "split-clamped"
+        /// MOVABLE:KERNEL above 3:1.
+        case movableRatio = "movable-ratio"
+        /// Free memory is tight for the memmap of the blocks to probe.
+        case memmapHeadroom = "memmap-headroom"
+        case autoOnlineBlocks = "auto-online-blocks"
+        case noProbeFile = "no-probe-file"
+        case kernelcoreMirror = "kernelcore-mirror"
+        /// `movable_node` on the command line: the kernel puts hotpluggable memory in ZONE_MOVABLE itself.
+        case movableNode = "movable-node"
+        /// `memhp_default_state=` onlines added memory in the kernel's choice of zone.
+        case memhpDefaultState = "memhp-default-state"
+        /// From the devicetree reader (a node without `reg`, a zero-size bank, overlapping banks).
+        case devicetree
+        /// From the configuration (unknown sections and keys).
+        case configuration
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,39 @@
+import MachineSources
+import MemoryModel
+
+/// Where the firmware says RAM is: the one reading of the machine's maps, used by the planner to find the
+/// deferred blocks and by the probe guard to re-check every probe.
+///
+/// The devicetree's memory nodes, else the firmware memmap's System RAM, else (with the vendor interface) the
+/// bounds `[memblock_end_of_dram, bootmem_end_of_dram)` alone; with the vendor interface, cut at its DRAM end.
+public struct RAMMap: Sendable, Equatable {
+    /// The RAM map, or the vendor bounds when no map describes RAM.
+    public var ram: RangeSet
+    /// Which map `ram` comes from; nil when there is none (bounds alone, or no source at all).
+    public var source: Plan.Source?
+    /// The map before the vendor interface's DRAM end cut it (to warn when the two disagree).
+    public var uncut: RangeSet
+    /// Static carve-outs that no probed block may overlap.
+    public var reserved: [DevicetreeMemory.ReservedRegion]
+
+    public init(machine: Machine) {
+        let map: (RangeSet, Plan.Source)? = {
+            if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
+            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }
+            return nil
+        }()
+        reserved = machine.devicetree?.reserved ?? []
+        source = map?.1
+        uncut = map?.0 ?? RangeSet()
+        switch (map, machine.deferredMemInit) {
+        case (let (described, _)?, let deferred?):
+            ram = described.intersection(AddressRange(start: 0, end: deferred.dramEnd))
+        case (let (described, _)?, nil):
+            ram = described
+        case (nil, let deferred?):
+            ram = RangeSet([AddressRange(start: deferred.bootEnd, end: deferred.dramEnd)])
+        case (nil, nil):
+            ram = RangeSet()
+        }
+    }
+}
