@@ -7,26 +7,26 @@ import MachineSources
 /// choose. `switch` (the default) sets it to `offline` for the run and restores it afterwards; the original value
 /// is kept in `/run/deferred-memd/auto_online_blocks.saved` first, so a run that crashed is restored by the next.
 /// `refuse` leaves it alone and does nothing.
-public struct AutoOnlineSwitch: Sendable {
-    public static let attribute = "/sys/devices/system/memory/auto_online_blocks"
-    public static let saved = "/run/deferred-memd/auto_online_blocks.saved"
+package struct AutoOnlineSwitch: Sendable {
+    package static let attribute = "/sys/devices/system/memory/auto_online_blocks"
+    package static let saved = "/run/deferred-memd/auto_online_blocks.saved"
 
-    public let state: RuntimeState
-    public let kernel: any HotplugKernel
+    package let state: RuntimeState
+    package let kernel: any HotplugKernel
 
-    public init(state: RuntimeState, kernel: any HotplugKernel) {
+    package init(state: RuntimeState, kernel: any HotplugKernel) {
         self.state = state
         self.kernel = kernel
     }
 
-    public enum Preparation: Equatable, Sendable {
+    package enum Preparation: Equatable, Sendable {
         case nothingToDo
         case switched(from: String)
         case refused(current: String)
     }
 
     /// Before the first probe. Returns what was done; throws when the switch itself failed.
-    public func prepare(needsProbe: Bool, policy: AutoOnlinePolicy) throws(KernelFileError) -> Preparation {
+    package func prepare(needsProbe: Bool, policy: AutoOnlinePolicy) throws(KernelFileError) -> Preparation {
         let current: String
         do {
             current = try kernel.read(Self.attribute)
@@ -47,7 +47,7 @@ public struct AutoOnlineSwitch: Sendable {
     }
 
     /// Puts back the value a run (this one or a crashed one) saved; no-op when nothing was saved.
-    public func restore() throws(KernelFileError) {
+    package func restore() throws(KernelFileError) {
         guard let original = try? state.readValue(Self.saved) else { return }
         let current = try? kernel.read(Self.attribute)
         if current != original { try kernel.write(original, to: Self.attribute) }

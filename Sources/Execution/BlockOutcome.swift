@@ -3,7 +3,7 @@ import Planning
 import SystemPackage
 
 /// What happened to one planned block.
-public enum BlockOutcome: Sendable, Equatable {
+package enum BlockOutcome: Sendable, Equatable {
     /// This run onlined it in the planned zone.
     case onlined
     /// It was already online in the planned zone before this run touched it (an earlier run, or udev).
@@ -19,7 +19,7 @@ public enum BlockOutcome: Sendable, Equatable {
     /// Not reached: the run was stopped (signal, or a fatal kernel condition) first.
     case notReached
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .onlined: "onlined"
         case .alreadyOnline: "already-online"
@@ -32,7 +32,7 @@ public enum BlockOutcome: Sendable, Equatable {
     }
 
     /// Online in the planned zone at the end.
-    public var isSuccess: Bool {
+    package var isSuccess: Bool {
         switch self {
         case .onlined, .alreadyOnline, .raced: true
         default: false

@@ -3,19 +3,19 @@ import Planning
 import SystemPackage
 
 /// One block's record in the report: outcome, attempts, the last errno, and when.
-public struct BlockRecord: Sendable, Equatable {
-    public var block: Plan.Block
-    public var outcome: BlockOutcome
-    public var attempts: Int
-    public var lastErrno: Errno?
-    public var worker: String
+package struct BlockRecord: Sendable, Equatable {
+    package var block: Plan.Block
+    package var outcome: BlockOutcome
+    package var attempts: Int
+    package var lastErrno: Errno?
+    package var worker: String
     /// Monotonic nanoseconds since the run started.
-    public var startedAt: UInt64
-    public var finishedAt: UInt64
+    package var startedAt: UInt64
+    package var finishedAt: UInt64
     /// Time spent inside kernel writes (what the kernel itself took, gate waits excluded).
-    public var writeNanoseconds: UInt64
+    package var writeNanoseconds: UInt64
 
-    public init(block: Plan.Block, worker: String) {
+    package init(block: Plan.Block, worker: String) {
         self.block = block
         self.outcome = .notReached
         self.attempts = 0

@@ -6,20 +6,20 @@ import Planning
 import Synchronization
 
 /// Carries out a plan: zone workers on their own threads, each block through `BlockExecutor`.
-public struct Engine: Sendable {
-    public let plan: Plan
-    public let kernel: any HotplugKernel
-    public let probeGuard: ProbeGuard
-    public let options: EngineOptions
-    public let logger: Logger
+package struct Engine: Sendable {
+    package let plan: Plan
+    package let kernel: any HotplugKernel
+    package let probeGuard: ProbeGuard
+    package let options: EngineOptions
+    package let logger: Logger
     /// Why blocks that need probing cannot be probed (no probe file; auto-online refused), or nil.
-    public let probeUnavailable: String?
+    package let probeUnavailable: String?
     /// The plan's actions are what the machine showed moments ago (a fresh plan, not one resumed from the
     /// journal): a block planned for probing was absent, one planned for onlining was offline. The executor then
     /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
-    public let planIsFresh: Bool
+    package let planIsFresh: Bool
 
-    public init(plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
+    package init(plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -58,7 +58,7 @@ public struct Engine: Sendable {
         }
     }
 
-    public func run(stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> EngineResult {
+    package func run(stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> EngineResult {
         let runStart = Clock.monotonicNanoseconds()
         let executor = BlockExecutor(
             kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,

@@ -6,17 +6,17 @@ import Planning
 import Synchronization
 
 /// How the engine spreads the work over threads.
-public struct EngineOptions: Sendable, Equatable {
-    public var workers: WorkerMode
+package struct EngineOptions: Sendable, Equatable {
+    package var workers: WorkerMode
     /// Serialise kernel writes in userspace (see `WriteGate`). Meaningful with `perZone` only.
-    public var gate: Bool
-    public var retry: RetryPolicy
+    package var gate: Bool
+    package var retry: RetryPolicy
     /// CPUs per zone worker (absent: inherit). The serial worker takes the Normal entry.
-    public var cpus: [Zone: [Int]]
+    package var cpus: [Zone: [Int]]
     /// Scheduling per zone worker (absent: inherit). The serial worker takes the Normal entry.
-    public var priority: [Zone: WorkerPriority]
+    package var priority: [Zone: WorkerPriority]
 
-    public init(workers: WorkerMode = .serial, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
+    package init(workers: WorkerMode = .serial, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
         self.workers = workers
         self.gate = gate
         self.retry = retry

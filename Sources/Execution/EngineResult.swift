@@ -6,23 +6,23 @@ import Planning
 import Synchronization
 
 /// What the engine did: one record per planned block, in plan order, and one summary per worker.
-public struct EngineResult: Sendable {
-    public var records: [BlockRecord]
-    public var workers: [WorkerSummary]
-    public var elapsedNanoseconds: UInt64
-    public var stopReason: StopReason?
+package struct EngineResult: Sendable {
+    package var records: [BlockRecord]
+    package var workers: [WorkerSummary]
+    package var elapsedNanoseconds: UInt64
+    package var stopReason: StopReason?
     /// CLOCK_MONOTONIC when the engine started: block times are relative to it; benchmarks compare it with
     /// the moment they exec'd the daemon.
-    public var startedMonotonic: UInt64 = 0
+    package var startedMonotonic: UInt64 = 0
     /// CLOCK_MONOTONIC when the first kernel write began (0: none was made).
-    public var firstWriteMonotonic: UInt64 = 0
+    package var firstWriteMonotonic: UInt64 = 0
     /// Time spent re-reading the blocks this run onlined, after the writes.
-    public var verifyNanoseconds: UInt64 = 0
+    package var verifyNanoseconds: UInt64 = 0
 }
 
 extension EngineResult {
     /// Per node, per zone: what was planned and what is online as planned. For the report and the journal.
-    public var countsByNode: [Int: [Zone: ZoneCount]] {
+    package var countsByNode: [Int: [Zone: ZoneCount]] {
         var counts: [Int: [Zone: ZoneCount]] = [:]
         for record in records {
             counts[record.block.node, default: [:]][record.block.zone, default: ZoneCount()].planned += 1

@@ -1,5 +1,5 @@
 /// Where a block's bringing-online failed.
-public enum FailureStage: String, Sendable, CaseIterable {
+package enum FailureStage: String, Sendable, CaseIterable {
     /// Adding the block (`probe`), or the block did not appear after it.
     case probe
     /// Onlining it (`memoryN/state`).

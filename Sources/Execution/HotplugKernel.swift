@@ -9,7 +9,7 @@ import SystemPackage
 ///
 /// `LiveKernel` in production, `SimulatedKernel` in tests and `--simulate`, `CountingKernel` in the benchmarks
 /// that measure the engine with the kernel taken out. Planning reads its sources through `KernelFiles` directly.
-public protocol HotplugKernel: Sendable {
+package protocol HotplugKernel: Sendable {
     /// Writes `value` to the attribute at `machinePath` (for example `/sys/devices/system/memory/probe`),
     /// throwing the errno the kernel returned.
     func write(_ value: String, to machinePath: String) throws(KernelFileError)
@@ -22,5 +22,5 @@ public protocol HotplugKernel: Sendable {
 }
 
 extension HotplugKernel {
-    public var fatalCondition: String? { nil }
+    package var fatalCondition: String? { nil }
 }

@@ -8,13 +8,13 @@ import TinyJSON
 /// A run killed half-way leaves some blocks online; the next run must give every block the zone the first run
 /// planned, even where the fresh plan would differ (the split of the remaining offline blocks is not the split
 /// of the whole). `/run` is emptied at boot and the journal carries the boot id, so it never outlives its boot.
-public struct PlanJournal: Sendable {
-    public static let path = "/run/deferred-memd/plan.json"
-    public static let bootIDPath = "/proc/sys/kernel/random/boot_id"
+package struct PlanJournal: Sendable {
+    package static let path = "/run/deferred-memd/plan.json"
+    package static let bootIDPath = "/proc/sys/kernel/random/boot_id"
 
-    public let state: RuntimeState
+    package let state: RuntimeState
 
-    public init(state: RuntimeState) {
+    package init(state: RuntimeState) {
         self.state = state
     }
 
@@ -22,7 +22,7 @@ public struct PlanJournal: Sendable {
 
     /// The fresh plan with every block the journal knows taking the journal's zone and node; blocks only the
     /// journal knows are added back (an earlier run onlined them, so the fresh plan no longer sees them).
-    public func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
+    package func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
         guard let text = try? state.readText(Self.path), let journal = try? JSONValue(parsing: text),
               journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
               let runs = journal["runs"]?.arrayValue else { return (fresh, false) }
@@ -50,7 +50,7 @@ public struct PlanJournal: Sendable {
 
     /// Consecutive blocks with the same node, zone and action, as one entry: a 16 TiB plan is a handful of
     /// entries, not 131,072, and it is written before the first kernel write.
-    public func record(_ plan: Plan) throws(KernelFileError) {
+    package func record(_ plan: Plan) throws(KernelFileError) {
         var runs: [JSONValue] = []
         var current: (first: Int, count: Int, block: Plan.Block)?
         func close() {

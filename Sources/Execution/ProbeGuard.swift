@@ -7,24 +7,24 @@ import MemoryModel
 ///
 /// The kernel accepts any aligned address and panics when a block with no RAM behind it is onlined, so the
 /// engine re-checks every probe against the sources themselves, whatever the plan says (defence in depth).
-public struct ProbeGuard: Sendable {
-    public let ram: RangeSet
-    public let reserved: [DevicetreeMemory.ReservedRegion]
+package struct ProbeGuard: Sendable {
+    package let ram: RangeSet
+    package let reserved: [DevicetreeMemory.ReservedRegion]
 
-    public init(ram: RangeSet, reserved: [DevicetreeMemory.ReservedRegion]) {
+    package init(ram: RangeSet, reserved: [DevicetreeMemory.ReservedRegion]) {
         self.ram = ram
         self.reserved = reserved
     }
 
     /// Built from the machine's own sources (the same reading of the RAM map the planner makes), not from the
     /// plan: a plan resumed from a journal, or a planner bug, cannot get a block past it.
-    public init(machine: Machine) {
+    package init(machine: Machine) {
         let map = RAMMap(machine: machine)
         self.init(ram: map.ram, reserved: map.reserved)
     }
 
     /// `nil` when the block may be probed; otherwise why not.
-    public func refusal(for block: AddressRange) -> String? {
+    package func refusal(for block: AddressRange) -> String? {
         guard ram.contains(block) else { return "\(block) is not entirely inside RAM of the firmware map" }
         if let carveOut = reserved.first(where: { $0.range.overlaps(block) }) {
             return "\(block) overlaps the carve-out \(carveOut.name) \(carveOut.range)"

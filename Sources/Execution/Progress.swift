@@ -6,14 +6,14 @@ import Planning
 import Synchronization
 
 /// Progress after each block, for the terminal line, sd_notify STATUS= and the watchdog.
-public struct Progress: Sendable, Equatable {
-    public var done: [Zone: Int] = [:]
-    public var planned: [Zone: Int] = [:]
-    public var bytesDone: UInt64 = 0
-    public var bytesPlanned: UInt64 = 0
-    public var elapsedNanoseconds: UInt64 = 0
+package struct Progress: Sendable, Equatable {
+    package var done: [Zone: Int] = [:]
+    package var planned: [Zone: Int] = [:]
+    package var bytesDone: UInt64 = 0
+    package var bytesPlanned: UInt64 = 0
+    package var elapsedNanoseconds: UInt64 = 0
 
-    public init(done: [Zone: Int] = [:], planned: [Zone: Int] = [:], bytesDone: UInt64 = 0, bytesPlanned: UInt64 = 0, elapsedNanoseconds: UInt64 = 0) {
+    package init(done: [Zone: Int] = [:], planned: [Zone: Int] = [:], bytesDone: UInt64 = 0, bytesPlanned: UInt64 = 0, elapsedNanoseconds: UInt64 = 0) {
         self.done = done
         self.planned = planned
         self.bytesDone = bytesDone
@@ -21,6 +21,6 @@ public struct Progress: Sendable, Equatable {
         self.elapsedNanoseconds = elapsedNanoseconds
     }
 
-    public var blocksDone: Int { done.values.reduce(0, +) }
-    public var blocksPlanned: Int { planned.values.reduce(0, +) }
+    package var blocksDone: Int { done.values.reduce(0, +) }
+    package var blocksPlanned: Int { planned.values.reduce(0, +) }
 }

@@ -2,19 +2,19 @@ import KernelFiles
 import SystemPackage
 
 /// Bounded retries with exponential backoff for the errnos that mean "not now": EBUSY, EAGAIN, EINTR, ENOMEM.
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    public var initialBackoffNanoseconds: UInt64
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxAttempts: Int
+    package var initialBackoffNanoseconds: UInt64
 
-    public init(maxAttempts: Int = 5, initialBackoffNanoseconds: UInt64 = 10_000_000) {
+    package init(maxAttempts: Int = 5, initialBackoffNanoseconds: UInt64 = 10_000_000) {
         self.maxAttempts = maxAttempts
         self.initialBackoffNanoseconds = initialBackoffNanoseconds
     }
 
-    public static let transient: Set<Errno> = [.resourceBusy, .resourceTemporarilyUnavailable, .interrupted, .noMemory]
+    package static let transient: Set<Errno> = [.resourceBusy, .resourceTemporarilyUnavailable, .interrupted, .noMemory]
 
     /// Backoff before attempt `attempt + 1` (10 ms, 20 ms, 40 ms, ...).
-    public func backoff(after attempt: Int) -> UInt64 {
+    package func backoff(after attempt: Int) -> UInt64 {
         initialBackoffNanoseconds << UInt64(max(0, min(attempt - 1, 10)))
     }
 }

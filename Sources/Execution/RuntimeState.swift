@@ -6,10 +6,10 @@ import Synchronization
 /// A real run keeps them on disk, so the next run (after a crash) reads what this one left. A dry run keeps its
 /// writes in memory and reads through to the disk: it sees what an earlier run left, as the real run would, and
 /// changes nothing.
-public final class RuntimeState: Sendable {
-    public static let directory = "/run/deferred-memd"
+package final class RuntimeState: Sendable {
+    package static let directory = "/run/deferred-memd"
 
-    public let files: KernelFiles
+    package let files: KernelFiles
     /// Writes stay in `scratch` (a dry run) instead of going to disk.
     private let inMemory: Bool
     /// Path → contents (nil: removed), for a dry run.
@@ -21,14 +21,14 @@ public final class RuntimeState: Sendable {
     }
 
     /// Reads and writes on disk under the machine's root.
-    public static func onDisk(_ files: KernelFiles) -> RuntimeState { RuntimeState(files: files, inMemory: false) }
+    package static func onDisk(_ files: KernelFiles) -> RuntimeState { RuntimeState(files: files, inMemory: false) }
 
     /// Reads what is on disk, keeps writes in memory.
-    public static func inMemory(over files: KernelFiles) -> RuntimeState { RuntimeState(files: files, inMemory: true) }
+    package static func inMemory(over files: KernelFiles) -> RuntimeState { RuntimeState(files: files, inMemory: true) }
 
-    public var writesToDisk: Bool { !inMemory }
+    package var writesToDisk: Bool { !inMemory }
 
-    public func readText(_ path: String) throws(KernelFileError) -> String {
+    package func readText(_ path: String) throws(KernelFileError) -> String {
         if inMemory, let entry = scratch.withLock({ $0[path] }) {
             guard let text = entry else { throw KernelFileError(.open, pathString: path, errno: .noSuchFileOrDirectory) }
             return text
@@ -37,14 +37,14 @@ public final class RuntimeState: Sendable {
     }
 
     /// The contents without one trailing newline.
-    public func readValue(_ path: String) throws(KernelFileError) -> String {
+    package func readValue(_ path: String) throws(KernelFileError) -> String {
         var text = try readText(path)
         if text.last == "\n" { text.removeLast() }
         return text
     }
 
     /// Replaces the file atomically (readers see the old or the new contents), pieces at a time.
-    public func replace(_ path: String, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
+    package func replace(_ path: String, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
         if inMemory {
             var text = ""
             produce { text += $0 }
@@ -55,11 +55,11 @@ public final class RuntimeState: Sendable {
         try files.replaceFileAtomically(path, streaming: produce)
     }
 
-    public func replace(_ path: String, text: String) throws(KernelFileError) {
+    package func replace(_ path: String, text: String) throws(KernelFileError) {
         try replace(path) { emit in emit(text) }
     }
 
-    public func remove(_ path: String) throws(KernelFileError) {
+    package func remove(_ path: String) throws(KernelFileError) {
         if inMemory {
             scratch.withLock { $0[path] = .some(nil) }
             return
@@ -68,7 +68,7 @@ public final class RuntimeState: Sendable {
     }
 
     /// A run killed inside an atomic replace leaves its temporary file behind; the next run clears them.
-    public func removeStaleTemporaryFiles() {
+    package func removeStaleTemporaryFiles() {
         guard !inMemory else { return }
         for name in (try? files.list(Self.directory)) ?? [] where name.contains(".tmp.") {
             try? files.remove(Self.directory + "/" + name)

@@ -11,7 +11,7 @@ import Synchronization
 /// the middle of a kernel write and no global state is needed. The watcher sleeps in `poll` on a signalfd and an
 /// eventfd that `finish` rings, so ending a run costs no wait (a timed wait cost up to its whole period, 25 ms on
 /// average, at the end of every run at boot).
-public final class SignalWatcher: Sendable {
+package final class SignalWatcher: Sendable {
     private let thread: WorkerThread<Int32>
     /// Rung by `finish`; -1 when none could be made (the watcher then wakes every 50 ms to look).
     private let doorbell: Int32
@@ -19,7 +19,7 @@ public final class SignalWatcher: Sendable {
     private let finished = DoneFlag()
 
     /// Call before any other thread starts, so they inherit the blocked mask.
-    public init(stop: StopFlag) {
+    package init(stop: StopFlag) {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
@@ -68,7 +68,7 @@ public final class SignalWatcher: Sendable {
 
     /// Ends the watcher; returns the signal that stopped the run, or 0.
     @discardableResult
-    public func finish() -> Int32 {
+    package func finish() -> Int32 {
         finished.value.store(true, ordering: .releasing)
         if doorbell >= 0 {
             var one: UInt64 = 1

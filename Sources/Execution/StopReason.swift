@@ -1,11 +1,11 @@
 /// Why a run stopped before its last block.
-public enum StopReason: Sendable, Equatable, CustomStringConvertible {
+package enum StopReason: Sendable, Equatable, CustomStringConvertible {
     /// SIGTERM or SIGINT: the write in flight finished, a re-run finishes the rest.
     case signal(Int32)
     /// The kernel can no longer be trusted (the simulated kernel "panicked"): nothing more is written.
     case kernelFailure(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .signal(let number): Self.signalName(number)
         case .kernelFailure(let text): text

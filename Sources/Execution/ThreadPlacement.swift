@@ -6,10 +6,10 @@ import MachineSources
 import Synchronization
 
 /// Per-thread placement: CPU affinity and nice apply to the calling thread only (Linux thread ids).
-public enum ThreadPlacement {
+package enum ThreadPlacement {
     /// Pins the calling thread to `cpus`; returns 0 or the errno.
     @discardableResult
-    public static func pinCurrentThread(to cpus: [Int]) -> Int32 {
+    package static func pinCurrentThread(to cpus: [Int]) -> Int32 {
         var mask = [UInt8](repeating: 0, count: shim_cpu_set_bytes())
         for cpu in cpus where cpu >= 0 && cpu < mask.count * 8 { mask[cpu / 8] |= UInt8(1 << (cpu % 8)) }
         return shim_set_thread_affinity(mask, mask.count) == 0 ? 0 : errno
@@ -17,38 +17,37 @@ public enum ThreadPlacement {
 
     /// Sets the calling thread's nice value; returns 0 or the errno.
     @discardableResult
-    public static func setCurrentThreadNice(_ nice: Int) -> Int32 {
+    package static func setCurrentThreadNice(_ nice: Int) -> Int32 {
         shim_set_thread_nice(Int32(nice)) == 0 ? 0 : errno
     }
 
     /// The calling thread's CPUs.
-    public static func currentThreadCPUs() -> [Int] {
+    package static func currentThreadCPUs() -> [Int] {
         var mask = [UInt8](repeating: 0, count: shim_cpu_set_bytes())
         guard shim_get_thread_affinity(&mask, mask.count) == 0 else { return [] }
         return (0..<mask.count * 8).filter { mask[$0 / 8] & UInt8(1 << ($0 % 8)) != 0 }
     }
 
-    public static func currentThreadNice() -> Int { Int(shim_get_thread_nice()) }
+    package static func currentThreadNice() -> Int { Int(shim_get_thread_nice()) }
 
     /// Puts the calling thread under SCHED_IDLE; returns 0 or the errno.
     @discardableResult
-    public static func setCurrentThreadIdle() -> Int32 {
+    package static func setCurrentThreadIdle() -> Int32 {
         shim_set_thread_idle() == 0 ? 0 : errno
     }
 
     /// The calling thread's priority: `idle` under SCHED_IDLE, else its nice value.
-    public static func currentThreadPriority() -> WorkerPriority {
+    package static func currentThreadPriority() -> WorkerPriority {
         shim_thread_is_idle() != 0 ? .idle : .nice(currentThreadNice())
     }
 
     /// Applies `priority` to the calling thread; returns 0 or the errno.
     @discardableResult
-    public static func apply(_ priority: WorkerPriority) -> Int32 {
+    package static func apply(_ priority: WorkerPriority) -> Int32 {
         switch priority {
         case .nice(let value): setCurrentThreadNice(value)
         case .idle: setCurrentThreadIdle()
         }
     }
 
-    public static func currentThreadID() -> Int { Int(shim_gettid()) }
 }

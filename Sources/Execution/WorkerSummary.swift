@@ -6,15 +6,15 @@ import Planning
 import Synchronization
 
 /// One worker's share of the run, for the report.
-public struct WorkerSummary: Sendable, Equatable {
-    public var name: String
-    public var node: Int?
-    public var zone: Zone?
-    public var blocks: Int
+package struct WorkerSummary: Sendable, Equatable {
+    package var name: String
+    package var node: Int?
+    package var zone: Zone?
+    package var blocks: Int
     /// Wall time from the worker's first block to its last.
-    public var busyNanoseconds: UInt64
+    package var busyNanoseconds: UInt64
     /// Time inside kernel writes.
-    public var writeNanoseconds: UInt64
-    public var cpus: [Int]
-    public var priority: WorkerPriority
+    package var writeNanoseconds: UInt64
+    package var cpus: [Int]
+    package var priority: WorkerPriority
 }

@@ -6,7 +6,7 @@ import Planning
 import Synchronization
 
 /// Planned and online blocks of one node and zone.
-public struct ZoneCount: Sendable, Equatable {
-    public var planned = 0
-    public var online = 0
+package struct ZoneCount: Sendable, Equatable {
+    package var planned = 0
+    package var online = 0
 }

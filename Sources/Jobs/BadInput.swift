@@ -6,14 +6,14 @@ import SystemPackage
 ///
 /// It keeps the source's error, so that systemd's `ERRNO=` is the real errno of an unreadable file (EACCES, EIO)
 /// and EINVAL only for a value that does not parse.
-public struct BadInput: Error, CustomStringConvertible {
-    public var source: SourceError
+package struct BadInput: Error, CustomStringConvertible {
+    package var source: SourceError
 
-    public init(_ source: SourceError) {
+    package init(_ source: SourceError) {
         self.source = source
     }
 
-    public var message: String { source.description }
-    public var description: String { message }
-    public var errno: Errno { source.errno ?? .invalidArgument }
+    package var message: String { source.description }
+    package var description: String { message }
+    package var errno: Errno { source.errno ?? .invalidArgument }
 }

@@ -1,6 +1,6 @@
 /// A uevent about one memory block, reduced to what `watch` needs.
-public struct BlockEvent: Sendable, Equatable {
-    public enum Action: String, Sendable {
+package struct BlockEvent: Sendable, Equatable {
+    package enum Action: String, Sendable {
         /// A block was added (probe, ACPI DIMM hot-add, virtio-mem): the one `watch` acts on.
         case add
         case remove
@@ -9,17 +9,17 @@ public struct BlockEvent: Sendable, Equatable {
         case other
     }
 
-    public var action: Action
+    package var action: Action
     /// N of `memoryN`.
-    public var index: Int
+    package var index: Int
 
-    public init(action: Action, index: Int) {
+    package init(action: Action, index: Int) {
         self.action = action
         self.index = index
     }
 
     /// From a uevent's action and device name (`add`, `memory42`); nil for other devices.
-    public init?(action: String, sysname: String) {
+    package init?(action: String, sysname: String) {
         guard sysname.hasPrefix("memory"), let index = Int(sysname.dropFirst("memory".count)), index >= 0 else { return nil }
         self.init(action: Action(rawValue: action) ?? .other, index: index)
     }

@@ -13,9 +13,9 @@ import Logging
 /// not know (help, an unknown option, a value that does not parse, a problem with the values) returns nil:
 /// `deferred-memd` then parses the line with ArgumentParser as always, so errors and help read the same
 /// either way. `BootArgumentsTests` checks both parsers agree.
-public enum BootArguments {
+package enum BootArguments {
     /// The command, or nil when the line is not one this parser takes.
-    public static func command(_ arguments: [String]) -> BootCommand? {
+    package static func command(_ arguments: [String]) -> BootCommand? {
         guard let name = arguments.first else { return nil }
         var reader = Reader(arguments: Array(arguments.dropFirst()))
         switch name {

@@ -3,15 +3,15 @@ import MachineSources
 import Reporting
 
 /// `capture` as a value: copies what the daemon reads from a machine into a directory. Reads only on the machine.
-public struct CaptureJob: Sendable, Equatable {
-    public var sysroot = "/"
-    public var directory: String
+package struct CaptureJob: Sendable, Equatable {
+    package var sysroot = "/"
+    package var directory: String
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
-    public func run(context: JobContext) -> ExitStatus {
+    package func run(context: JobContext) -> ExitStatus {
         let destination = KernelFiles(root: .init(directory))
         do {
             try KernelFiles(root: "/").createDirectory(directory)

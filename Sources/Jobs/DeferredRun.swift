@@ -11,22 +11,22 @@ import TinyJSON
 ///
 /// plan (reconciled with this boot's journal) → auto_online_blocks switched off if probing → journal written →
 /// engine → auto_online_blocks restored → report written atomically to `/run/deferred-memd/report.json`.
-public struct DeferredRun: Sendable {
-    public static let reportPath = "/run/deferred-memd/report.json"
+package struct DeferredRun: Sendable {
+    package static let reportPath = "/run/deferred-memd/report.json"
 
-    public let machine: Machine
-    public let files: KernelFiles
+    package let machine: Machine
+    package let files: KernelFiles
     /// Where the journal, the saved auto-online value and the report go: on disk, or in memory for a dry run.
-    public let state: RuntimeState
-    public let kernel: any HotplugKernel
-    public let options: EngineOptions
-    public let autoOnline: AutoOnlinePolicy
-    public let logger: Logger
-    public let mode: [(String, JSONValue)]
+    package let state: RuntimeState
+    package let kernel: any HotplugKernel
+    package let options: EngineOptions
+    package let autoOnline: AutoOnlinePolicy
+    package let logger: Logger
+    package let mode: [(String, JSONValue)]
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
-    public var mainEntered: UInt64 = 0
+    package var mainEntered: UInt64 = 0
 
-    public init(machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy, logger: Logger, mode: [(String, JSONValue)] = []) {
+    package init(machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy, logger: Logger, mode: [(String, JSONValue)] = []) {
         self.machine = machine
         self.files = files
         self.state = state ?? .onDisk(files)
@@ -38,7 +38,7 @@ public struct DeferredRun: Sendable {
     }
 
     /// The plan this run will carry out: the fresh plan, with this boot's journal applied.
-    public func effectivePlan(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
+    package func effectivePlan(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
         PlanJournal(state: state).reconcile(fresh)
     }
 
@@ -61,7 +61,7 @@ public struct DeferredRun: Sendable {
         }
     }
 
-    public func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
+    package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
         state.removeStaleTemporaryFiles()
         let (plan, resumed) = effectivePlan(fresh)

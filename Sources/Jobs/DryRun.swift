@@ -7,13 +7,13 @@ import TinyJSON
 
 /// What `run --dry-run` found: the writes the engine made against the recording kernel, in order, and the
 /// report the run would end with.
-public struct DryRun: Sendable {
-    public let plan: Plan
-    public let writes: [RecordingKernel.Write]
-    public let report: RunReport
+package struct DryRun: Sendable {
+    package let plan: Plan
+    package let writes: [RecordingKernel.Write]
+    package let report: RunReport
 
     /// The memory block a write is about (a probe's address, or `memoryN/state`), nil for other files.
-    public func block(of write: RecordingKernel.Write) -> Int? {
+    package func block(of write: RecordingKernel.Write) -> Int? {
         if write.path == MemoryBlockDirectory.path + "/probe" {
             return Memparse.parseNumber(Substring(write.value), base: .kernel).map { Int($0 / plan.blockSize) }
         }
@@ -21,7 +21,7 @@ public struct DryRun: Sendable {
     }
 
     /// A shell script a person can review and replay: one `echo VALUE > PATH` per write, the rest as comments.
-    public var text: String {
+    package var text: String {
         var out = "# deferred-memd run --dry-run: the writes the run makes, in order (nothing was written)\n"
         for line in PlanReport.text(plan).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             out += line.isEmpty ? "#\n" : "# \(line)\n"
@@ -36,7 +36,7 @@ public struct DryRun: Sendable {
     }
 
     /// `[{path, value, block, zone}]`, in order.
-    public var json: JSONValue {
+    package var json: JSONValue {
         let zones = Dictionary(plan.blocks.map { ($0.index, $0.zone) }, uniquingKeysWith: { first, _ in first })
         return .array(writes.map { write in
             let block = block(of: write)

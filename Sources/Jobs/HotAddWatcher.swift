@@ -11,18 +11,18 @@ import Planning
 ///
 /// Events are coalesced into bursts (a DIMM arrives as many `add` events in a few milliseconds), so that the
 /// policy sees what was added together; each burst is carried out by the same engine as `run`.
-public struct HotAddWatcher: Sendable {
-    public struct Options: Sendable {
+package struct HotAddWatcher: Sendable {
+    package struct Options: Sendable {
         /// A burst ends when no event came for this long…
-        public var quietNanoseconds: UInt64 = 100_000_000
+        package var quietNanoseconds: UInt64 = 100_000_000
         /// …or when it has been collecting for this long.
-        public var maxBurstNanoseconds: UInt64 = 2_000_000_000
+        package var maxBurstNanoseconds: UInt64 = 2_000_000_000
         /// How often to look at the stop flag while idle.
-        public var idlePollNanoseconds: UInt64 = 250_000_000
+        package var idlePollNanoseconds: UInt64 = 250_000_000
         /// Online blocks already offline when watching starts (events missed before the monitor existed).
-        public var coldplug: Bool = true
+        package var coldplug: Bool = true
 
-        public init(quietNanoseconds: UInt64 = 100_000_000, maxBurstNanoseconds: UInt64 = 2_000_000_000, idlePollNanoseconds: UInt64 = 250_000_000, coldplug: Bool = true) {
+        package init(quietNanoseconds: UInt64 = 100_000_000, maxBurstNanoseconds: UInt64 = 2_000_000_000, idlePollNanoseconds: UInt64 = 250_000_000, coldplug: Bool = true) {
             self.quietNanoseconds = quietNanoseconds
             self.maxBurstNanoseconds = maxBurstNanoseconds
             self.idlePollNanoseconds = idlePollNanoseconds
@@ -31,15 +31,15 @@ public struct HotAddWatcher: Sendable {
     }
 
     /// What the watcher did, for STATUS= and the exit summary.
-    public struct Totals: Sendable, Equatable {
-        public var bursts = 0
-        public var onlined: [Zone: Int] = [:]
-        public var alreadyOnline = 0
-        public var failed = 0
+    package struct Totals: Sendable, Equatable {
+        package var bursts = 0
+        package var onlined: [Zone: Int] = [:]
+        package var alreadyOnline = 0
+        package var failed = 0
 
-        public init() {}
+        package init() {}
 
-        public var status: String {
+        package var status: String {
             let zones = Zone.allCases.map { "\($0.rawValue) \(onlined[$0] ?? 0)" }.joined(separator: ", ")
             var text = "watching: \(bursts) bursts, \(onlined.values.reduce(0, +)) blocks onlined (\(zones))"
             if alreadyOnline > 0 { text += ", \(alreadyOnline) already online" }
@@ -48,15 +48,15 @@ public struct HotAddWatcher: Sendable {
         }
     }
 
-    public let files: KernelFiles
-    public let kernel: any HotplugKernel
-    public let policy: HotAddPolicy
-    public let engine: EngineOptions
-    public let options: Options
-    public let logger: Logger
-    public let notifications: RunNotifications?
+    package let files: KernelFiles
+    package let kernel: any HotplugKernel
+    package let policy: HotAddPolicy
+    package let engine: EngineOptions
+    package let options: Options
+    package let logger: Logger
+    package let notifications: RunNotifications?
 
-    public init(files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger, notifications: RunNotifications? = nil) {
+    package init(files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger, notifications: RunNotifications? = nil) {
         self.files = files
         self.kernel = kernel
         self.policy = policy
@@ -67,7 +67,7 @@ public struct HotAddWatcher: Sendable {
     }
 
     /// Runs until `stop` is requested or the source is exhausted. Errors reading the source end the watch.
-    public func run(source: any BlockEventSource, stop: StopFlag) throws -> Totals {
+    package func run(source: any BlockEventSource, stop: StopFlag) throws -> Totals {
         var totals = Totals()
         if options.coldplug {
             let offline = (try? MemoryBlockDirectory.read(from: files))?.blocks.filter { $0.state == .offline }.map(\.index) ?? []

@@ -6,21 +6,21 @@ import MachineSources
 
 /// What every job shares, made once per process by the front end: the logger, systemd notifications, and how
 /// kernels are made (tests wrap them to watch the writes).
-public struct JobContext: Sendable {
-    public var logger: Logger
+package struct JobContext: Sendable {
+    package var logger: Logger
     /// Notifications to systemd, or nil outside a `Type=notify` service.
-    public var notifications: RunNotifications?
+    package var notifications: RunNotifications?
     /// Makes the kernel a job asked for; the default makes it as asked.
-    public var makeKernel: @Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel
+    package var makeKernel: @Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel
 
-    public init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil) {
+    package init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil) {
         self.logger = logger
         self.notifications = notifications
         self.makeKernel = makeKernel ?? { choice, files, machine in choice.make(files: files, machine: machine) }
     }
 
     /// The context of this process: a logger at `logLevel`, and notifications when systemd listens.
-    public static func process(logLevel: Logger.Level, notify: Bool = true) -> JobContext {
+    package static func process(logLevel: Logger.Level, notify: Bool = true) -> JobContext {
         var logger = Logger(label: "deferred-memd")
         logger.logLevel = logLevel
         return JobContext(logger: logger, notifications: notify ? ServiceContext.notifications(environment: ServiceContext.environment()) : nil)
@@ -28,7 +28,7 @@ public struct JobContext: Sendable {
 
     /// Runs `body` with a stop flag that SIGTERM and SIGINT set (taken by one watcher thread, so the write in
     /// flight always finishes), and stops watching when it returns.
-    public func stoppable<Result>(_ body: (StopFlag) throws -> Result) rethrows -> Result {
+    package func stoppable<Result>(_ body: (StopFlag) throws -> Result) rethrows -> Result {
         let stop = StopFlag()
         let signals = SignalWatcher(stop: stop)
         defer { signals.finish() }

@@ -5,13 +5,13 @@ import MachineSources
 
 /// Which kernel a job's engine talks to: the machine's own, the model of it (`--simulate`), or the recorder of a
 /// dry run. Reads go to the tree under the sysroot in every case.
-public enum KernelChoice: Sendable, Equatable {
+package enum KernelChoice: Sendable, Equatable {
     case live
     case simulated(SimulatedKernel.Options)
     case recording
 
     /// The kernel for the machine read from `files`.
-    public func make(files: KernelFiles, machine: Machine) -> any HotplugKernel {
+    package func make(files: KernelFiles, machine: Machine) -> any HotplugKernel {
         switch self {
         case .live: LiveKernel(files: files)
         case .simulated(let options): SimulatedKernel(files: files, machine: machine, options: options)

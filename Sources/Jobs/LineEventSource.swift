@@ -7,19 +7,19 @@ import SystemPackage
 
 /// Events as text lines (`add memory42`), from a file or a FIFO: how tests and demos drive `watch` without a
 /// kernel. End of file ends the source.
-public final class LineEventSource: BlockEventSource {
+package final class LineEventSource: BlockEventSource {
     private let descriptor: FileDescriptor
     private var buffer: [UInt8] = []
     private var pending: [BlockEvent] = []
-    public private(set) var isExhausted = false
+    package private(set) var isExhausted = false
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
     }
 
     deinit { try? descriptor.close() }
 
-    public func next(timeoutNanoseconds: UInt64) throws -> BlockEvent? {
+    package func next(timeoutNanoseconds: UInt64) throws -> BlockEvent? {
         if !pending.isEmpty { return pending.removeFirst() }
         guard !isExhausted else { return nil }
         var poller = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)

@@ -4,24 +4,24 @@ import Planning
 
 /// Which machine to read and what the user asks of the split: `--sysroot`, `--config`, `--kernelcore`,
 /// `--movablecore` as values, whichever parser filled them.
-public struct MachineSelection: Sendable, Equatable {
+package struct MachineSelection: Sendable, Equatable {
     /// Root directory holding the machine's /sys, /proc and /etc (`/`, a capture or a test tree).
-    public var sysroot: String
-    public var config: String?
-    public var kernelcore: String?
-    public var movablecore: String?
+    package var sysroot: String
+    package var config: String?
+    package var kernelcore: String?
+    package var movablecore: String?
 
-    public init(sysroot: String = "/", config: String? = nil, kernelcore: String? = nil, movablecore: String? = nil) {
+    package init(sysroot: String = "/", config: String? = nil, kernelcore: String? = nil, movablecore: String? = nil) {
         self.sysroot = sysroot
         self.config = config
         self.kernelcore = kernelcore
         self.movablecore = movablecore
     }
 
-    public var files: KernelFiles { KernelFiles(root: .init(sysroot)) }
+    package var files: KernelFiles { KernelFiles(root: .init(sysroot)) }
 
     /// Reads the machine and computes the plan; any bad input becomes `BadInput` with the message.
-    public func loadPlan() throws(BadInput) -> (Machine, Configuration, Plan) {
+    package func loadPlan() throws(BadInput) -> (Machine, Configuration, Plan) {
         let (machine, configuration, split) = try loadSplit()
         do {
             var plan = try Planner().plan(machine: machine, split: split)
@@ -33,7 +33,7 @@ public struct MachineSelection: Sendable, Equatable {
     }
 
     /// Reads the machine, the configuration and the split they ask for (all `watch` needs; `loadPlan` goes on).
-    public func loadSplit() throws(BadInput) -> (Machine, Configuration, SplitRequest) {
+    package func loadSplit() throws(BadInput) -> (Machine, Configuration, SplitRequest) {
         do {
             let machine = try Machine.read(from: files)
             let configuration = try Configuration.read(from: files, explicitPath: config)

@@ -3,14 +3,14 @@ import MachineSources
 
 /// `plan --check`, for `ExecCondition=`: 0 when there is memory to bring online, 1 when there is none. Bad input
 /// is 0 too: it must not skip the service; `run` then fails loudly and the safety net runs.
-public struct PlanCheck: Sendable, Equatable {
-    public var machine = MachineSelection()
+package struct PlanCheck: Sendable, Equatable {
+    package var machine = MachineSelection()
 
-    public init(machine: MachineSelection = MachineSelection()) {
+    package init(machine: MachineSelection = MachineSelection()) {
         self.machine = machine
     }
 
-    public func run() -> ExitStatus {
+    package func run() -> ExitStatus {
         guard let (_, _, plan) = try? machine.loadPlan() else { return .success }
         return plan.blocks.contains(where: { !$0.alreadyOnline }) ? .success : .nothingDone
     }

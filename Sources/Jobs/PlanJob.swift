@@ -1,13 +1,13 @@
 import Reporting
 
 /// `plan` as a value: the plan printed for a person or as JSON. Reads only.
-public struct PlanJob: Sendable, Equatable {
-    public var machine = MachineSelection()
-    public var json = false
+package struct PlanJob: Sendable, Equatable {
+    package var machine = MachineSelection()
+    package var json = false
 
-    public init() {}
+    package init() {}
 
-    public func run(context: JobContext) -> ExitStatus {
+    package func run(context: JobContext) -> ExitStatus {
         do {
             let (_, _, plan) = try machine.loadPlan()
             print(json ? PlanReport.json(plan).serialized() : PlanReport.text(plan), terminator: json ? "\n" : "")

@@ -12,22 +12,22 @@ import Planning
 /// cleanly it also probes the deferred blocks that are not present yet (behind the same `ProbeGuard`); when they
 /// do not, it still onlines whatever offline blocks it can list. A block the kernel refuses as Normal gets a
 /// plain `online` (the kernel's own choice) rather than staying offline.
-public struct Rescue: Sendable {
-    public let files: KernelFiles
-    public let kernel: any HotplugKernel
-    public let logger: Logger
+package struct Rescue: Sendable {
+    package let files: KernelFiles
+    package let kernel: any HotplugKernel
+    package let logger: Logger
 
-    public init(files: KernelFiles, kernel: any HotplugKernel, logger: Logger) {
+    package init(files: KernelFiles, kernel: any HotplugKernel, logger: Logger) {
         self.files = files
         self.kernel = kernel
         self.logger = logger
     }
 
-    public struct Outcome: Sendable {
-        public var onlined: Int
-        public var failed: [Int]
-        public var note: String?
-        public var summary: String {
+    package struct Outcome: Sendable {
+        package var onlined: Int
+        package var failed: [Int]
+        package var note: String?
+        package var summary: String {
             var text = "rescue: \(onlined) blocks onlined in the kernel zone"
             if !failed.isEmpty { text += ", \(failed.count) still offline (memory\(failed.map(String.init).joined(separator: ", memory")))" }
             if let note { text += "; \(note)" }
@@ -35,7 +35,7 @@ public struct Rescue: Sendable {
         }
     }
 
-    public func run(stop: StopFlag) -> Outcome {
+    package func run(stop: StopFlag) -> Outcome {
         var note: String?
         let plan: Plan
         let guardrail: ProbeGuard

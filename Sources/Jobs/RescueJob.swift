@@ -5,16 +5,16 @@ import Logging
 import MachineSources
 
 /// `rescue` as a value: the safety net `deferred-memd-fallback.service` runs when the main run failed.
-public struct RescueJob: Sendable, Equatable {
-    public var sysroot = "/"
+package struct RescueJob: Sendable, Equatable {
+    package var sysroot = "/"
     /// Against the tree at `sysroot`, with the simulated kernel standing in for the writes.
-    public var simulate = false
-    public var logLevel: Logger.Level = .info
+    package var simulate = false
+    package var logLevel: Logger.Level = .info
 
-    public init() {}
+    package init() {}
 
     /// Onlines every block still offline in the kernel zone; 0 when none is left offline, 3 otherwise.
-    public func run(context: JobContext) -> ExitStatus {
+    package func run(context: JobContext) -> ExitStatus {
         let files = KernelFiles(root: .init(sysroot))
         let kernel: any HotplugKernel
         if simulate {

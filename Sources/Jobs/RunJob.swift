@@ -13,40 +13,40 @@ import Glibc
 
 /// `run` as a value: every option of the command, parsed, and what it does with them. Both front ends fill one:
 /// the command-line tool through ArgumentParser, the boot binary through `BootArguments`.
-public struct RunJob: Sendable, Equatable {
-    public var machine = MachineSelection()
-    public var placement = WorkerSelection()
+package struct RunJob: Sendable, Equatable {
+    package var machine = MachineSelection()
+    package var placement = WorkerSelection()
     /// Run the engine against a recording kernel: print the writes a real run makes, and write nothing.
-    public var dryRun = false
+    package var dryRun = false
     /// Print the report (or the dry run's writes) as JSON on stdout.
-    public var json = false
-    public var autoOnline: AutoOnlinePolicy?
-    public var logLevel: Logger.Level = .info
+    package var json = false
+    package var autoOnline: AutoOnlinePolicy?
+    package var logLevel: Logger.Level = .info
     /// Against the tree at `sysroot`, with the simulated kernel standing in for the writes.
-    public var simulate = false
-    public var latencyMsPerGib: Double = 30
-    public var lockModel: SimulatedKernel.LockModel = .global
+    package var simulate = false
+    package var latencyMsPerGib: Double = 30
+    package var lockModel: SimulatedKernel.LockModel = .global
     /// Simulated faults (`--fault STAGE:BLOCK:ERRNO:COUNT`).
-    public var faults: [SimulatedKernel.Fault] = []
+    package var faults: [SimulatedKernel.Fault] = []
 
-    public init() {}
+    package init() {}
 
     /// What is wrong with the combination of options, as a usage message, or nil.
-    public var problem: String? {
+    package var problem: String? {
         if !faults.isEmpty && !simulate { return "--fault needs --simulate" }
         guard latencyMsPerGib >= 0 && latencyMsPerGib < 100_000 else { return "--latency-ms-per-gib must be between 0 and 100000" }
         return nil
     }
 
     /// The kernel the engine writes to.
-    public var kernel: KernelChoice {
+    package var kernel: KernelChoice {
         if dryRun { return .recording }
         guard simulate else { return .live }
         return .simulated(.init(nanosecondsPerGiB: UInt64(latencyMsPerGib * 1_000_000), lockModel: lockModel, faults: faults))
     }
 
     /// Runs the job and prints its result; returns the exit status (deferred-memd(8)).
-    public func run(context: JobContext) -> ExitStatus {
+    package func run(context: JobContext) -> ExitStatus {
         var context = context
         if dryRun { context.notifications = nil }  // a dry run is not the service's run
         do {
@@ -61,7 +61,7 @@ public struct RunJob: Sendable, Equatable {
 
     /// The run as it would go, against the recording kernel: the writes in order, and the report it would end
     /// with. Nothing is written to the machine or to `/run`.
-    public func dry(context: JobContext) throws(BadInput) -> DryRun {
+    package func dry(context: JobContext) throws(BadInput) -> DryRun {
         var job = self
         job.dryRun = true
         let (run, fresh) = try job.prepare(context: context)

@@ -13,15 +13,15 @@ import SystemPackage
 /// - `WATCHDOG=1` after each finished block when the watchdog is on: a write that hangs longer than
 ///   `WatchdogSec=` gets the service killed rather than the boot waiting on it;
 /// - `READY=1` when the run is final, `ERRNO=` when it failed, `STOPPING=1` when a signal stopped it.
-public final class RunNotifications: Sendable {
-    public struct Timing: Sendable {
-        public var statusInterval: UInt64 = 250_000_000
+package final class RunNotifications: Sendable {
+    package struct Timing: Sendable {
+        package var statusInterval: UInt64 = 250_000_000
         /// How far each progress message pushes the start timeout out.
-        public var extendTimeout: UInt64 = 30_000_000_000
+        package var extendTimeout: UInt64 = 30_000_000_000
         /// Half of `WATCHDOG_USEC` (in ns) when the watchdog is on.
-        public var watchdogInterval: UInt64?
+        package var watchdogInterval: UInt64?
 
-        public init(statusInterval: UInt64 = 250_000_000, extendTimeout: UInt64 = 30_000_000_000, watchdogInterval: UInt64? = nil) {
+        package init(statusInterval: UInt64 = 250_000_000, extendTimeout: UInt64 = 30_000_000_000, watchdogInterval: UInt64? = nil) {
             self.statusInterval = statusInterval
             self.extendTimeout = extendTimeout
             self.watchdogInterval = watchdogInterval
@@ -44,23 +44,23 @@ public final class RunNotifications: Sendable {
     private let timing: Timing
     private let sent = Mutex(Sent())
 
-    public init(notifier: any ServiceNotifier, timing: Timing = Timing()) {
+    package init(notifier: any ServiceNotifier, timing: Timing = Timing()) {
         self.notifier = notifier
         self.timing = timing
     }
 
     /// `onlining: 40/80 blocks, 5.0/10.0 GiB; Normal 40/40, Movable 0/40`.
-    public static func statusText(_ progress: Progress) -> String {
+    package static func statusText(_ progress: Progress) -> String {
         let zones = Zone.allCases.map { "\($0.rawValue) \(progress.done[$0] ?? 0)/\(progress.planned[$0] ?? 0)" }.joined(separator: ", ")
         return "onlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone, of: progress.bytesPlanned)); \(zones)"
     }
 
-    public func starting(_ text: String) {
+    package func starting(_ text: String) {
         notifier.notify(["STATUS=\(text)"] + extendTimeout)
     }
 
     /// Called after every block; sends what is due.
-    public func progress(_ progress: Progress) {
+    package func progress(_ progress: Progress) {
         let now = Clock.monotonicNanoseconds()
         let (status, watchdog) = sent.withLock { sent -> (Bool, Bool) in
             let last = progress.blocksDone == progress.blocksPlanned
@@ -75,7 +75,7 @@ public final class RunNotifications: Sendable {
     }
 
     /// The run is final: its summary as STATUS, READY=1, and ERRNO= when it did not succeed.
-    public func finished(_ report: RunReport) {
+    package func finished(_ report: RunReport) {
         var message = ["STATUS=\(report.summary)"]
         if report.status == .interrupted { message.append("STOPPING=1") }
         if report.status != .success { message.append("ERRNO=\(Self.errno(of: report))") }
@@ -84,28 +84,28 @@ public final class RunNotifications: Sendable {
     }
 
     /// Failed before anything was written (bad input).
-    public func failed(_ text: String, errno: Errno) {
+    package func failed(_ text: String, errno: Errno) {
         notifier.notify(["STATUS=\(text)", "ERRNO=\(errno.rawValue)"])
     }
 
     /// A long-running mode is up (watch): READY=1 with its status.
-    public func ready(_ text: String) {
+    package func ready(_ text: String) {
         notifier.notify(["READY=1", "STATUS=\(text)"])
     }
 
-    public func status(_ text: String) {
+    package func status(_ text: String) {
         var message = ["STATUS=\(text)"]
         if timing.watchdogInterval != nil { message.append("WATCHDOG=1") }
         notifier.notify(message)
     }
 
     /// WATCHDOG=1 when due, for loops that wait (watch).
-    public func keepAlive() {
+    package func keepAlive() {
         let now = Clock.monotonicNanoseconds()
         if sent.withLock({ $0.claimWatchdog(now: now, interval: timing.watchdogInterval) }) { notifier.notify(["WATCHDOG=1"]) }
     }
 
-    public func stopping(_ text: String) {
+    package func stopping(_ text: String) {
         notifier.notify(["STOPPING=1", "STATUS=\(text)"])
     }
 

@@ -5,13 +5,13 @@ import Execution
 import Systemd
 
 /// What the process learns from its environment once, in `main`: whether systemd listens for notifications.
-public enum ServiceContext {
+package enum ServiceContext {
     /// CLOCK_MONOTONIC when `main` began, read first thing in `main`: the report splits start-up into the
     /// loader and runtime (exec → main) and the daemon's own work (main → first write).
-    public static let mainEntered = Clock.monotonicNanoseconds()
+    package static let mainEntered = Clock.monotonicNanoseconds()
 
     /// The process environment as a dictionary (read once; nothing else calls getenv).
-    public static func environment() -> [String: String] {
+    package static func environment() -> [String: String] {
         var result: [String: String] = [:]
         var cursor = environ
         while let entry = cursor.pointee {
@@ -25,7 +25,7 @@ public enum ServiceContext {
     }
 
     /// Notifications to systemd when `NOTIFY_SOCKET` is set, else nil (nothing is sent).
-    public static func notifications(environment: [String: String]) -> RunNotifications? {
+    package static func notifications(environment: [String: String]) -> RunNotifications? {
         guard let notifier = SystemdNotifier(environment: environment) else { return nil }
         return RunNotifications(notifier: notifier, timing: .init(watchdogInterval: SystemdNotifier.watchdogPingInterval()))
     }

@@ -4,7 +4,7 @@ import Synchronization
 import SystemPackage
 
 /// Where service-manager notifications go: `sd_notify` under systemd, a recorder in tests.
-public protocol ServiceNotifier: Sendable {
+package protocol ServiceNotifier: Sendable {
     /// Sends one message of newline-separated assignments (`READY=1`, `STATUS=…`).
     func notify(_ assignments: [String])
 }

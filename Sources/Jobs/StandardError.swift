@@ -3,10 +3,10 @@ import MachineSources
 import Planning
 
 /// stderr as a `TextOutputStream`, written with write(2) (no stdio buffering between it and stdout).
-public struct StandardError: TextOutputStream {
-    public init() {}
+package struct StandardError: TextOutputStream {
+    package init() {}
 
-    public mutating func write(_ string: String) {
+    package mutating func write(_ string: String) {
         var bytes = Array(string.utf8)
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
@@ -24,7 +24,7 @@ import Glibc
 #endif
 
 /// One line on stderr (messages for people: errors, usage).
-public func printError(_ text: String) {
+package func printError(_ text: String) {
     var stderr = StandardError()
     print(text, to: &stderr)
 }

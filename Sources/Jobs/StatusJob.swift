@@ -4,15 +4,15 @@ import Reporting
 import TinyJSON
 
 /// `status` as a value: the blocks as lsmem shows them, the deferred memory still missing, the last run. Reads only.
-public struct StatusJob: Sendable, Equatable {
-    public var machine = MachineSelection()
-    public var json = false
+package struct StatusJob: Sendable, Equatable {
+    package var machine = MachineSelection()
+    package var json = false
     /// Sizes in bytes rather than GiB.
-    public var bytes = false
+    package var bytes = false
 
-    public init() {}
+    package init() {}
 
-    public func run(context: JobContext) -> ExitStatus {
+    package func run(context: JobContext) -> ExitStatus {
         do {
             let (loaded, _, fresh) = try machine.loadPlan()
             // What this boot's runs planned counts, not only what is still offline now.

@@ -9,27 +9,27 @@ import Planning
 /// `watch` as a value: every option, the precedence of flags over configuration over defaults, and the run.
 /// The front end supplies the event source (libudev's monitor lives with the tool, so the boot binary never
 /// links libudev).
-public struct WatchJob: Sendable, Equatable {
-    public var machine = MachineSelection()
-    public var placement = WorkerSelection()
-    public var policy: WatchPolicy?
+package struct WatchJob: Sendable, Equatable {
+    package var machine = MachineSelection()
+    package var placement = WorkerSelection()
+    package var policy: WatchPolicy?
     /// auto-movable: the highest MOVABLE:KERNEL ratio, in percent.
-    public var ratio: UInt64?
-    public var perNode: Bool?
-    public var coldplug = true
-    public var quietMilliseconds: UInt64 = 100
-    public var simulate = false
-    public var logLevel: Logger.Level = .info
+    package var ratio: UInt64?
+    package var perNode: Bool?
+    package var coldplug = true
+    package var quietMilliseconds: UInt64 = 100
+    package var simulate = false
+    package var logLevel: Logger.Level = .info
 
-    public init() {}
+    package init() {}
 
-    public var problem: String? {
+    package var problem: String? {
         if let ratio, ratio == 0 || ratio > 100_000 { return "--ratio must be between 1 and 100000 (percent)" }
         return nil
     }
 
     /// The zone policy for bursts: flags over `[Watch]` over the defaults (split; auto-movable at 301 %, per node).
-    public func hotAddPolicy(machine loaded: Machine, configuration: Configuration, split: SplitRequest) -> HotAddPolicy {
+    package func hotAddPolicy(machine loaded: Machine, configuration: Configuration, split: SplitRequest) -> HotAddPolicy {
         switch policy ?? configuration.watchPolicy ?? .split {
         case .split:
             return .split(split)
@@ -42,7 +42,7 @@ public struct WatchJob: Sendable, Equatable {
     }
 
     /// Watches until SIGTERM/SIGINT (0), or until the event source fails (1); bad input is 2.
-    public func run(context: JobContext, source makeSource: (KernelFiles) throws -> any BlockEventSource) -> ExitStatus {
+    package func run(context: JobContext, source makeSource: (KernelFiles) throws -> any BlockEventSource) -> ExitStatus {
         let loadedSplit: (Machine, Configuration, SplitRequest)
         do { loadedSplit = try machine.loadSplit() } catch { return context.refuse(error) }
         let (loaded, configuration, split) = loadedSplit

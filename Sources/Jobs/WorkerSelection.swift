@@ -4,15 +4,15 @@ import MemoryModel
 
 /// How the zone workers run, as asked on the command line: mode, gate, and each zone worker's CPUs and
 /// priority, parsed. Unset values fall back to the configuration's `[Run]` and `[Workers]` keys.
-public struct WorkerSelection: Sendable, Equatable {
-    public var workers: WorkerMode?
-    public var gate: Bool?
-    public var normalCPUs: [Int]?
-    public var movableCPUs: [Int]?
-    public var normalPriority: WorkerPriority?
-    public var movablePriority: WorkerPriority?
+package struct WorkerSelection: Sendable, Equatable {
+    package var workers: WorkerMode?
+    package var gate: Bool?
+    package var normalCPUs: [Int]?
+    package var movableCPUs: [Int]?
+    package var normalPriority: WorkerPriority?
+    package var movablePriority: WorkerPriority?
 
-    public init(workers: WorkerMode? = nil, gate: Bool? = nil, normalCPUs: [Int]? = nil, movableCPUs: [Int]? = nil, normalPriority: WorkerPriority? = nil, movablePriority: WorkerPriority? = nil) {
+    package init(workers: WorkerMode? = nil, gate: Bool? = nil, normalCPUs: [Int]? = nil, movableCPUs: [Int]? = nil, normalPriority: WorkerPriority? = nil, movablePriority: WorkerPriority? = nil) {
         self.workers = workers
         self.gate = gate
         self.normalCPUs = normalCPUs
@@ -21,7 +21,7 @@ public struct WorkerSelection: Sendable, Equatable {
         self.movablePriority = movablePriority
     }
 
-    public func engineOptions(_ configuration: Configuration) -> EngineOptions {
+    package func engineOptions(_ configuration: Configuration) -> EngineOptions {
         var cpus: [Zone: [Int]] = [:]
         cpus[.normal] = normalCPUs ?? configuration.normalCPUs
         cpus[.movable] = movableCPUs ?? configuration.movableCPUs

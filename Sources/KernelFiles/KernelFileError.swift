@@ -3,33 +3,33 @@ import SystemPackage
 /// A failed file operation: what was attempted, on which path, and the errno the kernel returned.
 ///
 /// Converted once at the I/O boundary; everything above works with this value, never a raw errno.
-public struct KernelFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Operation: String, Sendable {
+package struct KernelFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Operation: String, Sendable {
         case open, read, write, list, readlink, create, rename, symlink, remove
     }
 
-    public let operation: Operation
+    package let operation: Operation
     /// The path as given: a `FilePath` is built only when asked for (its initialiser normalises, and the engine
     /// makes and drops one of these for every absent block).
-    public let pathString: String
-    public let errno: Errno
+    package let pathString: String
+    package let errno: Errno
     /// The value being written, for write errors.
-    public let value: String?
+    package let value: String?
 
-    public var path: FilePath { FilePath(pathString) }
+    package var path: FilePath { FilePath(pathString) }
 
-    public init(_ operation: Operation, path: FilePath, errno: Errno, value: String? = nil) {
+    package init(_ operation: Operation, path: FilePath, errno: Errno, value: String? = nil) {
         self.init(operation, pathString: path.string, errno: errno, value: value)
     }
 
-    public init(_ operation: Operation, pathString: String, errno: Errno, value: String? = nil) {
+    package init(_ operation: Operation, pathString: String, errno: Errno, value: String? = nil) {
         self.operation = operation
         self.pathString = pathString
         self.errno = errno
         self.value = value
     }
 
-    public var description: String {
+    package var description: String {
         let what = value.map { "\(operation.rawValue) '\($0.trimmingTrailingNewline)' to" } ?? operation.rawValue
         return "\(what) \(pathString): \(errno.description) (\(errno.symbol))"
     }
@@ -45,12 +45,12 @@ extension Errno {
     ]
 
     /// The C name (`EINVAL`): kernel docs and logs speak in these, so users search for them.
-    public var symbol: String {
+    package var symbol: String {
         Self.symbols.first { $0.0 == rawValue }?.1 ?? "errno \(rawValue)"
     }
 
     /// Parses `EBUSY` or a number, for fault injection and tests.
-    public init?(symbol: String) {
+    package init?(symbol: String) {
         if let match = Self.symbols.first(where: { $0.1 == symbol.uppercased() }) {
             self.init(rawValue: match.0)
         } else if let number = Int32(symbol), number > 0 {

@@ -9,16 +9,16 @@ import Musl
 ///
 /// The root is `/` in production and a temporary directory in tests (`--sysroot`, as `lsmem --sysroot`).
 /// Every path handed to this type is absolute as on the real machine (`/sys/...`) and resolved under the root.
-public struct KernelFiles: Sendable {
-    public let root: FilePath
+package struct KernelFiles: Sendable {
+    package let root: FilePath
 
-    public init(root: FilePath = "/") {
+    package init(root: FilePath = "/") {
         self.root = root
     }
 
     /// The real location of a machine path (`/sys/...`) under this root. A plain string join: appending
     /// component by component re-normalises the whole path each time, and this runs for every attribute read.
-    public func resolve(_ machinePath: String) -> FilePath {
+    package func resolve(_ machinePath: String) -> FilePath {
         FilePath(resolvedString(machinePath))
     }
 
@@ -28,12 +28,12 @@ public struct KernelFiles: Sendable {
         return prefix
     }
 
-    public func exists(_ machinePath: String) -> Bool {
+    package func exists(_ machinePath: String) -> Bool {
         var info = stat()
         return lstat(resolvedString(machinePath), &info) == 0
     }
 
-    public func isDirectory(_ machinePath: String) -> Bool {
+    package func isDirectory(_ machinePath: String) -> Bool {
         var info = stat()
         guard stat(resolve(machinePath).string, &info) == 0 else { return false }
         return (info.st_mode & S_IFMT) == S_IFDIR
@@ -41,12 +41,12 @@ public struct KernelFiles: Sendable {
 
     /// The real location as a plain string: the hot paths open by string and build a `FilePath` (whose
     /// initialiser normalises separators, a third of a block's cost in a profile) only for an error.
-    public func resolvedString(_ machinePath: String) -> String {
+    package func resolvedString(_ machinePath: String) -> String {
         rootPrefix + (machinePath.hasPrefix("/") ? machinePath : "/" + machinePath)
     }
 
     /// The whole file as bytes. Sysfs attributes are at most a page; devicetree blobs can be larger.
-    public func readBytes(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8] {
+    package func readBytes(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8] {
         try readBytes(machinePath, limit: limit, shortReadEnds: false)
     }
 
@@ -72,7 +72,7 @@ public struct KernelFiles: Sendable {
         return bytes
     }
 
-    public func readText(_ machinePath: String) throws(KernelFileError) -> String {
+    package func readText(_ machinePath: String) throws(KernelFileError) -> String {
         String(decoding: try readBytes(machinePath), as: UTF8.self)
     }
 
@@ -81,7 +81,7 @@ public struct KernelFiles: Sendable {
     /// buffer is the end and the read that would return 0 is not made (a syscall saved on each of the engine's
     /// and the block directory's reads). Also right for sysctls and regular files; not for procfs's
     /// multi-record files, which return short reads before their end: read those with `readText`.
-    public func readValue(_ machinePath: String) throws(KernelFileError) -> String {
+    package func readValue(_ machinePath: String) throws(KernelFileError) -> String {
         Self.value(try readBytes(machinePath, limit: 64 << 20, shortReadEnds: true))
     }
 
@@ -92,7 +92,7 @@ public struct KernelFiles: Sendable {
     }
 
     /// Names in a directory, without `.` and `..`, in no particular order.
-    public func list(_ machinePath: String) throws(KernelFileError) -> [String] {
+    package func list(_ machinePath: String) throws(KernelFileError) -> [String] {
         let path = resolve(machinePath)
         guard let dir = opendir(path.string) else {
             throw KernelFileError(.list, path: path, errno: Errno(rawValue: Glibc.errno))
@@ -108,7 +108,7 @@ public struct KernelFiles: Sendable {
         return names
     }
 
-    public func readLink(_ machinePath: String) throws(KernelFileError) -> String {
+    package func readLink(_ machinePath: String) throws(KernelFileError) -> String {
         let path = resolve(machinePath)
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink(path.string, &buffer, buffer.count - 1)
@@ -118,7 +118,7 @@ public struct KernelFiles: Sendable {
 
     /// One `write(2)` of the whole value, as sysfs requires (a store method sees exactly one buffer).
     /// No retry on EINTR here: the caller counts attempts and decides.
-    public func writeAttribute(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func writeAttribute(_ value: String, to machinePath: String) throws(KernelFileError) {
         let path = resolvedString(machinePath)
         var fd: Int32
         repeat { fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && Glibc.errno == EINTR
@@ -134,7 +134,7 @@ public struct KernelFiles: Sendable {
     }
 
     /// Creates a directory and its parents (mode 0755).
-    public func createDirectory(_ machinePath: String) throws(KernelFileError) {
+    package func createDirectory(_ machinePath: String) throws(KernelFileError) {
         var path = rootPrefix
         for component in machinePath.split(separator: "/") {
             path += "/" + component
@@ -145,7 +145,7 @@ public struct KernelFiles: Sendable {
     }
 
     /// Creates or replaces a regular file: for fake trees and the daemon's own state, never for kernel files.
-    public func createFile(_ machinePath: String, contents: [UInt8], mode: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws(KernelFileError) {
+    package func createFile(_ machinePath: String, contents: [UInt8], mode: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws(KernelFileError) {
         let path = resolve(machinePath)
         do {
             let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: mode)
@@ -155,19 +155,19 @@ public struct KernelFiles: Sendable {
         }
     }
 
-    public func createFile(_ machinePath: String, text: String) throws(KernelFileError) {
+    package func createFile(_ machinePath: String, text: String) throws(KernelFileError) {
         try createFile(machinePath, contents: Array(text.utf8))
     }
 
     /// Writes a file so that readers see the old or the new contents, never a torn one (temp file, fsync, rename).
     /// `durable: false` skips the fsync: for the simulated kernel's tree, where only atomicity matters.
-    public func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true) throws(KernelFileError) {
+    package func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true) throws(KernelFileError) {
         try replaceFileAtomically(machinePath, durable: durable) { emit in emit(text) }
     }
 
     /// As `replaceFileAtomically(_:text:)`, for documents too large to hold whole: `produce` hands over the text
     /// in pieces, which go to the temporary file through a 64 KiB buffer.
-    public func replaceFileAtomically(_ machinePath: String, durable: Bool = true, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
+    package func replaceFileAtomically(_ machinePath: String, durable: Bool = true, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
         let target = resolvedString(machinePath)
         let temporary = resolvedString(machinePath + ".tmp.\(getpid()).\(pthread_self())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -203,14 +203,14 @@ public struct KernelFiles: Sendable {
         }
     }
 
-    public func createSymlink(_ machinePath: String, pointingTo destination: String) throws(KernelFileError) {
+    package func createSymlink(_ machinePath: String, pointingTo destination: String) throws(KernelFileError) {
         let path = resolve(machinePath)
         guard symlink(destination, path.string) == 0 else {
             throw KernelFileError(.symlink, path: path, errno: Errno(rawValue: Glibc.errno))
         }
     }
 
-    public func rename(_ machinePath: String, to newMachinePath: String) throws(KernelFileError) {
+    package func rename(_ machinePath: String, to newMachinePath: String) throws(KernelFileError) {
         let from = resolve(machinePath), to = resolve(newMachinePath)
         guard Glibc.rename(from.string, to.string) == 0 else {
             throw KernelFileError(.rename, path: to, errno: Errno(rawValue: Glibc.errno))
@@ -218,7 +218,7 @@ public struct KernelFiles: Sendable {
     }
 
     /// Removes a directory tree the daemon or the simulated kernel made (never a kernel directory).
-    public func removeTree(_ machinePath: String) throws(KernelFileError) {
+    package func removeTree(_ machinePath: String) throws(KernelFileError) {
         let path = resolve(machinePath)
         var info = stat()
         guard lstat(path.string, &info) == 0 else { return }
@@ -230,7 +230,7 @@ public struct KernelFiles: Sendable {
         }
     }
 
-    public func remove(_ machinePath: String) throws(KernelFileError) {
+    package func remove(_ machinePath: String) throws(KernelFileError) {
         let path = resolve(machinePath)
         guard unlink(path.string) == 0 || Glibc.errno == ENOENT else {
             throw KernelFileError(.remove, path: path, errno: Errno(rawValue: Glibc.errno))

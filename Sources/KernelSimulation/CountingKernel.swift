@@ -9,7 +9,7 @@ import SystemPackage
 /// engine's reads must see (absent → offline after a probe → online in the zone asked for). No files, no time.
 ///
 /// For measuring the engine's own cost per block; it models no errors, locks or latency (`SimulatedKernel` does).
-public final class CountingKernel: HotplugKernel {
+package final class CountingKernel: HotplugKernel {
     struct Counts {
         var writes = 0
         var reads = 0
@@ -17,11 +17,11 @@ public final class CountingKernel: HotplugKernel {
         var zones: [Int: String] = [:]
     }
 
-    public let blockSize: UInt64
+    package let blockSize: UInt64
     private let state: Mutex<Counts>
 
     /// `present` blocks exist (offline) from the start; the rest appear when probed.
-    public init(blockSize: UInt64, present: [Int] = []) {
+    package init(blockSize: UInt64, present: [Int] = []) {
         self.blockSize = blockSize
         var counts = Counts()
         counts.zones.reserveCapacity(present.count)
@@ -29,10 +29,10 @@ public final class CountingKernel: HotplugKernel {
         state = Mutex(counts)
     }
 
-    public var writeCount: Int { state.withLock { $0.writes } }
-    public var readCount: Int { state.withLock { $0.reads } }
+    package var writeCount: Int { state.withLock { $0.writes } }
+    package var readCount: Int { state.withLock { $0.reads } }
 
-    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let failure = state.withLock { counts -> Errno? in
             counts.writes += 1
             if machinePath.hasSuffix("/probe") {
@@ -51,7 +51,7 @@ public final class CountingKernel: HotplugKernel {
         if let failure { throw KernelFileError(.write, pathString: machinePath, errno: failure, value: value) }
     }
 
-    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+    package func read(_ machinePath: String) throws(KernelFileError) -> String {
         let value = state.withLock { counts -> String? in
             counts.reads += 1
             guard let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), let zone = counts.zones[index] else { return nil }

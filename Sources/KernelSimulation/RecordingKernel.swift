@@ -13,13 +13,13 @@ import SystemPackage
 /// exists (offline) and a block onlined is online in the zone asked for. It refuses what the kernel refuses that
 /// the engine reacts to: `probe` of a block that exists (EEXIST), `state` of a block that does not (ENOENT), of
 /// one already in that state (EINVAL), or any write to a file the machine does not have (ENOENT).
-public final class RecordingKernel: HotplugKernel {
+package final class RecordingKernel: HotplugKernel {
     /// One write the engine made, in order.
-    public struct Write: Sendable, Equatable {
-        public var path: String
-        public var value: String
+    package struct Write: Sendable, Equatable {
+        package var path: String
+        package var value: String
 
-        public init(path: String, value: String) {
+        package init(path: String, value: String) {
             self.path = path
             self.value = value
         }
@@ -31,24 +31,24 @@ public final class RecordingKernel: HotplugKernel {
         var values: [String: String] = [:]
     }
 
-    public let files: KernelFiles
-    public let blockSize: UInt64
+    package let files: KernelFiles
+    package let blockSize: UInt64
     private let overlay = Mutex(Overlay())
 
-    public init(files: KernelFiles, blockSize: UInt64) {
+    package init(files: KernelFiles, blockSize: UInt64) {
         self.files = files
         self.blockSize = blockSize
     }
 
     /// Every write so far, in the order the engine made them.
-    public var writes: [Write] { overlay.withLock { $0.writes } }
+    package var writes: [Write] { overlay.withLock { $0.writes } }
 
-    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+    package func read(_ machinePath: String) throws(KernelFileError) -> String {
         if let value = overlay.withLock({ $0.values[machinePath] }) { return value }
         return try files.readValue(machinePath)
     }
 
-    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let refusal: Errno? = overlay.withLock { overlay -> Errno? in
             overlay.writes.append(Write(path: machinePath, value: value))
             if machinePath == MemoryBlockDirectory.path + "/probe" {

@@ -12,24 +12,24 @@ import SystemPackage
 /// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`,
 /// appends probed blocks to `/sys/firmware/memmap` as the kernel does, and treats onlining a block with no RAM
 /// behind it as the panic it is on a real machine.
-public final class SimulatedKernel: HotplugKernel {
-    public enum LockModel: String, Sendable, CaseIterable {
+package final class SimulatedKernel: HotplugKernel {
+    package enum LockModel: String, Sendable, CaseIterable {
         /// Upstream: one `device_hotplug_lock` for every write, trylock + 5 ms sleep + restart on contention.
         case global
         /// The write-up's vendor kernel: one lock per zone (and one for probe).
         case perZone = "per-zone"
     }
 
-    public enum Stage: String, Sendable { case probe, online }
+    package enum Stage: String, Sendable { case probe, online }
 
     /// An errno injected on one block's probe or online, `count` times (nil: forever).
-    public struct Fault: Sendable, Equatable {
-        public var stage: Stage
-        public var block: Int
-        public var errno: Errno
-        public var count: Int?
+    package struct Fault: Sendable, Equatable {
+        package var stage: Stage
+        package var block: Int
+        package var errno: Errno
+        package var count: Int?
 
-        public init(stage: Stage, block: Int, errno: Errno, count: Int?) {
+        package init(stage: Stage, block: Int, errno: Errno, count: Int?) {
             self.stage = stage
             self.block = block
             self.errno = errno
@@ -37,7 +37,7 @@ public final class SimulatedKernel: HotplugKernel {
         }
 
         /// `online:20:EBUSY:2` or `probe:5:ENOMEM:forever`.
-        public init?(parsing text: String) {
+        package init?(parsing text: String) {
             let parts = text.split(separator: ":").map(String.init)
             guard parts.count == 4, let stage = Stage(rawValue: parts[0]), let block = Int(parts[1]), let errno = Errno(symbol: parts[2]) else { return nil }
             let count: Int?
@@ -46,15 +46,15 @@ public final class SimulatedKernel: HotplugKernel {
         }
     }
 
-    public struct Options: Sendable, Equatable {
+    package struct Options: Sendable, Equatable {
         /// Kernel time per GiB for probe + online together (measured: 25–33 ms per GiB); probe takes a quarter.
-        public var nanosecondsPerGiB: UInt64
-        public var lockModel: LockModel
-        public var faults: [Fault]
+        package var nanosecondsPerGiB: UInt64
+        package var lockModel: LockModel
+        package var faults: [Fault]
         /// Where RAM really is; nil: what the tree describes of the hardware (`SimulatedKernel.hardwareRAM`).
-        public var physicalRAM: RangeSet?
+        package var physicalRAM: RangeSet?
 
-        public init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = [], physicalRAM: RangeSet? = nil) {
+        package init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = [], physicalRAM: RangeSet? = nil) {
             self.physicalRAM = physicalRAM
             self.nanosecondsPerGiB = nanosecondsPerGiB
             self.lockModel = lockModel
@@ -69,11 +69,11 @@ public final class SimulatedKernel: HotplugKernel {
         var contentionSleeps = 0
     }
 
-    public let files: KernelFiles
-    public let blockSize: UInt64
+    package let files: KernelFiles
+    package let blockSize: UInt64
     /// The physical truth: where RAM really is.
-    public let ram: RangeSet
-    public let options: Options
+    package let ram: RangeSet
+    package let options: Options
     private let numaNodes: [(AddressRange, Int)]
     private let state: Mutex<State>
     /// The tree's check-then-act per block must be atomic, whatever the lock model.
@@ -86,7 +86,7 @@ public final class SimulatedKernel: HotplugKernel {
 
     /// `physicalRAM` is where RAM really is; by default what the tree describes of the hardware (tests pass a
     /// different truth to see what happens when firmware and hardware disagree).
-    public init(files: KernelFiles, machine: Machine, options: Options, physicalRAM: RangeSet? = nil) {
+    package init(files: KernelFiles, machine: Machine, options: Options, physicalRAM: RangeSet? = nil) {
         self.files = files
         self.blockSize = machine.memory.blockSize
         self.ram = physicalRAM ?? options.physicalRAM ?? Self.hardwareRAM(machine)
@@ -95,13 +95,13 @@ public final class SimulatedKernel: HotplugKernel {
         self.state = Mutex(State(faults: options.faults))
     }
 
-    public var fatalCondition: String? { state.withLock { $0.crash } }
+    package var fatalCondition: String? { state.withLock { $0.crash } }
 
     /// The hardware as the tree describes it, independently of how the daemon reads its sources: every
     /// devicetree memory bank, every System RAM entry of the firmware memmap, and every block present, all
     /// together. Never cut at a boot end or a `deferred_mem_init` bound, and no source preferred over another:
     /// those are the daemon's inferences (`RAMMap`), which a simulation must be able to catch out.
-    public static func hardwareRAM(_ machine: Machine) -> RangeSet {
+    package static func hardwareRAM(_ machine: Machine) -> RangeSet {
         let blockSize = machine.memory.blockSize
         var ranges = machine.memory.blocks.map { $0.range(blockSize: blockSize) }
         ranges += machine.devicetree?.banks.map(\.range) ?? []
@@ -114,13 +114,13 @@ public final class SimulatedKernel: HotplugKernel {
     }
 
     /// Reads stay real file reads of the tree this kernel maintains.
-    public func read(_ machinePath: String) throws(KernelFileError) -> String {
+    package func read(_ machinePath: String) throws(KernelFileError) -> String {
         try files.readValue(machinePath)
     }
-    public var writeCount: Int { state.withLock { $0.writes } }
-    public var contentionSleeps: Int { state.withLock { $0.contentionSleeps } }
+    package var writeCount: Int { state.withLock { $0.writes } }
+    package var contentionSleeps: Int { state.withLock { $0.contentionSleeps } }
 
-    public func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let path = files.resolve(machinePath)
         func fail(_ errno: Errno) -> KernelFileError { KernelFileError(.write, path: path, errno: errno, value: value) }
         if let crash = fatalCondition { _ = crash; throw fail(.ioError) }

@@ -1,10 +1,10 @@
 import KernelFiles
 
 /// A Linux CPU list (`0-3,6`), as in `taskset -c` and cgroup cpusets.
-public enum CPUList {
-    public static let expected = "a CPU list such as 4-7 or 0,2,4"
+package enum CPUList {
+    package static let expected = "a CPU list such as 4-7 or 0,2,4"
 
-    public static func parse(_ text: Substring) -> [Int]? {
+    package static func parse(_ text: Substring) -> [Int]? {
         var cpus: [Int] = []
         for part in text.split(separator: ",") {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)

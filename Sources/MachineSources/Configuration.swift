@@ -5,41 +5,41 @@ import KernelFiles
 /// Drop-ins are applied in file-name order after the main file, each key overriding what came before; an
 /// empty value resets a key. Unknown sections and keys are warnings (a newer file on an older daemon must not
 /// stop memory coming online); bad values are errors.
-public struct Configuration: Sendable, Equatable {
-    public static let mainPath = "/etc/deferred-memd.conf"
-    public static let dropInDirectory = "/etc/deferred-memd.conf.d"
+package struct Configuration: Sendable, Equatable {
+    package static let mainPath = "/etc/deferred-memd.conf"
+    package static let dropInDirectory = "/etc/deferred-memd.conf.d"
 
-    public var kernelCore: SizeRequest?
-    public var movableCore: SizeRequest?
+    package var kernelCore: SizeRequest?
+    package var movableCore: SizeRequest?
     /// `[Run] Workers=per-zone|serial`
-    public var workers: WorkerMode?
+    package var workers: WorkerMode?
     /// `[Run] Gate=yes|no`: serialise kernel writes in userspace (see Docs/engine.md).
-    public var gate: Bool?
+    package var gate: Bool?
     /// `[Run] AutoOnline=switch|refuse`: what to do when `auto_online_blocks` is not `offline`.
-    public var autoOnline: AutoOnlinePolicy?
+    package var autoOnline: AutoOnlinePolicy?
     /// `[Workers] NormalCPUs=` / `MovableCPUs=`: CPU lists for the zone workers.
-    public var normalCPUs: [Int]?
-    public var movableCPUs: [Int]?
+    package var normalCPUs: [Int]?
+    package var movableCPUs: [Int]?
     /// `[Workers] Nice=` for every worker thread.
-    public var nice: Int?
+    package var nice: Int?
     /// `[Workers] NormalPriority=` / `MovablePriority=`: a nice value or `idle`, per zone worker (over `Nice=`).
-    public var normalPriority: WorkerPriority?
-    public var movablePriority: WorkerPriority?
+    package var normalPriority: WorkerPriority?
+    package var movablePriority: WorkerPriority?
     /// `[Watch] Policy=split|auto-movable`, `Ratio=` (percent, MOVABLE:KERNEL), `PerNode=yes|no`.
-    public var watchPolicy: WatchPolicy?
-    public var watchRatio: UInt64?
-    public var watchPerNode: Bool?
+    package var watchPolicy: WatchPolicy?
+    package var watchRatio: UInt64?
+    package var watchPerNode: Bool?
     /// The files that were read, in order, for messages and `plan --json`.
-    public var files: [String] = []
-    public var warnings: [String] = []
+    package var files: [String] = []
+    package var warnings: [String] = []
 
     static let sections = ["Plan", "Run", "Workers", "Watch"]
 
-    public init() {}
+    package init() {}
 
     /// Reads the configuration from the machine (`explicitPath` nil) or from one file given with `--config`
     /// (a host path, not under the sysroot; its drop-ins are not read).
-    public static func read(from files: KernelFiles, explicitPath: String?) throws(SourceError) -> Configuration {
+    package static func read(from files: KernelFiles, explicitPath: String?) throws(SourceError) -> Configuration {
         var configuration = Configuration()
         if let explicitPath {
             let host = KernelFiles(root: "/")
@@ -67,7 +67,7 @@ public struct Configuration: Sendable, Equatable {
         files.append(path)
     }
 
-    public mutating func apply(text: String, path: String) throws(SourceError) {
+    package mutating func apply(text: String, path: String) throws(SourceError) {
         var section = ""
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingWhitespace

@@ -4,19 +4,19 @@ import KernelFiles
 /// The vendor kernel's `/sys/kernel/deferred_mem_init`: where boot memory ended, where DRAM ends, and how much
 /// of the rest the kernel wants in each zone.
 ///
-/// No public source shows the files' format, so decimal, `0x` hex and memparse suffixes are accepted with one
+/// No package source shows the files' format, so decimal, `0x` hex and memparse suffixes are accepted with one
 /// trailing newline, and anything else is refused.
-public struct DeferredMemInit: Sendable, Equatable {
-    public static let directory = "/sys/kernel/deferred_mem_init"
+package struct DeferredMemInit: Sendable, Equatable {
+    package static let directory = "/sys/kernel/deferred_mem_init"
 
     /// `memblock_end_of_dram`: end of the memory the kernel booted with (the `mem=` limit).
-    public var bootEnd: UInt64
+    package var bootEnd: UInt64
     /// `bootmem_end_of_dram`: end of DRAM.
-    public var dramEnd: UInt64
-    public var kernelCore: UInt64?
-    public var movableCore: UInt64?
+    package var dramEnd: UInt64
+    package var kernelCore: UInt64?
+    package var movableCore: UInt64?
 
-    public init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil) {
+    package init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil) {
         self.bootEnd = bootEnd
         self.dramEnd = dramEnd
         self.kernelCore = kernelCore
@@ -24,7 +24,7 @@ public struct DeferredMemInit: Sendable, Equatable {
     }
 
     /// `nil` when the kernel has no such directory.
-    public static func read(from files: KernelFiles) throws(SourceError) -> DeferredMemInit? {
+    package static func read(from files: KernelFiles) throws(SourceError) -> DeferredMemInit? {
         guard files.isDirectory(directory) else { return nil }
         let bootEnd = try value(files, "memblock_end_of_dram", required: true) ?? 0
         let dramEnd = try value(files, "bootmem_end_of_dram", required: true) ?? 0
@@ -51,7 +51,7 @@ public struct DeferredMemInit: Sendable, Equatable {
     }
 
     /// One number, decimal or `0x` hex, optional K/M/G/T/P/E suffix, at most one trailing newline.
-    public static func parse(_ text: String, path: String) throws(SourceError) -> UInt64 {
+    package static func parse(_ text: String, path: String) throws(SourceError) -> UInt64 {
         var body = Substring(text)
         if body.last == "\n" { body.removeLast() }
         guard let number = Memparse.parse(body, base: .decimalOrHex) else {

@@ -5,10 +5,10 @@ import KernelFiles
 ///
 /// Only what the memory layout needs is read: the root's properties, its children, and their children
 /// (the carve-outs under `/reserved-memory`).
-public enum DevicetreeDirectory {
-    public static let candidates = ["/proc/device-tree", "/sys/firmware/devicetree/base"]
+package enum DevicetreeDirectory {
+    package static let candidates = ["/proc/device-tree", "/sys/firmware/devicetree/base"]
 
-    public static func read(from files: KernelFiles, at path: String, depth: Int = 2) throws(SourceError) -> DevicetreeNode {
+    package static func read(from files: KernelFiles, at path: String, depth: Int = 2) throws(SourceError) -> DevicetreeNode {
         let names: [String]
         do { names = try files.list(path) } catch { throw SourceError(error) }
         var node = DevicetreeNode(name: path == "/" ? "" : String(path.split(separator: "/").last ?? ""))

@@ -6,54 +6,51 @@ import MemoryModel
 ///
 /// Follows drivers/of/fdt.c `early_init_dt_scan_memory`: `linux,usable-memory` over `reg`, cells counted by
 /// the root's `#address-cells`/`#size-cells` (Linux defaults 1/1 when absent).
-public struct DevicetreeMemory: Sendable, Equatable {
-    public struct Bank: Sendable, Equatable {
-        public var range: AddressRange
-        public var node: String
-        public var numaNode: Int?
-        public var hotpluggable: Bool
-
-        public init(range: AddressRange, node: String, numaNode: Int?, hotpluggable: Bool) {
+package struct DevicetreeMemory: Sendable, Equatable {
+    package struct Bank: Sendable, Equatable {
+        package var range: AddressRange
+        package var node: String
+        package var numaNode: Int?
+        package init(range: AddressRange, node: String, numaNode: Int?) {
             self.range = range
             self.node = node
             self.numaNode = numaNode
-            self.hotpluggable = hotpluggable
         }
     }
 
-    public struct ReservedRegion: Sendable, Equatable {
-        public var name: String
-        public var range: AddressRange
+    package struct ReservedRegion: Sendable, Equatable {
+        package var name: String
+        package var range: AddressRange
 
-        public init(name: String, range: AddressRange) {
+        package init(name: String, range: AddressRange) {
             self.name = name
             self.range = range
         }
     }
 
     /// Where the tree was read from: a directory or the blob.
-    public var source: String
-    public var banks: [Bank]
-    public var reserved: [ReservedRegion]
-    public var warnings: [String]
+    package var source: String
+    package var banks: [Bank]
+    package var reserved: [ReservedRegion]
+    package var warnings: [String]
 
-    public init(source: String, banks: [Bank], reserved: [ReservedRegion], warnings: [String]) {
+    package init(source: String, banks: [Bank], reserved: [ReservedRegion], warnings: [String]) {
         self.source = source
         self.banks = banks
         self.reserved = reserved
         self.warnings = warnings
     }
 
-    public var ram: RangeSet { RangeSet(banks.map(\.range)) }
+    package var ram: RangeSet { RangeSet(banks.map(\.range)) }
 
     /// NUMA node of the bank holding `address`, if the tree says.
-    public func numaNode(at address: UInt64) -> Int? {
+    package func numaNode(at address: UInt64) -> Int? {
         banks.first { $0.range.start <= address && address < $0.range.end }?.numaNode
     }
 
     /// Reads the directory form when present, else the blob; `nil` when the machine has no devicetree,
     /// or a tree without memory nodes (UEFI machines take memory from the EFI map instead).
-    public static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
+    package static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
         if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
             var root = try DevicetreeDirectory.read(from: files, at: directory)
             root.name = ""
@@ -67,7 +64,7 @@ public struct DevicetreeMemory: Sendable, Equatable {
         return try extract(root: blob.root, reservations: blob.reservations, source: blobPath)
     }
 
-    public static func extract(root: DevicetreeNode, reservations: [AddressRange], source: String) throws(SourceError) -> DevicetreeMemory? {
+    package static func extract(root: DevicetreeNode, reservations: [AddressRange], source: String) throws(SourceError) -> DevicetreeMemory? {
         let addressCells = try cells(root, "#address-cells", default: 1, source: source, nodePath: "")
         let sizeCells = try cells(root, "#size-cells", default: 1, source: source, nodePath: "")
         var banks: [Bank] = []
@@ -96,7 +93,7 @@ public struct DevicetreeMemory: Sendable, Equatable {
                     warnings.append("\(source)\(nodePath)/\(propertyName): entry at \(Hex.prefixed(entry.start)) has size 0 (not filled in by the bootloader), skipped")
                     continue
                 }
-                banks.append(Bank(range: entry.range, node: nodePath, numaNode: numaNode, hotpluggable: node.properties["hotpluggable"] != nil))
+                banks.append(Bank(range: entry.range, node: nodePath, numaNode: numaNode))
             }
         }
         var reserved = reservations.map { ReservedRegion(name: "/memreserve/", range: $0) }

@@ -4,27 +4,27 @@ import KernelFiles
 /// x86's `/sys/firmware/memmap`: the e820 map as the firmware gave it, before `mem=` trimmed it.
 ///
 /// The kernel appends an entry for every block hot-added later, so the daemon reads it once, at start.
-public struct FirmwareMemmap: Sendable, Equatable {
-    public static let directory = "/sys/firmware/memmap"
+package struct FirmwareMemmap: Sendable, Equatable {
+    package static let directory = "/sys/firmware/memmap"
 
-    public struct Entry: Sendable, Equatable {
-        public var range: AddressRange
-        public var type: String
-        public var isRAM: Bool { type == "System RAM" }
+    package struct Entry: Sendable, Equatable {
+        package var range: AddressRange
+        package var type: String
+        package var isRAM: Bool { type == "System RAM" }
 
-        public init(range: AddressRange, type: String) {
+        package init(range: AddressRange, type: String) {
             self.range = range
             self.type = type
         }
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
 
-    public init(entries: [Entry]) { self.entries = entries }
+    package init(entries: [Entry]) { self.entries = entries }
 
-    public var ram: RangeSet { RangeSet(entries.filter(\.isRAM).map(\.range)) }
+    package var ram: RangeSet { RangeSet(entries.filter(\.isRAM).map(\.range)) }
 
-    public static func read(from files: KernelFiles) throws(SourceError) -> FirmwareMemmap? {
+    package static func read(from files: KernelFiles) throws(SourceError) -> FirmwareMemmap? {
         guard files.isDirectory(directory) else { return nil }
         let names: [String]
         do { names = try files.list(directory) } catch { throw SourceError(error) }

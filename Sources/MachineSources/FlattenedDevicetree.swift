@@ -4,19 +4,19 @@ import MemoryModel
 ///
 /// The blob comes from the bootloader and may be truncated or corrupt; every offset and length is checked
 /// against the blob before it is read, and every failure names the header field or token at fault.
-public struct FlattenedDevicetree: Sendable {
-    public static let magic: UInt32 = 0xd00d_feed
+package struct FlattenedDevicetree: Sendable {
+    package static let magic: UInt32 = 0xd00d_feed
     static let headerSize = 40
 
-    public let root: DevicetreeNode
+    package let root: DevicetreeNode
     /// The header's memory reservation block (`/memreserve/` entries): also memory the kernel must not use.
-    public let reservations: [AddressRange]
+    package let reservations: [AddressRange]
 
     enum Token: UInt32 {
         case beginNode = 1, endNode = 2, property = 3, nop = 4, end = 9
     }
 
-    public init(bytes: [UInt8], path: String) throws(SourceError) {
+    package init(bytes: [UInt8], path: String) throws(SourceError) {
         func fail(_ value: String, _ expected: String) -> SourceError {
             SourceError(path: path, value: value, expected: expected)
         }

@@ -1,24 +1,22 @@
 /// What the daemon needs from `/proc/cmdline`.
-public struct KernelCommandLine: Sendable, Equatable {
-    public static let path = "/proc/cmdline"
+package struct KernelCommandLine: Sendable, Equatable {
+    package static let path = "/proc/cmdline"
 
     /// `mem=`: the limit the kernel booted with (the last one wins, as in the kernel).
-    public var memLimit: UInt64?
-    public var kernelCore: SizeRequest?
-    public var movableCore: SizeRequest?
+    package var memLimit: UInt64?
+    package var kernelCore: SizeRequest?
+    package var movableCore: SizeRequest?
     /// `kernelcore=mirror`: a mirrored-memory policy, not an amount.
-    public var kernelCoreMirror = false
-    public var deferredKernelCore: SizeRequest?
-    public var deferredMovableCore: SizeRequest?
-    public var memhpDefaultState: String?
-    public var movableNode = false
-    public var raw: String = ""
+    package var kernelCoreMirror = false
+    package var deferredKernelCore: SizeRequest?
+    package var deferredMovableCore: SizeRequest?
+    package var memhpDefaultState: String?
+    package var movableNode = false
 
-    public init() {}
+    package init() {}
 
-    public init(parsing text: String) throws(SourceError) {
-        raw = String(text.trimmingTrailingNewline)
-        for word in Self.words(raw) {
+    package init(parsing text: String) throws(SourceError) {
+        for word in Self.words(String(text.trimmingTrailingNewline)) {
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts[0]
             let value = parts.count > 1 ? parts[1] : nil

@@ -1,15 +1,15 @@
 import KernelFiles
 
 /// Everything the daemon learns about the machine, read once at start from the files under one root.
-public struct Machine: Sendable, Equatable {
-    public var memory: MemoryBlockDirectory
-    public var deferredMemInit: DeferredMemInit?
-    public var devicetree: DevicetreeMemory?
-    public var firmwareMemmap: FirmwareMemmap?
-    public var commandLine: KernelCommandLine
-    public var meminfo: Meminfo?
+package struct Machine: Sendable, Equatable {
+    package var memory: MemoryBlockDirectory
+    package var deferredMemInit: DeferredMemInit?
+    package var devicetree: DevicetreeMemory?
+    package var firmwareMemmap: FirmwareMemmap?
+    package var commandLine: KernelCommandLine
+    package var meminfo: Meminfo?
 
-    public init(
+    package init(
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
         firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil
     ) {
@@ -22,7 +22,7 @@ public struct Machine: Sendable, Equatable {
     }
 
     /// Reads every source. A malformed file is an error; an absent optional source is `nil`.
-    public static func read(from files: KernelFiles) throws(SourceError) -> Machine {
+    package static func read(from files: KernelFiles) throws(SourceError) -> Machine {
         let cmdlineText: String
         if files.exists(KernelCommandLine.path) {
             do { cmdlineText = try files.readText(KernelCommandLine.path) } catch { throw SourceError(error) }

@@ -2,19 +2,19 @@ import KernelFiles
 
 /// Copies every file the daemon reads from a machine into a directory, so the machine can be planned offline
 /// (`--sysroot DIR`) or attached to a bug report. Reads only; writes only under the destination.
-public struct MachineCapture: Sendable {
+package struct MachineCapture: Sendable {
     /// Trees copied whole (directories) or as single files, when present.
-    public static let paths = [
+    package static let paths = [
         MemoryBlockDirectory.path, DeferredMemInit.directory, FirmwareMemmap.directory,
         "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path,
         Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
         "/sys/module/memory_hotplug/parameters",
     ]
 
-    public let source: KernelFiles
-    public let destination: KernelFiles
+    package let source: KernelFiles
+    package let destination: KernelFiles
 
-    public init(source: KernelFiles, destination: KernelFiles) {
+    package init(source: KernelFiles, destination: KernelFiles) {
         self.source = source
         self.destination = destination
     }
@@ -22,7 +22,7 @@ public struct MachineCapture: Sendable {
     /// Returns how many files were copied. Unreadable attributes (write-only `probe`) become empty files, so the
     /// copy still shows they exist.
     @discardableResult
-    public func run() throws(KernelFileError) -> Int {
+    package func run() throws(KernelFileError) -> Int {
         var count = 0
         for path in Self.paths where source.exists(path) {
             // /proc/device-tree is a symlink to /sys/firmware/devicetree/base: copy what it points at.

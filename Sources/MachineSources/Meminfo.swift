@@ -1,17 +1,16 @@
 import KernelFiles
 
 /// The few `/proc/meminfo` figures the plan needs, in bytes.
-public struct Meminfo: Sendable, Equatable {
-    public static let path = "/proc/meminfo"
-    public var memTotal: UInt64
-    public var memFree: UInt64
+package struct Meminfo: Sendable, Equatable {
+    package static let path = "/proc/meminfo"
+    /// Free memory at start: the memmap of every probed block comes out of it.
+    package var memFree: UInt64
 
-    public init(memTotal: UInt64, memFree: UInt64) {
-        self.memTotal = memTotal
+    package init(memFree: UInt64) {
         self.memFree = memFree
     }
 
-    public static func read(from files: KernelFiles) throws(SourceError) -> Meminfo? {
+    package static func read(from files: KernelFiles) throws(SourceError) -> Meminfo? {
         guard files.exists(path) else { return nil }
         let text: String
         do { text = try files.readText(path) } catch { throw SourceError(error) }
@@ -21,9 +20,9 @@ public struct Meminfo: Sendable, Equatable {
             guard parts.count >= 2, let kib = UInt64(parts[1]) else { continue }
             fields[parts[0]] = kib * 1024
         }
-        guard let total = fields["MemTotal"], let free = fields["MemFree"] else {
-            throw SourceError(path: path, value: String(text.prefix(40)), expected: "MemTotal: and MemFree: lines in kB")
+        guard let free = fields["MemFree"] else {
+            throw SourceError(path: path, value: String(text.prefix(40)), expected: "a MemFree: line in kB")
         }
-        return Meminfo(memTotal: total, memFree: free)
+        return Meminfo(memFree: free)
     }
 }

@@ -2,19 +2,19 @@ import KernelFiles
 import MemoryModel
 
 /// `/sys/devices/system/memory`: the block size, every present block, and the hotplug knobs.
-public struct MemoryBlockDirectory: Sendable, Equatable {
-    public static let path = "/sys/devices/system/memory"
+package struct MemoryBlockDirectory: Sendable, Equatable {
+    package static let path = "/sys/devices/system/memory"
     /// `/sys/devices/system/memory/memory`, to which a block's index is appended.
-    public static let blockPrefix = path + "/memory"
+    package static let blockPrefix = path + "/memory"
 
     /// `/sys/devices/system/memory/memory42`.
-    public static func blockDirectory(_ index: Int) -> String {
+    package static func blockDirectory(_ index: Int) -> String {
         blockPrefix + String(index)
     }
 
     /// `/sys/devices/system/memory/memory42/state`, by appends (interpolation costs a dynamic `description`
     /// call per segment, and the engine builds three of these per block).
-    public static func attribute(_ name: String, of index: Int) -> String {
+    package static func attribute(_ name: String, of index: Int) -> String {
         var path = blockPrefix
         path.reserveCapacity(blockPrefix.utf8.count + 21 + name.utf8.count)
         path += String(index)
@@ -25,7 +25,7 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
 
     /// `…/memory42/state` → (42, "state"); nil for any other path. Allocation-free: the counting kernel of the
     /// benchmarks parses every path the engine writes.
-    public static func blockAttribute(of machinePath: String) -> (index: Int, name: Substring)? {
+    package static func blockAttribute(of machinePath: String) -> (index: Int, name: Substring)? {
         let utf8 = machinePath.utf8
         guard utf8.starts(with: blockPrefix.utf8) else { return nil }
         var index = 0
@@ -41,26 +41,26 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
     }
 
     /// The block a path under `memoryN/` belongs to.
-    public static func blockIndex(of machinePath: String) -> Int? {
+    package static func blockIndex(of machinePath: String) -> Int? {
         blockAttribute(of: machinePath)?.index
     }
 
-    public var blockSize: UInt64
+    package var blockSize: UInt64
     /// Present blocks, sorted by index. Ids can have gaps (holes between DRAM banks).
-    public var blocks: [MemoryBlock]
+    package var blocks: [MemoryBlock]
     /// `auto_online_blocks`: what the kernel does with a block it adds (`offline` unless configured).
-    public var autoOnlineBlocks: String?
+    package var autoOnlineBlocks: String?
     /// Whether `probe` exists (CONFIG_ARCH_MEMORY_PROBE).
-    public var hasProbe: Bool
+    package var hasProbe: Bool
 
-    public init(blockSize: UInt64, blocks: [MemoryBlock], autoOnlineBlocks: String?, hasProbe: Bool) {
+    package init(blockSize: UInt64, blocks: [MemoryBlock], autoOnlineBlocks: String?, hasProbe: Bool) {
         self.blockSize = blockSize
         self.blocks = blocks
         self.autoOnlineBlocks = autoOnlineBlocks
         self.hasProbe = hasProbe
     }
 
-    public static func read(from files: KernelFiles) throws(SourceError) -> MemoryBlockDirectory {
+    package static func read(from files: KernelFiles) throws(SourceError) -> MemoryBlockDirectory {
         let blockSize = try readBlockSize(from: files)
         let names: [String]
         do { names = try files.list(path) } catch { throw SourceError(error) }
@@ -78,7 +78,7 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
     }
 
     /// `block_size_bytes`: hex without `0x` (e.g. `8000000` = 128 MiB); must be a power of two.
-    public static func readBlockSize(from files: KernelFiles) throws(SourceError) -> UInt64 {
+    package static func readBlockSize(from files: KernelFiles) throws(SourceError) -> UInt64 {
         let file = path + "/block_size_bytes"
         let text: String
         do { text = try files.readValue(file) } catch { throw SourceError(error) }
@@ -97,7 +97,7 @@ public struct MemoryBlockDirectory: Sendable, Equatable {
     }
 
     /// Reads one block's state, zones, node link and checks `phys_index` against its name.
-    public static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
+    package static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
         let directory = blockDirectory(index)
         let stateText: String, zonesText: String, entries: [String]
         do {

@@ -1,7 +1,7 @@
 /// The kernel's `memparse()` (lib/cmdline.c): a number with base auto-detection (`0x` hex, leading `0` octal,
 /// else decimal) and an optional binary suffix K, M, G, T, P or E (case-insensitive).
-public enum Memparse {
-    public enum Base: Sendable {
+package enum Memparse {
+    package enum Base: Sendable {
         /// Exactly the kernel's rules, leading `0` meaning octal: for the kernel command line.
         case kernel
         /// Decimal or `0x` hex only; a leading zero on a decimal is refused as ambiguous: for files whose
@@ -10,7 +10,7 @@ public enum Memparse {
     }
 
     /// Parses the whole string; `nil` on anything else (empty, junk, overflow, trailing characters).
-    public static func parse(_ text: Substring, base: Base = .kernel) -> UInt64? {
+    package static func parse(_ text: Substring, base: Base = .kernel) -> UInt64? {
         var digits = text
         var suffixShift: UInt64 = 0
         if let last = digits.last, let shift = shift(for: last) {
@@ -37,7 +37,7 @@ public enum Memparse {
 
     /// The number alone, without a suffix. On UTF-8 bytes: it parses every probe address the simulated and
     /// counting kernels receive, where `Character` iteration cost more than the rest of a write.
-    public static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
+    package static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
         var digits = text.utf8[...]
         guard let first = digits.first else { return nil }
         var radix: UInt64 = 10

@@ -1,11 +1,11 @@
 /// An amount of memory asked for a zone: bytes, or a percentage of the deferred memory.
-public enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
+package enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
     case bytes(UInt64)
     case percent(UInt64)
 
     /// Parses `nn[KMGTPE]` (memparse rules) or `nn%` (0–100, whole percent as the kernel takes it).
     /// The error names what was expected; the caller adds the path.
-    public static func parse(_ text: Substring) -> Result<SizeRequest, ParseFailure> {
+    package static func parse(_ text: Substring) -> Result<SizeRequest, ParseFailure> {
         let trimmed = text
         if trimmed.hasSuffix("%") {
             let number = trimmed.dropLast()
@@ -23,17 +23,17 @@ public enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
         return .success(.bytes(bytes))
     }
 
-    public struct ParseFailure: Error, Sendable { public let expected: String }
+    package struct ParseFailure: Error, Sendable { package let expected: String }
 
     /// The requested bytes out of `total` (percent rounds down here; the planner rounds the kernel zone up).
-    public func bytes(of total: UInt64) -> UInt64 {
+    package func bytes(of total: UInt64) -> UInt64 {
         switch self {
         case .bytes(let b): b
         case .percent(let p): total / 100 * p + (total % 100) * p / 100
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .bytes(let b): "\(b)"
         case .percent(let p): "\(p)%"
@@ -41,7 +41,7 @@ public enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// As a person would write it in memparse syntax: `64G`, `1536M`, `50%` (bytes when no suffix divides it).
-    public var spelled: String {
+    package var spelled: String {
         guard case .bytes(let b) = self, b > 0 else { return description }
         for (shift, suffix) in [(60, "E"), (50, "P"), (40, "T"), (30, "G"), (20, "M"), (10, "K")] where b % (1 << UInt64(shift)) == 0 {
             return "\(b >> UInt64(shift))\(suffix)"

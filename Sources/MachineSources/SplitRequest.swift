@@ -9,8 +9,8 @@
 /// 4. `/sys/kernel/deferred_mem_init/deferred_kernelcore` / `deferred_movablecore`
 /// 5. `kernelcore=` / `movablecore=` on the kernel command line, applied to the deferred memory
 /// With none of them, everything goes to ZONE_NORMAL.
-public struct SplitRequest: Sendable, Equatable {
-    public enum Source: Sendable, Equatable, CustomStringConvertible {
+package struct SplitRequest: Sendable, Equatable {
+    package enum Source: Sendable, Equatable, CustomStringConvertible {
         case flags
         case configuration([String])
         case deferredMemCommandLine
@@ -18,7 +18,7 @@ public struct SplitRequest: Sendable, Equatable {
         case kernelCommandLine
         case none
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .flags: "command-line flags"
             case .configuration(let files): "configuration (\(files.joined(separator: ", ")))"
@@ -30,20 +30,20 @@ public struct SplitRequest: Sendable, Equatable {
         }
     }
 
-    public var kernelCore: SizeRequest?
-    public var movableCore: SizeRequest?
-    public var source: Source
+    package var kernelCore: SizeRequest?
+    package var movableCore: SizeRequest?
+    package var source: Source
 
-    public init(kernelCore: SizeRequest?, movableCore: SizeRequest?, source: Source) {
+    package init(kernelCore: SizeRequest?, movableCore: SizeRequest?, source: Source) {
         self.kernelCore = kernelCore
         self.movableCore = movableCore
         self.source = source
     }
 
     /// Whether an amount came from the kernel itself (and may be clamped) rather than from a person (and must fit).
-    public var isFromKernel: Bool { source == .deferredMemInit }
+    package var isFromKernel: Bool { source == .deferredMemInit }
 
-    public static func resolve(
+    package static func resolve(
         flagKernelCore: SizeRequest?, flagMovableCore: SizeRequest?,
         configuration: Configuration, machine: Machine
     ) -> SplitRequest {

@@ -1,5 +1,5 @@
 /// Which zone `watch` gives hot-added blocks (`[Watch] Policy=`, `--policy`).
-public enum WatchPolicy: String, ConfigurationChoice {
+package enum WatchPolicy: String, ConfigurationChoice {
     /// The configured split, applied to each burst of added blocks.
     case split
     /// The kernel's `online_policy=auto-movable` rule: a burst goes Movable while MOVABLE:KERNEL stays under the ratio.

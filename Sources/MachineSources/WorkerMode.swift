@@ -1,5 +1,5 @@
 /// How the engine spreads the work over threads (`[Run] Workers=`, `--workers`).
-public enum WorkerMode: String, ConfigurationChoice {
+package enum WorkerMode: String, ConfigurationChoice {
     /// One thread per (NUMA node, zone), each with its own queue in address order.
     case perZone = "per-zone"
     /// One thread, every block in plan order: the default, measured fastest on upstream kernels, which run

@@ -1,11 +1,11 @@
 /// Human-readable sizes, without Foundation.
-public enum ByteCount {
-    public static let kib: UInt64 = 1 << 10
-    public static let mib: UInt64 = 1 << 20
-    public static let gib: UInt64 = 1 << 30
+package enum ByteCount {
+    package static let kib: UInt64 = 1 << 10
+    package static let mib: UInt64 = 1 << 20
+    package static let gib: UInt64 = 1 << 30
 
     /// `10.0 GiB`, `384.0 MiB`: one decimal, binary units; for logs and summaries.
-    public static func describe(_ bytes: UInt64) -> String {
+    package static func describe(_ bytes: UInt64) -> String {
         let units: [(UInt64, String)] = [(1 << 60, "EiB"), (1 << 50, "PiB"), (1 << 40, "TiB"), (gib, "GiB"), (mib, "MiB"), (kib, "KiB")]
         for (unit, name) in units where bytes >= unit {
             return oneDecimal(numerator: bytes, denominator: unit) + " " + name
@@ -14,7 +14,7 @@ public enum ByteCount {
     }
 
     /// `5.0/10.0 GiB`: a part and its whole in the whole's unit.
-    public static func describe(_ part: UInt64, of whole: UInt64) -> String {
+    package static func describe(_ part: UInt64, of whole: UInt64) -> String {
         let units: [(UInt64, String)] = [(1 << 60, "EiB"), (1 << 50, "PiB"), (1 << 40, "TiB"), (gib, "GiB"), (mib, "MiB"), (kib, "KiB")]
         for (unit, name) in units where whole >= unit {
             return oneDecimal(numerator: part, denominator: unit) + "/" + oneDecimal(numerator: whole, denominator: unit) + " " + name
@@ -24,7 +24,7 @@ public enum ByteCount {
 
     /// `a/b` rounded half-up to one decimal place, e.g. `2.5`. `denominator` is at most 2^60, so `rem * 10`
     /// cannot overflow.
-    public static func oneDecimal(numerator: UInt64, denominator: UInt64) -> String {
+    package static func oneDecimal(numerator: UInt64, denominator: UInt64) -> String {
         var whole = numerator / denominator
         var tenths = ((numerator % denominator) * 10 + denominator / 2) / denominator
         if tenths == 10 { whole += 1; tenths = 0 }
@@ -32,7 +32,7 @@ public enum ByteCount {
     }
 
     /// util-linux's `size_to_human_string` with one-letter suffixes (`128M`, `1.5G`), as lsmem prints SIZE.
-    public static func lsmemStyle(_ bytes: UInt64) -> String {
+    package static func lsmemStyle(_ bytes: UInt64) -> String {
         var exp = 0
         for shift in stride(from: 10, through: 60, by: 10) {
             exp = shift

@@ -1,25 +1,25 @@
 /// A set of physical addresses kept as sorted, disjoint, non-adjacent ranges.
 ///
 /// The planner reasons in sets: RAM from one source intersected with another, minus reserved carve-outs.
-public struct RangeSet: Hashable, Sendable, Sequence {
-    public private(set) var ranges: [AddressRange]
+package struct RangeSet: Hashable, Sendable, Sequence {
+    package private(set) var ranges: [AddressRange]
 
-    public init() { ranges = [] }
+    package init() { ranges = [] }
 
-    public init<S: Sequence>(_ ranges: S) where S.Element == AddressRange {
+    package init<S: Sequence>(_ ranges: S) where S.Element == AddressRange {
         self.ranges = []
         for range in ranges { insert(range) }
     }
 
-    public var isEmpty: Bool { ranges.isEmpty }
-    public var totalSize: UInt64 { ranges.reduce(0) { $0 + $1.size } }
-    public var lowerBound: UInt64? { ranges.first?.start }
-    public var upperBound: UInt64? { ranges.last?.end }
+    package var isEmpty: Bool { ranges.isEmpty }
+    package var totalSize: UInt64 { ranges.reduce(0) { $0 + $1.size } }
+    package var lowerBound: UInt64? { ranges.first?.start }
+    package var upperBound: UInt64? { ranges.last?.end }
 
-    public func makeIterator() -> IndexingIterator<[AddressRange]> { ranges.makeIterator() }
+    package func makeIterator() -> IndexingIterator<[AddressRange]> { ranges.makeIterator() }
 
     /// Inserts a range, merging it with every range it overlaps or touches.
-    public mutating func insert(_ range: AddressRange) {
+    package mutating func insert(_ range: AddressRange) {
         guard !range.isEmpty else { return }
         var merged = range
         var kept: [AddressRange] = []
@@ -39,15 +39,15 @@ public struct RangeSet: Hashable, Sendable, Sequence {
         ranges = kept
     }
 
-    public func contains(_ range: AddressRange) -> Bool {
+    package func contains(_ range: AddressRange) -> Bool {
         ranges.contains { $0.contains(range) }
     }
 
-    public func overlaps(_ range: AddressRange) -> Bool {
+    package func overlaps(_ range: AddressRange) -> Bool {
         ranges.contains { $0.overlaps(range) }
     }
 
-    public func intersection(_ other: RangeSet) -> RangeSet {
+    package func intersection(_ other: RangeSet) -> RangeSet {
         var result: [AddressRange] = []
         var i = 0, j = 0
         let a = ranges, b = other.ranges
@@ -58,11 +58,11 @@ public struct RangeSet: Hashable, Sendable, Sequence {
         return RangeSet(result)
     }
 
-    public func intersection(_ range: AddressRange) -> RangeSet {
+    package func intersection(_ range: AddressRange) -> RangeSet {
         intersection(RangeSet([range]))
     }
 
-    public func subtracting(_ other: RangeSet) -> RangeSet {
+    package func subtracting(_ other: RangeSet) -> RangeSet {
         var result: [AddressRange] = []
         for range in ranges {
             var pieces = [range]

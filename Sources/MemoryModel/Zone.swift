@@ -1,22 +1,22 @@
 /// The two zones the daemon places deferred memory in.
 ///
 /// Boot memory may also sit in DMA or DMA32; for the daemon those count as kernel (unmovable) memory.
-public enum Zone: String, Sendable, Hashable, CaseIterable, Comparable {
+package enum Zone: String, Sendable, Hashable, CaseIterable, Comparable {
     case normal = "Normal"
     case movable = "Movable"
 
     /// What is written to `memoryN/state` to put a block in this zone.
-    public var onlineCommand: String {
+    package var onlineCommand: String {
         switch self {
         case .normal: "online_kernel"
         case .movable: "online_movable"
         }
     }
 
-    public static func < (lhs: Zone, rhs: Zone) -> Bool { lhs == .normal && rhs == .movable }
+    package static func < (lhs: Zone, rhs: Zone) -> Bool { lhs == .normal && rhs == .movable }
 
     /// Classifies one zone name from `valid_zones`: `nil` for `none` or unknown names.
-    public init?(kernelZoneName name: Substring) {
+    package init?(kernelZoneName name: Substring) {
         switch name {
         case "Normal", "DMA", "DMA32", "HighMem", "Device": self = .normal
         case "Movable": self = .movable

@@ -2,15 +2,15 @@ import MachineSources
 import MemoryModel
 
 /// The kernel-zone memory the auto-movable ratio is measured against, taken once when watching starts.
-public struct AutoMovableBaseline: Sendable, Equatable {
-    public var kernel: NodeBytes
+package struct AutoMovableBaseline: Sendable, Equatable {
+    package var kernel: NodeBytes
 
-    public init(kernel: NodeBytes) {
+    package init(kernel: NodeBytes) {
         self.kernel = kernel
     }
 
     /// Online blocks not in ZONE_MOVABLE (blocks spanning zones, `none`, count as kernel memory).
-    public init(directory: MemoryBlockDirectory) {
+    package init(directory: MemoryBlockDirectory) {
         kernel = Self.onlineBytes(directory) { $0 != .movable }
     }
 

@@ -5,7 +5,7 @@ import MemoryModel
 ///
 /// Both policies decide per burst of blocks (one DIMM, one virtio-mem resize) and per node, and give a burst's
 /// Normal share the lower addresses, so zones never interleave inside what was added together.
-public enum HotAddPolicy: Sendable, Equatable {
+package enum HotAddPolicy: Sendable, Equatable {
     /// The configured split, applied to each burst: percentages of the burst; amounts clamped to it.
     case split(SplitRequest)
     /// Like the kernel's `memory_hotplug.online_policy=auto-movable`: a node's burst goes to ZONE_MOVABLE
@@ -15,10 +15,10 @@ public enum HotAddPolicy: Sendable, Equatable {
     /// kernel-zone memory online when watching started (`AutoMovableBaseline`).
     case autoMovable(ratioPercent: UInt64, perNode: Bool, baseline: AutoMovableBaseline)
 
-    public static let defaultRatioPercent: UInt64 = 301
+    package static let defaultRatioPercent: UInt64 = 301
 
     /// The plan for one burst: `burst` are the offline blocks to online, `directory` the blocks as they are now.
-    public func plan(burst: [MemoryBlock], directory: MemoryBlockDirectory) -> Plan {
+    package func plan(burst: [MemoryBlock], directory: MemoryBlockDirectory) -> Plan {
         let blockSize = directory.blockSize
         var blocks = burst.sorted { $0.index < $1.index }.map {
             Plan.Block(index: $0.index, start: UInt64($0.index) * blockSize, node: $0.numaNode ?? 0, zone: .normal, action: .online)

@@ -2,11 +2,11 @@ import MachineSources
 import MemoryModel
 
 /// Bytes per node and in all.
-public struct NodeBytes: Sendable, Equatable {
-    public var total: UInt64 = 0
-    public var byNode: [Int: UInt64] = [:]
+package struct NodeBytes: Sendable, Equatable {
+    package var total: UInt64 = 0
+    package var byNode: [Int: UInt64] = [:]
 
-    public init(total: UInt64 = 0, byNode: [Int: UInt64] = [:]) {
+    package init(total: UInt64 = 0, byNode: [Int: UInt64] = [:]) {
         self.total = total
         self.byNode = byNode
     }

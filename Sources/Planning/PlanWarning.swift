@@ -1,7 +1,7 @@
 /// Something about the plan or the machine a person should know, with a stable code that fleets can alert on
 /// (`plan --json` and the report carry `{code, message}`; the message is for people and may change).
-public struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable, CaseIterable {
         /// The vendor interface's DRAM end lies below the RAM map's end.
         case mapBeyondDRAMEnd = "map-beyond-dram-end"
         /// Only the vendor interface's bounds say where deferred RAM is; it is taken as contiguous.
@@ -30,13 +30,13 @@ public struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case configuration
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

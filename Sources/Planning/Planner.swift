@@ -10,15 +10,15 @@ import MemoryModel
 /// - Only whole blocks entirely inside RAM are probed; none that overlaps a devicetree carve-out.
 /// - The split follows the kernel's kernelcore/movablecore rules, rounded to whole blocks (kernel zone up).
 /// - Per NUMA node, Normal takes the lower addresses and Movable the upper ones: zones never interleave.
-public struct Planner: Sendable {
+package struct Planner: Sendable {
     /// A movable:kernel ratio above this is warned about (memory-hotplug.rst: 3:1 to 4:1 is the safe range).
-    public static let movableRatioLimit: UInt64 = 3
+    package static let movableRatioLimit: UInt64 = 3
     /// The memmap costs 64 bytes per 4 KiB page: 1/64 of the memory added.
-    public static let memmapDivisor: UInt64 = 64
+    package static let memmapDivisor: UInt64 = 64
 
-    public init() {}
+    package init() {}
 
-    public func plan(machine: Machine, split: SplitRequest) throws(SourceError) -> Plan {
+    package func plan(machine: Machine, split: SplitRequest) throws(SourceError) -> Plan {
         let blockSize = machine.memory.blockSize
         var warnings: [PlanWarning] = []
         warnings += (machine.devicetree?.warnings ?? []).map { PlanWarning(.devicetree, $0) }

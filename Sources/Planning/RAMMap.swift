@@ -6,17 +6,17 @@ import MemoryModel
 ///
 /// The devicetree's memory nodes, else the firmware memmap's System RAM, else (with the vendor interface) the
 /// bounds `[memblock_end_of_dram, bootmem_end_of_dram)` alone; with the vendor interface, cut at its DRAM end.
-public struct RAMMap: Sendable, Equatable {
+package struct RAMMap: Sendable, Equatable {
     /// The RAM map, or the vendor bounds when no map describes RAM.
-    public var ram: RangeSet
+    package var ram: RangeSet
     /// Which map `ram` comes from; nil when there is none (bounds alone, or no source at all).
-    public var source: Plan.Source?
+    package var source: Plan.Source?
     /// The map before the vendor interface's DRAM end cut it (to warn when the two disagree).
-    public var uncut: RangeSet
+    package var uncut: RangeSet
     /// Static carve-outs that no probed block may overlap.
-    public var reserved: [DevicetreeMemory.ReservedRegion]
+    package var reserved: [DevicetreeMemory.ReservedRegion]
 
-    public init(machine: Machine) {
+    package init(machine: Machine) {
         let map: (RangeSet, Plan.Source)? = {
             if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
             if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }

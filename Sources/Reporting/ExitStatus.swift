@@ -1,5 +1,5 @@
 /// The exit codes every command shares (deferred-memd(8)); a run's report carries the one it ends with.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// All planned memory is online as planned (or nothing was deferred).
     case success = 0
     /// Nothing could be done: no planned block is online as planned, or the kernel failed.

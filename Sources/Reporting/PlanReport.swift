@@ -4,18 +4,18 @@ import Planning
 import TinyJSON
 
 /// `deferred-memd plan`: the plan as a table per node and zone, or as JSON (schema in Docs/plan-json.md).
-public enum PlanReport {
+package enum PlanReport {
     /// Consecutive blocks with the same node, zone and action, shown as one row.
-    public struct Run: Equatable, Sendable {
-        public var node: Int
-        public var zone: Zone
-        public var action: Plan.Action
-        public var first: Int
-        public var last: Int
-        public var done: Int
+    package struct Run: Equatable, Sendable {
+        package var node: Int
+        package var zone: Zone
+        package var action: Plan.Action
+        package var first: Int
+        package var last: Int
+        package var done: Int
     }
 
-    public static func runs(_ plan: Plan) -> [Run] {
+    package static func runs(_ plan: Plan) -> [Run] {
         var runs: [Run] = []
         for block in plan.blocks {
             if var last = runs.last, last.node == block.node, last.zone == block.zone, last.action == block.action, last.last + 1 == block.index {
@@ -29,7 +29,7 @@ public enum PlanReport {
         return runs.sorted { ($0.node, $0.zone, $0.first) < ($1.node, $1.zone, $1.first) }
     }
 
-    public static func text(_ plan: Plan) -> String {
+    package static func text(_ plan: Plan) -> String {
         var out = "source: \(plan.source.rawValue), block size \(ByteCount.lsmemStyle(plan.blockSize))\n"
         if let bootEnd = plan.bootEnd { out += "boot memory ends at \(Hex.prefixed(bootEnd))\n" } else { out += "boot memory: not limited (only offline blocks are deferred)\n" }
         out += "RAM: " + plan.ram.ranges.map { "\($0) (\(ByteCount.lsmemStyle($0.size)))" }.joined(separator: ", ") + "\n"
@@ -69,7 +69,7 @@ public enum PlanReport {
         return parts.isEmpty ? "everything to Normal (nothing configured)" : parts.joined(separator: " ") + " from \(split.source)"
     }
 
-    public static func json(_ plan: Plan) -> JSONValue {
+    package static func json(_ plan: Plan) -> JSONValue {
         .object([
             ("blockSize", .uint(plan.blockSize)),
             ("source", .string(plan.source.rawValue)),

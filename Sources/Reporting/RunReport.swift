@@ -6,17 +6,17 @@ import TinyJSON
 
 /// The end of a run: the summary line, the exit code, and the JSON report written to
 /// `/run/deferred-memd/report.json`.
-public struct RunReport: Sendable {
-    public let plan: Plan
-    public let result: EngineResult
-    public let mode: [(String, JSONValue)]
-    public let notes: [String]
+package struct RunReport: Sendable {
+    package let plan: Plan
+    package let result: EngineResult
+    package let mode: [(String, JSONValue)]
+    package let notes: [String]
     /// Milliseconds since the epoch when the run started.
-    public let startedAt: UInt64
+    package let startedAt: UInt64
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known).
-    public var mainEntered: UInt64 = 0
+    package var mainEntered: UInt64 = 0
 
-    public init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
+    package init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
         self.plan = plan
         self.result = result
         self.mode = mode
@@ -24,11 +24,11 @@ public struct RunReport: Sendable {
         self.startedAt = startedAt
     }
 
-    public func count(_ predicate: (BlockOutcome) -> Bool) -> Int { result.records.filter { predicate($0.outcome) }.count }
+    package func count(_ predicate: (BlockOutcome) -> Bool) -> Int { result.records.filter { predicate($0.outcome) }.count }
 
     /// success: every planned block online as planned; interrupted: a signal stopped it first; nothing done:
     /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
-    public var status: ExitStatus {
+    package var status: ExitStatus {
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
         if case .kernelFailure = result.stopReason { return .nothingDone }
@@ -37,7 +37,7 @@ public struct RunReport: Sendable {
     }
 
     /// `onlined 80/80 blocks (10.0 GiB) in 412 ms: Normal 40, Movable 40`, then what went wrong, if anything.
-    public var summary: String {
+    package var summary: String {
         let succeeded = result.records.filter { $0.outcome.isSuccess }
         let bytes = UInt64(succeeded.count) * plan.blockSize
         let normal = succeeded.filter { $0.block.zone == .normal }.count
@@ -61,7 +61,7 @@ public struct RunReport: Sendable {
 
     /// The report as pretty JSON, handed to `emit` in pieces: members, then one piece per block, so that a run
     /// over many blocks never holds its whole report (as values or as text) in memory.
-    public func write(_ emit: (String) -> Void) {
+    package func write(_ emit: (String) -> Void) {
         let records = result.records
         let counts = result.countsByNode
         func zoneTotals(_ nodes: [Int]) -> JSONValue {
@@ -115,7 +115,7 @@ public struct RunReport: Sendable {
     }
 
     /// The whole report as text (`run --json`; tests).
-    public var serialized: String {
+    package var serialized: String {
         var text = ""
         write { text += $0 }
         return text

@@ -9,13 +9,13 @@ import TinyJSON
 /// Rows merge consecutive blocks with the same state, zones and node, as lsmem does. (lsmem 2.38 reads zones
 /// only when `memory0/valid_zones` exists; we always do, so on machines whose RAM starts above 0 our rows can
 /// be finer than lsmem's.)
-public enum StatusReport {
-    public struct Row: Equatable, Sendable {
-        public var first: Int
-        public var last: Int
-        public var state: MemoryBlock.State
-        public var zones: String
-        public var node: Int?
+package enum StatusReport {
+    package struct Row: Equatable, Sendable {
+        package var first: Int
+        package var last: Int
+        package var state: MemoryBlock.State
+        package var zones: String
+        package var node: Int?
     }
 
     /// lsmem's spelling of a `valid_zones` line: names joined by `/`, `none` as `None`.
@@ -29,7 +29,7 @@ public enum StatusReport {
         }.joined(separator: "/")
     }
 
-    public static func rows(_ directory: MemoryBlockDirectory) -> [Row] {
+    package static func rows(_ directory: MemoryBlockDirectory) -> [Row] {
         var rows: [Row] = []
         for block in directory.blocks {
             let zones = lsmemZones(block.validZones)
@@ -54,12 +54,12 @@ public enum StatusReport {
     }
 
     /// Deferred memory not yet online as planned: planned blocks that are offline or not present.
-    public static func missingBytes(_ plan: Plan, directory: MemoryBlockDirectory) -> UInt64 {
+    package static func missingBytes(_ plan: Plan, directory: MemoryBlockDirectory) -> UInt64 {
         let online = Set(directory.blocks.filter { $0.state == .online }.map(\.index))
         return UInt64(plan.blocks.filter { !online.contains($0.index) }.count) * plan.blockSize
     }
 
-    public static func text(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?, bytes: Bool = false) -> String {
+    package static func text(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?, bytes: Bool = false) -> String {
         func size(_ value: UInt64) -> String { bytes ? "\(value)" : ByteCount.lsmemStyle(value) }
         var table = TextTable(headers: ["RANGE", "SIZE", "STATE", "BLOCK", "ZONES", "NODE"], rightAligned: [1, 3, 4, 5])
         for row in rows(directory) {
@@ -82,7 +82,7 @@ public enum StatusReport {
         return out
     }
 
-    public static func json(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?) -> JSONValue {
+    package static func json(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?) -> JSONValue {
         let (online, offline) = onlineAndOffline(directory)
         var members: [(String, JSONValue)] = [
             ("blockSize", .uint(directory.blockSize)),

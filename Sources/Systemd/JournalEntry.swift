@@ -7,10 +7,10 @@ import Logging
 import SystemPackage
 
 /// One journal entry as `FIELD=value` strings.
-public enum JournalEntry {
+package enum JournalEntry {
     /// `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, the code location, and one field per metadata key
     /// (upper-cased: `block` → `BLOCK`). `errno` becomes the journal's numeric `ERRNO` plus `ERRNO_NAME`.
-    public static func fields(identifier: String, level: Logger.Level, message: String, metadata: Logger.Metadata, file: String, function: String, line: UInt) -> [String] {
+    package static func fields(identifier: String, level: Logger.Level, message: String, metadata: Logger.Metadata, file: String, function: String, line: UInt) -> [String] {
         var fields = [
             "MESSAGE=\(message)", "PRIORITY=\(priority(level))", "SYSLOG_IDENTIFIER=\(identifier)",
             "CODE_FILE=\(file)", "CODE_LINE=\(line)", "CODE_FUNC=\(function)",
@@ -29,7 +29,7 @@ public enum JournalEntry {
     }
 
     /// syslog priorities: trace and debug 7 … critical 2.
-    public static func priority(_ level: Logger.Level) -> Int {
+    package static func priority(_ level: Logger.Level) -> Int {
         switch level {
         case .trace, .debug: 7
         case .info: 6
@@ -41,7 +41,7 @@ public enum JournalEntry {
     }
 
     /// Journal field names: A–Z, 0–9 and `_`, not starting with `_` or a digit (those are trusted fields).
-    public static func fieldName(_ key: String) -> String? {
+    package static func fieldName(_ key: String) -> String? {
         let name = String(key.uppercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "_" })
         guard let first = name.first, first != "_", !first.isNumber, name.utf8.count <= 64 else { return nil }
         return name

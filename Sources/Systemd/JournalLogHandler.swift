@@ -10,21 +10,21 @@ import SystemPackage
 ///
 /// Use it only when `JournalStream.standardErrorIsJournal` says so: with no journald listening, sendv drops
 /// entries without an error, and plain lines on stderr would have been seen.
-public struct JournalLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
+package struct JournalLogHandler: LogHandler {
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
     private let identifier: String
 
-    public init(identifier: String) {
+    package init(identifier: String) {
         self.identifier = identifier
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = JournalEntry.fields(
             identifier: identifier, level: event.level, message: "\(event.message)", metadata: merged,

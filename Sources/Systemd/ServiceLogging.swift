@@ -1,8 +1,8 @@
 import Logging
 
 /// The one logging bootstrap: the journal when stderr is the journal, plain lines on stderr otherwise.
-public enum ServiceLogging {
-    public static func bootstrap(environment: [String: String], identifier: String = "deferred-memd") {
+package enum ServiceLogging {
+    package static func bootstrap(environment: [String: String], identifier: String = "deferred-memd") {
         if JournalStream.isJournal(environment: environment) {
             LoggingSystem.bootstrap { _ in JournalLogHandler(identifier: identifier) }
         } else {

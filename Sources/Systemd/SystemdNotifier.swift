@@ -4,19 +4,19 @@ import CSystemd
 /// `sd_notify(3)`: the only way the daemon talks to the service manager.
 ///
 /// Exists only when `NOTIFY_SOCKET` is set, so outside systemd (a shell, a test, an initramfs) nothing is sent.
-public struct SystemdNotifier: Sendable {
-    public init?(environment: [String: String]) {
+package struct SystemdNotifier: Sendable {
+    package init?(environment: [String: String]) {
         guard let socket = environment["NOTIFY_SOCKET"], !socket.isEmpty else { return nil }
     }
 
-    public func notify(_ assignments: [String]) {
+    package func notify(_ assignments: [String]) {
         // sd_notify keeps NOTIFY_SOCKET in the environment (unset_environment 0): later messages need it.
         // A failed send is not an error for the run: the service manager sees the exit status anyway.
         _ = assignments.joined(separator: "\n").withCString { sd_notify(0, $0) }
     }
 
     /// Half the watchdog period in nanoseconds when `WatchdogSec=` is set for this process, else nil.
-    public static func watchdogPingInterval() -> UInt64? {
+    package static func watchdogPingInterval() -> UInt64? {
         var microseconds: UInt64 = 0
         guard sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 else { return nil }
         return microseconds * 1000 / 2

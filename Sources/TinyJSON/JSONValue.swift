@@ -1,7 +1,7 @@
 /// A JSON document, written and read without Foundation (whose JSON coders pull in ICU-sized dependencies).
 ///
 /// Objects keep insertion order so reports read top-down the way they were built.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -11,7 +11,7 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -26,21 +26,21 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
-    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    public var uint64Value: UInt64? {
+    package var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    package var uint64Value: UInt64? {
         switch self {
         case .uint(let v): v
         case .int(let v) where v >= 0: UInt64(v)
         default: nil
         }
     }
-    public var int64Value: Int64? {
+    package var int64Value: Int64? {
         switch self {
         case .int(let v): v
         case .uint(let v) where v <= UInt64(Int64.max): Int64(v)
@@ -54,14 +54,14 @@ public enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// Compact when `indent` is nil; otherwise pretty-printed with that many spaces per level.
     /// `level` is where the value sits when it is written as part of a larger document (see `RunReport`).
-    public func serialized(indent: Int? = 2, level: Int = 0) -> String {
+    package func serialized(indent: Int? = 2, level: Int = 0) -> String {
         var out = ""
         write(into: &out, indent: indent, level: level)
         return out
     }
 
     /// `"text"`, escaped.
-    public static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out = ""
         writeString(s, into: &out)
         return out
@@ -135,7 +135,7 @@ extension JSONValue {
 // MARK: - Reading
 
 extension JSONValue {
-    public init(parsing text: String) throws(JSONParseError) {
+    package init(parsing text: String) throws(JSONParseError) {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
         self = try parser.value(depth: 0)

@@ -7,23 +7,23 @@ import CUdev
 ///
 /// `udev` events come after udevd has run its rules; `kernel` events come straight from the kernel and also
 /// work where no udevd runs (an initramfs). Reading attributes stays with plain file I/O under the root.
-public final class UdevMonitor {
-    public enum Source: String, Sendable, CaseIterable {
+package final class UdevMonitor {
+    package enum Source: String, Sendable, CaseIterable {
         case udev
         case kernel
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var call: String
-        public var errno: Int32
-        public var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var call: String
+        package var errno: Int32
+        package var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
     }
 
     private let udev: OpaquePointer
     private let monitor: OpaquePointer
     private let descriptor: Int32
 
-    public init(source: Source) throws {
+    package init(source: Source) throws {
         guard let udev = udev_new() else { throw Failure(call: "udev_new", errno: errno) }
         guard let monitor = udev_monitor_new_from_netlink(udev, source.rawValue) else {
             let saved = errno
@@ -43,7 +43,7 @@ public final class UdevMonitor {
     }
 
     /// `udev` when udevd runs (its control socket exists), else `kernel`.
-    public static func defaultSource(udevRunning: Bool) -> Source { udevRunning ? .udev : .kernel }
+    package static func defaultSource(udevRunning: Bool) -> Source { udevRunning ? .udev : .kernel }
 
     deinit {
         udev_monitor_unref(monitor)
@@ -51,13 +51,13 @@ public final class UdevMonitor {
     }
 
     /// One uevent of the memory subsystem: its action (`add`, `online`, …) and device name (`memory42`).
-    public struct Event: Sendable, Equatable {
-        public var action: String
-        public var sysname: String
+    package struct Event: Sendable, Equatable {
+        package var action: String
+        package var sysname: String
     }
 
     /// The next event, or nil when none came within `timeoutNanoseconds` (or a signal interrupted the wait).
-    public func receive(timeoutNanoseconds: UInt64) throws(Failure) -> Event? {
+    package func receive(timeoutNanoseconds: UInt64) throws(Failure) -> Event? {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let milliseconds = Int32(clamping: (timeoutNanoseconds + 999_999) / 1_000_000)
         let ready = poll(&poller, 1, milliseconds)

@@ -27,7 +27,6 @@ struct DevicetreeTests {
             AddressRange(start: 0x10_0000_0000, end: 0x10_7C00_0000),
         ])
         #expect(memory.banks.map(\.numaNode) == [0, 0, 1])
-        #expect(memory.banks.map(\.hotpluggable) == [false, false, true])
         // In the blob's order: the header's /memreserve/ entries first, then the /reserved-memory children as the
         // structure block lists them (ramoops, modem, adsp; `fdtdump` shows the same). Nothing sorts them.
         #expect(memory.reserved.map(\.name) == ["/memreserve/", "/reserved-memory/ramoops@8a000000", "/reserved-memory/modem@8d0000000", "/reserved-memory/adsp@8e4400000"])

@@ -13,12 +13,12 @@ struct PlannerTests {
                         autoOnline: String = "offline", probe: Bool = true, memFree: UInt64? = nil) -> Machine {
         let banks: [DevicetreeMemory.Bank]
         if nodes.isEmpty {
-            banks = [.init(range: AddressRange(start: 0, end: dram), node: "/memory@0", numaNode: nil, hotpluggable: false)]
+            banks = [.init(range: AddressRange(start: 0, end: dram), node: "/memory@0", numaNode: nil)]
         } else {
             var start: UInt64 = 0
             banks = nodes.map { size, node in
                 defer { start += size }
-                return .init(range: AddressRange(start: start, end: start + size), node: "/memory@\(start)", numaNode: node, hotpluggable: false)
+                return .init(range: AddressRange(start: start, end: start + size), node: "/memory@\(start)", numaNode: node)
             }
         }
         let present = (0..<Int(boot / block)).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) }
@@ -28,7 +28,7 @@ struct PlannerTests {
             memory: MemoryBlockDirectory(blockSize: block, blocks: present, autoOnlineBlocks: autoOnline, hasProbe: probe),
             devicetree: DevicetreeMemory(source: "dt", banks: banks, reserved: reserved.map { .init(name: $0.0, range: $0.1) }, warnings: []),
             commandLine: cmdline,
-            meminfo: memFree.map { Meminfo(memTotal: boot, memFree: $0) })
+            meminfo: memFree.map { Meminfo(memFree: $0) })
     }
 
     static func split(_ kernel: SizeRequest?, _ movable: SizeRequest?, source: SplitRequest.Source = .flags) -> SplitRequest {
@@ -179,8 +179,8 @@ struct PlannerTests {
         // Devicetree, banks at 2 GiB (1 GiB) and 8 GiB (4 GiB), mem=2G → boot ends 1 GiB into the second bank.
         var dt = Self.machine()
         dt.devicetree?.banks = [
-            .init(range: AddressRange(start: 2 << 30, size: 1 << 30)!, node: "/a", numaNode: nil, hotpluggable: false),
-            .init(range: AddressRange(start: 8 << 30, size: 4 << 30)!, node: "/b", numaNode: nil, hotpluggable: false),
+            .init(range: AddressRange(start: 2 << 30, size: 1 << 30)!, node: "/a", numaNode: nil),
+            .init(range: AddressRange(start: 8 << 30, size: 4 << 30)!, node: "/b", numaNode: nil),
         ]
         dt.memory.blocks = (16..<24).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) } + (64..<72).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
         let dtPlan = try Planner().plan(machine: dt, split: Self.split(nil, nil))
