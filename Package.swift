@@ -31,7 +31,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "MachineSources",
-            dependencies: ["MemoryModel", "KernelFiles"],
+            dependencies: ["MemoryModel", "KernelFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: strict),
         // The engine: block executor, workers, gate, retries, the probe guard, and the kernel seam with the live kernel.
@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON", "LinuxShims",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
         // Kernels that stand in for the real one: simulated (tests, demos, --simulate), recording (--dry-run), counting (benchmarks).
@@ -54,7 +55,9 @@ let package = Package(
         // Thin wrappers of the two C libraries; they know nothing of the engine.
         .target(
             name: "Systemd",
-            dependencies: ["CSystemd", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "CSystemd", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict),
         .target(name: "Udev", dependencies: ["CUdev"], swiftSettings: strict),
         // Every command's job as a value, with the context they share; both executables only fill these.
@@ -81,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "deferred-memd-bench",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation",
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -90,6 +93,9 @@ let package = Package(
             dependencies: [
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "TinyJSON",
                 "Systemd", "Jobs", "deferred-memd", "deferred-memd-boot",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Golden"],
             swiftSettings: strict),

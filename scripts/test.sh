@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Every test: installs what is missing, builds with warnings as errors, runs the Swift Testing suite against
+# Every test: installs what is missing, lints (swift format, module graph), builds with warnings as errors, runs the Swift Testing suite against
 # temporary copies of the example machines, checks the install path and systemd units, then prints the
 # benchmark figures (printed, never asserted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
+# Style and structure first (seconds): the toolchain's formatter with the committed configuration, and every
+# target declaring exactly what it imports, with Docs/design.md's module graph matching Package.swift.
+swift format lint --strict --configuration .swift-format --recursive Sources Tests Package.swift
+python3 scripts/check-modules.py
 swift build -Xswiftc -warnings-as-errors
 swift test -Xswiftc -warnings-as-errors 2>&1 | tee .build/test.log
 grep -qE "Test run with [0-9]+ tests? .*passed" .build/test.log

@@ -30,7 +30,7 @@ package struct AutoOnlineSwitch: Sendable {
         let current: String
         do {
             current = try kernel.read(Self.attribute)
-        } catch where error.errno == .noSuchFileOrDirectory {
+        } catch  where error.errno == .noSuchFileOrDirectory {
             return .nothingToDo  // a kernel without memory hotplug's auto-online knob
         }
         // A crashed run left its saved value: that is the original, whatever the attribute says now.

@@ -1,6 +1,7 @@
 import KernelFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Monotonic and wall-clock time without Foundation.
@@ -25,8 +26,9 @@ package enum Clock {
     /// posix_spawn), so a daemon started by a 40 MB Python reads 40 MB.
     package static func peakResidentKiB() -> UInt64 {
         if let status = try? KernelFiles(root: "/").readText("/proc/self/status"),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kib = UInt64(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "") {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = UInt64(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "")
+        {
             return kib
         }
         var usage = rusage()

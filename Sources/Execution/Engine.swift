@@ -19,7 +19,10 @@ package struct Engine: Sendable {
     /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
     package let planIsFresh: Bool
 
-    package init(plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger, planIsFresh: Bool = false) {
+    package init(
+        plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger,
+        planIsFresh: Bool = false
+    ) {
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -50,7 +53,9 @@ package struct Engine: Sendable {
             for node in plan.nodes {
                 for zone in Zone.allCases {
                     let positions = plan.blocks.indices.filter { plan.blocks[$0].node == node && plan.blocks[$0].zone == zone }
-                    if !positions.isEmpty { queues.append(Queue(name: "node\(node)-\(zone.rawValue.lowercased())", node: node, zone: zone, positions: positions)) }
+                    if !positions.isEmpty {
+                        queues.append(Queue(name: "node\(node)-\(zone.rawValue.lowercased())", node: node, zone: zone, positions: positions))
+                    }
                 }
             }
             guard plan.normalFirst else { return [queues] }
@@ -65,7 +70,10 @@ package struct Engine: Sendable {
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
             probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh)
         var initial = Progress()
-        for zone in Zone.allCases { initial.planned[zone] = 0; initial.done[zone] = 0 }
+        for zone in Zone.allCases {
+            initial.planned[zone] = 0
+            initial.done[zone] = 0
+        }
         for block in plan.blocks { initial.planned[block.zone, default: 0] += 1 }
         initial.bytesPlanned = plan.totalBytes
         let shared = ProgressBoard(initial)
@@ -103,7 +111,9 @@ package struct Engine: Sendable {
         }
     }
 
-    private func work(_ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?) -> ([(Int, BlockRecord)], WorkerSummary) {
+    private func work(
+        _ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?
+    ) -> ([(Int, BlockRecord)], WorkerSummary) {
         let zone = queue.zone ?? .normal
         if let cpus = options.cpus[zone], !cpus.isEmpty {
             let error = ThreadPlacement.pinCurrentThread(to: cpus)
@@ -111,7 +121,9 @@ package struct Engine: Sendable {
         }
         if let priority = options.priority[zone] {
             let error = ThreadPlacement.apply(priority)
-            if error != 0 { logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"]) }
+            if error != 0 {
+                logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"])
+            }
         }
         var records: [(Int, BlockRecord)] = []
         records.reserveCapacity(queue.positions.count)
@@ -156,12 +168,13 @@ package struct Engine: Sendable {
 
     private func log(_ record: BlockRecord) {
         // Metadata costs more than the rest of a block's bookkeeping: build it only when it will be logged.
-        let level: Logger.Level = switch record.outcome {
-        case .onlined, .alreadyOnline, .raced: .debug
-        case .conflict: .warning
-        case .notReached: .trace
-        case .failed, .refused: .error
-        }
+        let level: Logger.Level =
+            switch record.outcome {
+            case .onlined, .alreadyOnline, .raced: .debug
+            case .conflict: .warning
+            case .notReached: .trace
+            case .failed, .refused: .error
+            }
         guard level >= logger.logLevel, record.outcome != .notReached else { return }
         var metadata: Logger.Metadata = [
             "block": "\(record.block.index)", "zone": "\(record.block.zone.rawValue)", "node": "\(record.block.node)",

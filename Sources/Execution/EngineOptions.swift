@@ -16,7 +16,9 @@ package struct EngineOptions: Sendable, Equatable {
     /// Scheduling per zone worker (absent: inherit). The serial worker takes the Normal entry.
     package var priority: [Zone: WorkerPriority]
 
-    package init(workers: WorkerMode = .serial, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]) {
+    package init(
+        workers: WorkerMode = .serial, gate: Bool = true, retry: RetryPolicy = RetryPolicy(), cpus: [Zone: [Int]] = [:], priority: [Zone: WorkerPriority] = [:]
+    ) {
         self.workers = workers
         self.gate = gate
         self.retry = retry

@@ -24,15 +24,17 @@ package struct PlanJournal: Sendable {
     /// journal knows are added back (an earlier run onlined them, so the fresh plan no longer sees them).
     package func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
         guard let text = try? state.readText(Self.path), let journal = try? JSONValue(parsing: text),
-              journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
-              let runs = journal["runs"]?.arrayValue else { return (fresh, false) }
+            journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
+            let runs = journal["runs"]?.arrayValue
+        else { return (fresh, false) }
         var byIndex: [Int: Plan.Block] = [:]
         for block in fresh.blocks { byIndex[block.index] = block }
         for run in runs {
             guard let first = run["first"]?.int64Value.map(Int.init), let count = run["count"]?.int64Value.map(Int.init), count > 0,
-                  let node = run["node"]?.int64Value.map(Int.init),
-                  let zone = run["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
-                  let action = run["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:)) else { continue }
+                let node = run["node"]?.int64Value.map(Int.init),
+                let zone = run["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
+                let action = run["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:))
+            else { continue }
             for index in first..<(first + count) {
                 if var existing = byIndex[index] {
                     existing.zone = zone
@@ -55,14 +57,16 @@ package struct PlanJournal: Sendable {
         var current: (first: Int, count: Int, block: Plan.Block)?
         func close() {
             guard let run = current else { return }
-            runs.append(.object([
-                ("first", .int(Int64(run.first))), ("count", .int(Int64(run.count))), ("node", .int(Int64(run.block.node))),
-                ("zone", .string(run.block.zone.rawValue)), ("action", .string(run.block.action.rawValue)),
-            ]))
+            runs.append(
+                .object([
+                    ("first", .int(Int64(run.first))), ("count", .int(Int64(run.count))), ("node", .int(Int64(run.block.node))),
+                    ("zone", .string(run.block.zone.rawValue)), ("action", .string(run.block.action.rawValue)),
+                ]))
         }
         for block in plan.blocks {
             if let run = current, run.first + run.count == block.index, run.block.node == block.node,
-               run.block.zone == block.zone, run.block.action == block.action {
+                run.block.zone == block.zone, run.block.action == block.action
+            {
                 current?.count += 1
             } else {
                 close()

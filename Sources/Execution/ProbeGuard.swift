@@ -1,6 +1,6 @@
 import MachineSources
-import Planning
 import MemoryModel
+import Planning
 
 /// The last check before a probe write: the block must lie wholly inside RAM the firmware describes and
 /// overlap no devicetree carve-out.

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxShims
 import MachineSources
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The non-generic part a C thread entry point can reach.
 final class ThreadStart: @unchecked Sendable {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxShims
 import MachineSources
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A dedicated OS thread for blocking kernel writes.
 ///

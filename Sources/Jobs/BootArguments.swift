@@ -1,7 +1,7 @@
-import KernelSimulation
-import MachineSources
 import Execution
+import KernelSimulation
 import Logging
+import MachineSources
 
 /// The boot path's parser for what the units run: `run` and `plan --check` at every boot, `rescue` when it fails,
 /// with the options a unit, a drop-in or a benchmark passes.
@@ -52,10 +52,18 @@ package enum BootArguments {
 
     static func machine(_ name: String, _ inline: String?, _ reader: inout Reader, into machine: inout MachineSelection) -> Bool? {
         switch name {
-        case "--sysroot": guard let value = reader.value(inline) else { return false }; machine.sysroot = value
-        case "--config": guard let value = reader.value(inline) else { return false }; machine.config = value
-        case "--kernelcore": guard let value = reader.value(inline) else { return false }; machine.kernelcore = value
-        case "--movablecore": guard let value = reader.value(inline) else { return false }; machine.movablecore = value
+        case "--sysroot":
+            guard let value = reader.value(inline) else { return false }
+            machine.sysroot = value
+        case "--config":
+            guard let value = reader.value(inline) else { return false }
+            machine.config = value
+        case "--kernelcore":
+            guard let value = reader.value(inline) else { return false }
+            machine.kernelcore = value
+        case "--movablecore":
+            guard let value = reader.value(inline) else { return false }
+            machine.movablecore = value
         default: return nil
         }
         return true
@@ -130,7 +138,9 @@ package enum BootArguments {
         var job = RescueJob()
         while let (name, inline) = reader.next() {
             switch name {
-            case "--sysroot": guard let value = reader.value(inline) else { return nil }; job.sysroot = value
+            case "--sysroot":
+                guard let value = reader.value(inline) else { return nil }
+                job.sysroot = value
             case "--simulate" where inline == nil: job.simulate = true
             case "--log-level":
                 guard let level = reader.value(inline).flatMap(Logger.Level.init(rawValue:)) else { return nil }

@@ -1,5 +1,5 @@
-import Reporting
 import Logging
+import Reporting
 
 /// What the units run, as values: `run` with its options and `plan --check` (deferred-memd.service), `rescue`
 /// (deferred-memd-fallback.service).

@@ -1,10 +1,10 @@
-import Reporting
 import Execution
 import KernelFiles
 import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Reporting
 import TinyJSON
 
 /// One `deferred-memd run`: the flow from a computed plan to a written report.
@@ -26,7 +26,10 @@ package struct DeferredRun: Sendable {
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
     package var mainEntered: UInt64 = 0
 
-    package init(machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy, logger: Logger, mode: [(String, JSONValue)] = []) {
+    package init(
+        machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy,
+        logger: Logger, mode: [(String, JSONValue)] = []
+    ) {
         self.machine = machine
         self.files = files
         self.state = state ?? .onDisk(files)
@@ -53,10 +56,12 @@ package struct DeferredRun: Sendable {
         for node in counts.keys.sorted() {
             for zone in Zone.allCases {
                 guard let entry = counts[node]?[zone] else { continue }
-                logger.info("zone online", metadata: [
-                    "node": "\(node)", "zone": "\(zone.rawValue)", "blocks": "\(entry.online)", "planned": "\(entry.planned)",
-                    "bytes": "\(UInt64(entry.online) * blockSize)",
-                ])
+                logger.info(
+                    "zone online",
+                    metadata: [
+                        "node": "\(node)", "zone": "\(zone.rawValue)", "blocks": "\(entry.online)", "planned": "\(entry.planned)",
+                        "bytes": "\(UInt64(entry.online) * blockSize)",
+                    ])
             }
         }
     }
@@ -94,7 +99,9 @@ package struct DeferredRun: Sendable {
             }
         }
 
-        let engine = Engine(plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger, planIsFresh: !resumed)
+        let engine = Engine(
+            plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger,
+            planIsFresh: !resumed)
         let result = engine.run(stop: stop, progress: progress)
 
         if switched {

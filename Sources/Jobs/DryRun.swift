@@ -38,14 +38,15 @@ package struct DryRun: Sendable {
     /// `[{path, value, block, zone}]`, in order.
     package var json: JSONValue {
         let zones = Dictionary(plan.blocks.map { ($0.index, $0.zone) }, uniquingKeysWith: { first, _ in first })
-        return .array(writes.map { write in
-            let block = block(of: write)
-            return .object([
-                ("path", .string(write.path)), ("value", .string(write.value)),
-                ("block", block.map { .int(Int64($0)) } ?? .null),
-                ("zone", block.flatMap { zones[$0] }.map { .string($0.rawValue) } ?? .null),
-            ])
-        })
+        return .array(
+            writes.map { write in
+                let block = block(of: write)
+                return .object([
+                    ("path", .string(write.path)), ("value", .string(write.value)),
+                    ("block", block.map { .int(Int64($0)) } ?? .null),
+                    ("zone", block.flatMap { zones[$0] }.map { .string($0.rawValue) } ?? .null),
+                ])
+            })
     }
 
     static func detail(_ outcome: BlockOutcome) -> String {

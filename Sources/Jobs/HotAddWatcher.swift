@@ -22,7 +22,10 @@ package struct HotAddWatcher: Sendable {
         /// Online blocks already offline when watching starts (events missed before the monitor existed).
         package var coldplug: Bool = true
 
-        package init(quietNanoseconds: UInt64 = 100_000_000, maxBurstNanoseconds: UInt64 = 2_000_000_000, idlePollNanoseconds: UInt64 = 250_000_000, coldplug: Bool = true) {
+        package init(
+            quietNanoseconds: UInt64 = 100_000_000, maxBurstNanoseconds: UInt64 = 2_000_000_000, idlePollNanoseconds: UInt64 = 250_000_000,
+            coldplug: Bool = true
+        ) {
             self.quietNanoseconds = quietNanoseconds
             self.maxBurstNanoseconds = maxBurstNanoseconds
             self.idlePollNanoseconds = idlePollNanoseconds
@@ -56,7 +59,10 @@ package struct HotAddWatcher: Sendable {
     package let logger: Logger
     package let notifications: RunNotifications?
 
-    package init(files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger, notifications: RunNotifications? = nil) {
+    package init(
+        files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger,
+        notifications: RunNotifications? = nil
+    ) {
         self.files = files
         self.kernel = kernel
         self.policy = policy
@@ -138,11 +144,13 @@ package struct HotAddWatcher: Sendable {
             if record.outcome.isSuccess { totals.onlined[record.block.zone, default: 0] += 1 } else { totals.failed += 1 }
         }
         let normal = plan.blocks.filter { $0.zone == .normal }.count
-        logger.info("burst onlined", metadata: [
-            "blocks": "\(plan.blocks.count)", "normal": "\(normal)", "movable": "\(plan.blocks.count - normal)",
-            "first": "\(plan.blocks.first?.index ?? 0)", "last": "\(plan.blocks.last?.index ?? 0)",
-            "bytes": "\(plan.totalBytes)", "failed": "\(result.records.filter { !$0.outcome.isSuccess }.count)",
-        ])
+        logger.info(
+            "burst onlined",
+            metadata: [
+                "blocks": "\(plan.blocks.count)", "normal": "\(normal)", "movable": "\(plan.blocks.count - normal)",
+                "first": "\(plan.blocks.first?.index ?? 0)", "last": "\(plan.blocks.last?.index ?? 0)",
+                "bytes": "\(plan.totalBytes)", "failed": "\(result.records.filter { !$0.outcome.isSuccess }.count)",
+            ])
         notifications?.status(totals.status)
     }
 }

@@ -1,8 +1,8 @@
-import Reporting
 import Execution
 import KernelFiles
 import Logging
 import MachineSources
+import Reporting
 
 /// What every job shares, made once per process by the front end: the logger, systemd notifications, and how
 /// kernels are made (tests wrap them to watch the writes).
@@ -13,7 +13,9 @@ package struct JobContext: Sendable {
     /// Makes the kernel a job asked for; the default makes it as asked.
     package var makeKernel: @Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel
 
-    package init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil) {
+    package init(
+        logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil
+    ) {
         self.logger = logger
         self.notifications = notifications
         self.makeKernel = makeKernel ?? { choice, files, machine in choice.make(files: files, machine: machine) }

@@ -1,5 +1,5 @@
-import Reporting
 import MachineSources
+import Reporting
 
 /// `plan --check`, for `ExecCondition=`: 0 when there is memory to bring online, 1 when there is none. Bad input
 /// is 0 too: it must not skip the service; `run` then fails loudly and the safety net runs.

@@ -6,8 +6,9 @@ import MemoryModel
 import Reporting
 import Synchronization
 import TinyJSON
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The live progress line on a terminal: blocks and GiB per zone, and the rate.

@@ -55,11 +55,14 @@ package struct Rescue: Sendable {
             logger.warning("rescue: machine sources unreadable; onlining present offline blocks only", metadata: ["error": "\(error)"])
             let blockSize = (try? MemoryBlockDirectory.readBlockSize(from: files)) ?? 128 << 20
             let offline = offlineBlocks().map { Plan.Block(index: $0, start: UInt64($0) * blockSize, node: 0, zone: .normal, action: .online) }
-            plan = Plan(blockSize: blockSize, source: .offlineBlocks, bootEnd: nil, ram: RangeSet(), blocks: offline, skipped: [], split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
+            plan = Plan(
+                blockSize: blockSize, source: .offlineBlocks, bootEnd: nil, ram: RangeSet(), blocks: offline, skipped: [],
+                split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none), normalFirst: true, warnings: [])
             guardrail = ProbeGuard(ram: RangeSet(), reserved: [])
             probeUnavailable = "machine sources unreadable"
         }
-        let engine = Engine(plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
+        let engine = Engine(
+            plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
         let result = engine.run(stop: stop)
         var onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
         var failed: [Int] = []
@@ -67,7 +70,10 @@ package struct Rescue: Sendable {
             // Online but in Movable (a udev rule got there) is online: nothing to rescue.
             if case .conflict = record.outcome { continue }
             let state = MemoryBlockDirectory.attribute("state", of: record.block.index)
-            guard (try? files.readValue(state)) == "offline" else { failed.append(record.block.index); continue }
+            guard (try? files.readValue(state)) == "offline" else {
+                failed.append(record.block.index)
+                continue
+            }
             do {
                 try kernel.write("online", to: state)
                 onlined += 1

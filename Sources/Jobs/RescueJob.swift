@@ -1,8 +1,8 @@
-import Reporting
 import Execution
 import KernelFiles
 import Logging
 import MachineSources
+import Reporting
 
 /// `rescue` as a value: the safety net `deferred-memd-fallback.service` runs when the main run failed.
 package struct RescueJob: Sendable, Equatable {

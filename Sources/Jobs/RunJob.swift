@@ -1,14 +1,15 @@
-import Planning
 import Execution
 import KernelFiles
 import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
+import Planning
 import Reporting
 import TinyJSON
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `run` as a value: every option of the command, parsed, and what it does with them. Both front ends fill one:
@@ -75,7 +76,9 @@ package struct RunJob: Sendable, Equatable {
         let (loaded, configuration, fresh) = try machine.loadPlan()
         let files = machine.files
         let options = placement.engineOptions(configuration)
-        var mode: [(String, JSONValue)] = [("workers", .string(options.workers.rawValue)), ("gate", .bool(options.gate)), ("simulated", .bool(simulate)), ("dryRun", .bool(dryRun))]
+        var mode: [(String, JSONValue)] = [
+            ("workers", .string(options.workers.rawValue)), ("gate", .bool(options.gate)), ("simulated", .bool(simulate)), ("dryRun", .bool(dryRun)),
+        ]
         if simulate && !dryRun { mode += [("lockModel", .string(lockModel.rawValue)), ("latencyMsPerGiB", .double(latencyMsPerGib))] }
         var run = DeferredRun(
             machine: loaded, files: files, state: dryRun ? .inMemory(over: files) : .onDisk(files),

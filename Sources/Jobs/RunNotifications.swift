@@ -1,7 +1,7 @@
-import Reporting
 import Execution
 import KernelFiles
 import MemoryModel
+import Reporting
 import Synchronization
 import SystemPackage
 
@@ -52,7 +52,8 @@ package final class RunNotifications: Sendable {
     /// `onlining: 40/80 blocks, 5.0/10.0 GiB; Normal 40/40, Movable 0/40`.
     package static func statusText(_ progress: Progress) -> String {
         let zones = Zone.allCases.map { "\($0.rawValue) \(progress.done[$0] ?? 0)/\(progress.planned[$0] ?? 0)" }.joined(separator: ", ")
-        return "onlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone, of: progress.bytesPlanned)); \(zones)"
+        return
+            "onlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone, of: progress.bytesPlanned)); \(zones)"
     }
 
     package func starting(_ text: String) {

@@ -9,9 +9,10 @@ package struct StandardError: TextOutputStream {
     package mutating func write(_ string: String) {
         var bytes = Array(string.utf8)
         bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
+                let n = Glibc.write(2, base + offset, raw.count - offset)
                 if n <= 0 { break }
                 offset += n
             }
@@ -20,7 +21,7 @@ package struct StandardError: TextOutputStream {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One line on stderr (messages for people: errors, usage).

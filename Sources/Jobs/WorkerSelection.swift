@@ -12,7 +12,10 @@ package struct WorkerSelection: Sendable, Equatable {
     package var normalPriority: WorkerPriority?
     package var movablePriority: WorkerPriority?
 
-    package init(workers: WorkerMode? = nil, gate: Bool? = nil, normalCPUs: [Int]? = nil, movableCPUs: [Int]? = nil, normalPriority: WorkerPriority? = nil, movablePriority: WorkerPriority? = nil) {
+    package init(
+        workers: WorkerMode? = nil, gate: Bool? = nil, normalCPUs: [Int]? = nil, movableCPUs: [Int]? = nil, normalPriority: WorkerPriority? = nil,
+        movablePriority: WorkerPriority? = nil
+    ) {
         self.workers = workers
         self.gate = gate
         self.normalCPUs = normalCPUs

@@ -1,8 +1,9 @@
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Reads and writes kernel attribute files under a root directory.
@@ -62,7 +63,10 @@ package struct KernelFiles: Sendable {
             while bytes.count < limit {
                 let count = read(fd, page.baseAddress, page.count)
                 if count < 0 && Glibc.errno == EINTR { continue }
-                if count < 0 { failure = Glibc.errno; return }
+                if count < 0 {
+                    failure = Glibc.errno
+                    return
+                }
                 if count == 0 { return }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<count]))
                 if shortReadEnds && count < page.count { return }
@@ -145,7 +149,8 @@ package struct KernelFiles: Sendable {
     }
 
     /// Creates or replaces a regular file: for fake trees and the daemon's own state, never for kernel files.
-    package func createFile(_ machinePath: String, contents: [UInt8], mode: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws(KernelFileError) {
+    package func createFile(_ machinePath: String, contents: [UInt8], mode: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws(KernelFileError)
+    {
         let path = resolve(machinePath)
         do {
             let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: mode)
@@ -175,12 +180,18 @@ package struct KernelFiles: Sendable {
         var failure: Int32 = 0
         var buffer: [UInt8] = []  // grows to at most a little over 64 KiB; a small file is one allocation
         func drain() {
-            guard failure == 0 else { buffer.removeAll(keepingCapacity: true); return }
+            guard failure == 0 else {
+                buffer.removeAll(keepingCapacity: true)
+                return
+            }
             var offset = 0
             while offset < buffer.count {
-                let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                let n = buffer.withUnsafeBytes { bytes in bytes.baseAddress.map { write(fd, $0 + offset, bytes.count - offset) } ?? 0 }
                 if n < 0 && Glibc.errno == EINTR { continue }
-                if n <= 0 { failure = n < 0 ? Glibc.errno : EIO; break }
+                if n <= 0 {
+                    failure = n < 0 ? Glibc.errno : EIO
+                    break
+                }
                 offset += n
             }
             buffer.removeAll(keepingCapacity: true)

@@ -123,7 +123,10 @@ package final class SimulatedKernel: HotplugKernel {
     package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let path = files.resolve(machinePath)
         func fail(_ errno: Errno) -> KernelFileError { KernelFileError(.write, path: path, errno: errno, value: value) }
-        if let crash = fatalCondition { _ = crash; throw fail(.ioError) }
+        if let crash = fatalCondition {
+            _ = crash
+            throw fail(.ioError)
+        }
         state.withLock { $0.writes += 1 }
         var body = Substring(value)
         if body.last == "\n" { body.removeLast() }
@@ -135,7 +138,8 @@ package final class SimulatedKernel: HotplugKernel {
             guard ["offline", "online", "online_kernel", "online_movable"].contains(body) else { throw fail(.invalidArgument) }
             try rewrite(machinePath, String(body))
         } else if machinePath.hasPrefix(MemoryBlockDirectory.blockPrefix), machinePath.hasSuffix("/state"),
-                  let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count)) {
+            let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count))
+        {
             guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
             let key = body == "online_movable" ? 1 : 0
             try locked(key: key) { () throws(KernelFileError) in try changeState(index, to: String(body), fail: fail) }

@@ -13,7 +13,7 @@ package struct Configuration: Sendable, Equatable {
     package var movableCore: SizeRequest?
     /// `[Run] Workers=per-zone|serial`
     package var workers: WorkerMode?
-    /// `[Run] Gate=yes|no`: serialise kernel writes in userspace (see Docs/engine.md).
+    /// `[Run] Gate=yes|no`: serialise kernel writes in userspace (Docs/design.md, "The write gate").
     package var gate: Bool?
     /// `[Run] AutoOnline=switch|refuse`: what to do when `auto_online_blocks` is not `offline`.
     package var autoOnline: AutoOnlinePolicy?
@@ -128,7 +128,10 @@ package struct Configuration: Sendable, Equatable {
         case ("Workers", "NormalCPUs"): normalCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "MovableCPUs"): movableCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "Nice"):
-            if value.isEmpty { nice = nil; return }
+            if value.isEmpty {
+                nice = nil
+                return
+            }
             guard let number = Int(value), (-20...19).contains(number) else {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a nice value from -20 to 19")
             }
@@ -136,7 +139,10 @@ package struct Configuration: Sendable, Equatable {
         case ("Watch", "Policy"): watchPolicy = try choice(WatchPolicy.self)
         case ("Watch", "PerNode"): watchPerNode = try yesNo()
         case ("Watch", "Ratio"):
-            if value.isEmpty { watchRatio = nil; return }
+            if value.isEmpty {
+                watchRatio = nil
+                return
+            }
             guard let number = UInt64(value), number > 0, number <= 100_000 else {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a MOVABLE:KERNEL ratio in percent, such as 301")
             }

@@ -1,5 +1,5 @@
-import MemoryModel
 import KernelFiles
+import MemoryModel
 
 /// The vendor kernel's `/sys/kernel/deferred_mem_init`: where boot memory ended, where DRAM ends, and how much
 /// of the rest the kernel wants in each zone.

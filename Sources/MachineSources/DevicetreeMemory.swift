@@ -90,7 +90,8 @@ package struct DevicetreeMemory: Sendable, Equatable {
             }
             for entry in entries {
                 guard entry.size > 0 else {
-                    warnings.append("\(source)\(nodePath)/\(propertyName): entry at \(Hex.prefixed(entry.start)) has size 0 (not filled in by the bootloader), skipped")
+                    warnings.append(
+                        "\(source)\(nodePath)/\(propertyName): entry at \(Hex.prefixed(entry.start)) has size 0 (not filled in by the bootloader), skipped")
                     continue
                 }
                 banks.append(Bank(range: entry.range, node: nodePath, numaNode: numaNode))

@@ -1,5 +1,5 @@
-import MemoryModel
 import KernelFiles
+import MemoryModel
 
 /// x86's `/sys/firmware/memmap`: the e820 map as the firmware gave it, before `mem=` trimmed it.
 ///

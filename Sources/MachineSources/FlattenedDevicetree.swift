@@ -13,7 +13,11 @@ package struct FlattenedDevicetree: Sendable {
     package let reservations: [AddressRange]
 
     enum Token: UInt32 {
-        case beginNode = 1, endNode = 2, property = 3, nop = 4, end = 9
+        case beginNode = 1
+        case endNode = 2
+        case property = 3
+        case nop = 4
+        case end = 9
     }
 
     package init(bytes: [UInt8], path: String) throws(SourceError) {
@@ -53,7 +57,9 @@ package struct FlattenedDevicetree: Sendable {
         var reservations: [AddressRange] = []
         var cursor = reserveOffset
         while true {
-            guard cursor + 16 <= totalSize else { throw fail("off_mem_rsvmap \(reserveOffset)", "a reservation block ending with a (0, 0) entry inside the blob") }
+            guard cursor + 16 <= totalSize else {
+                throw fail("off_mem_rsvmap \(reserveOffset)", "a reservation block ending with a (0, 0) entry inside the blob")
+            }
             let address = UInt64(u32(cursor)) << 32 | UInt64(u32(cursor + 4))
             let size = UInt64(u32(cursor + 8)) << 32 | UInt64(u32(cursor + 12))
             cursor += 16
@@ -85,7 +91,9 @@ package struct FlattenedDevicetree: Sendable {
             }
             switch token {
             case .beginNode:
-                guard let name = cString(from: cursor, limit: structEnd) else { throw fail("node name at offset \(cursor)", "a NUL-terminated node name inside the structure block") }
+                guard let name = cString(from: cursor, limit: structEnd) else {
+                    throw fail("node name at offset \(cursor)", "a NUL-terminated node name inside the structure block")
+                }
                 cursor = (cursor + name.utf8.count + 1 + 3) & ~3
                 guard stack.count < 64 else { throw fail("node depth 64 at offset \(tokenOffset)", "nodes nested less than 64 deep") }
                 guard root == nil else { throw fail("second root node at offset \(tokenOffset)", "one root node") }
@@ -94,13 +102,18 @@ package struct FlattenedDevicetree: Sendable {
                 guard let node = stack.popLast() else { throw fail("END_NODE at offset \(tokenOffset)", "END_NODE only inside a node") }
                 if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
             case .property:
-                guard cursor + 8 <= structEnd else { throw fail("property header at offset \(tokenOffset)", "a property length and name offset inside the structure block") }
+                guard cursor + 8 <= structEnd else {
+                    throw fail("property header at offset \(tokenOffset)", "a property length and name offset inside the structure block")
+                }
                 let length = Int(u32(cursor)), nameOffset = Int(u32(cursor + 4))
                 cursor += 8
                 guard !stack.isEmpty else { throw fail("property at offset \(tokenOffset)", "properties only inside a node") }
-                guard length <= structEnd - cursor else { throw fail("property length \(length) at offset \(tokenOffset)", "a property value inside the structure block") }
+                guard length <= structEnd - cursor else {
+                    throw fail("property length \(length) at offset \(tokenOffset)", "a property value inside the structure block")
+                }
                 guard nameOffset < stringsSize, let name = cString(from: stringsOffset + nameOffset, limit: stringsOffset + stringsSize) else {
-                    throw fail("property name offset \(nameOffset) at offset \(tokenOffset)", "a NUL-terminated name inside the \(stringsSize)-byte strings block")
+                    throw fail(
+                        "property name offset \(nameOffset) at offset \(tokenOffset)", "a NUL-terminated name inside the \(stringsSize)-byte strings block")
                 }
                 stack[stack.count - 1].properties[name] = Array(bytes[cursor..<cursor + length])
                 cursor = (cursor + length + 3) & ~3

@@ -61,9 +61,15 @@ package struct KernelCommandLine: Sendable, Equatable {
         var current = ""
         var inQuotes = false
         for character in line {
-            if character == "\"" { inQuotes.toggle(); continue }
+            if character == "\"" {
+                inQuotes.toggle()
+                continue
+            }
             if character.isWhitespace && !inQuotes {
-                if !current.isEmpty { words.append(Substring(current)); current = "" }
+                if !current.isEmpty {
+                    words.append(Substring(current))
+                    current = ""
+                }
             } else {
                 current.append(character)
             }

@@ -52,7 +52,7 @@ package struct MachineCapture: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try source.readBytes(path)
-        } catch where error.errno == .permissionDenied || error.errno == .invalidArgument || error.errno == .ioError {
+        } catch  where error.errno == .permissionDenied || error.errno == .invalidArgument || error.errno == .ioError {
             bytes = []
         }
         try destination.createFile(path, contents: bytes)

@@ -93,7 +93,7 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
 
     /// A value, or nil when the file does not exist (one open instead of a stat and an open).
     static func optional(_ read: @autoclosure () throws(KernelFileError) -> String) throws(KernelFileError) -> String? {
-        do { return try read() } catch where error.errno == .noSuchFileOrDirectory { return nil }
+        do { return try read() } catch  where error.errno == .noSuchFileOrDirectory { return nil }
     }
 
     /// Reads one block's state, zones, node link and checks `phys_index` against its name.
@@ -114,7 +114,9 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
             let physText: String
             do { physText = try files.readValue(directory + "/phys_index") } catch { throw SourceError(error) }
             guard let phys = Int(physText, radix: 16), phys == index else {
-                throw SourceError(path: directory + "/phys_index", value: physText.debugDescriptionTrimmed, expected: "the block id \(index) as hex (\(Hex.zeroPadded(UInt64(index), width: 8)))")
+                throw SourceError(
+                    path: directory + "/phys_index", value: physText.debugDescriptionTrimmed,
+                    expected: "the block id \(index) as hex (\(Hex.zeroPadded(UInt64(index), width: 8)))")
             }
         }
         let node = entries.lazy.compactMap { name -> Int? in

@@ -58,7 +58,8 @@ package struct SplitRequest: Sendable, Equatable {
             return SplitRequest(kernelCore: cmdline.deferredKernelCore, movableCore: cmdline.deferredMovableCore, source: .deferredMemCommandLine)
         }
         if let init_ = machine.deferredMemInit, init_.kernelCore != nil || init_.movableCore != nil {
-            return SplitRequest(kernelCore: init_.kernelCore.map(SizeRequest.bytes), movableCore: init_.movableCore.map(SizeRequest.bytes), source: .deferredMemInit)
+            return SplitRequest(
+                kernelCore: init_.kernelCore.map(SizeRequest.bytes), movableCore: init_.movableCore.map(SizeRequest.bytes), source: .deferredMemInit)
         }
         if cmdline.kernelCore != nil || cmdline.movableCore != nil {
             return SplitRequest(kernelCore: cmdline.kernelCore, movableCore: cmdline.movableCore, source: .kernelCommandLine)

@@ -6,7 +6,10 @@ package enum WorkerPriority: Sendable, Equatable, CustomStringConvertible {
 
     /// `-20`…`19` or `idle`.
     package init?(parsing text: Substring) {
-        if text == "idle" { self = .idle; return }
+        if text == "idle" {
+            self = .idle
+            return
+        }
         guard let number = Int(text), (-20...19).contains(number) else { return nil }
         self = .nice(number)
     }

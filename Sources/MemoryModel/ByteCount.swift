@@ -27,7 +27,10 @@ package enum ByteCount {
     package static func oneDecimal(numerator: UInt64, denominator: UInt64) -> String {
         var whole = numerator / denominator
         var tenths = ((numerator % denominator) * 10 + denominator / 2) / denominator
-        if tenths == 10 { whole += 1; tenths = 0 }
+        if tenths == 10 {
+            whole += 1
+            tenths = 0
+        }
         return "\(whole).\(tenths)"
     }
 
@@ -50,7 +53,10 @@ package enum ByteCount {
                 frac = (frac * 1000) / (UInt64(1) << UInt64(exp))
             }
             frac = ((frac + 50) / 100) * 10
-            if frac == 100 { whole += 1; frac = 0 }
+            if frac == 100 {
+                whole += 1
+                frac = 0
+            }
         }
         guard frac != 0 else { return "\(whole)\(letter)" }
         var digits = frac < 10 ? "0\(frac)" : "\(frac)"

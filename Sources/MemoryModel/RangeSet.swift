@@ -29,7 +29,10 @@ package struct RangeSet: Hashable, Sendable, Sequence {
             if existing.end < merged.start {
                 kept.append(existing)
             } else if existing.start > merged.end {
-                if !placed { kept.append(merged); placed = true }
+                if !placed {
+                    kept.append(merged)
+                    placed = true
+                }
                 kept.append(existing)
             } else {
                 merged = AddressRange(start: Swift.min(existing.start, merged.start), end: Swift.max(existing.end, merged.end))

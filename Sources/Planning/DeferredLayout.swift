@@ -22,14 +22,21 @@ struct DeferredLayout {
                 ram = described.ram
                 probeCandidates = mapRAM.intersection(bounds)
                 if let mapEnd = mapRAM.upperBound, mapEnd > deferred.dramEnd {
-                    warnings.append(PlanWarning(.mapBeyondDRAMEnd, "the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned"))
+                    warnings.append(
+                        PlanWarning(
+                            .mapBeyondDRAMEnd,
+                            "the \(mapSource.rawValue) RAM map goes up to \(Hex.prefixed(mapEnd)), beyond bootmem_end_of_dram \(Hex.prefixed(deferred.dramEnd)); only memory below the latter is planned"
+                        ))
                 }
             } else {
                 let low = presentRAM.lowerBound ?? 0
                 ram = RangeSet([AddressRange(start: min(low, deferred.bootEnd), end: deferred.dramEnd)])
                 probeCandidates = RangeSet([bounds])
                 if !bounds.isEmpty {
-                    warnings.append(PlanWarning(.boundsOnly, "no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone"))
+                    warnings.append(
+                        PlanWarning(
+                            .boundsOnly,
+                            "no RAM map (devicetree or firmware memmap): \(bounds) is taken as contiguous RAM from deferred_mem_init's bounds alone"))
                 }
             }
             return
@@ -41,7 +48,8 @@ struct DeferredLayout {
             ram = presentRAM
             probeCandidates = RangeSet()
             if machine.commandLine.memLimit != nil {
-                warnings.append(PlanWarning(.noRAMMap, "mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed"))
+                warnings.append(
+                    PlanWarning(.noRAMMap, "mem= limits boot memory, but no RAM map (devicetree or firmware memmap) says where the rest is: nothing is probed"))
             }
             return
         }
@@ -54,7 +62,10 @@ struct DeferredLayout {
             probeCandidates = RangeSet()
             let absent = mapRAM.subtracting(presentRAM).totalSize
             if absent >= blockSize {
-                warnings.append(PlanWarning(.absentWithoutLimit, "\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed"))
+                warnings.append(
+                    PlanWarning(
+                        .absentWithoutLimit,
+                        "\(ByteCount.describe(absent)) of RAM in the \(mapSource.rawValue) map is not present, but the kernel booted without mem=: not probed"))
             }
             return
         }
@@ -68,7 +79,10 @@ struct DeferredLayout {
             var remaining = limit
             var found = mapRAM.upperBound ?? 0
             for range in mapRAM.ranges {
-                if remaining <= range.size { found = range.start + remaining; break }
+                if remaining <= range.size {
+                    found = range.start + remaining
+                    break
+                }
                 remaining -= range.size
             }
             end = found

@@ -30,7 +30,8 @@ package enum HotAddPolicy: Sendable, Equatable {
             split = request
             let planner = Planner()
             // Amounts are clamped to the burst, never an error: a burst is an event, not the user's input.
-            let normal = (try? planner.normalBlockCount(total: blocks.count, blockSize: blockSize, split: request, clamp: true, warnings: &warnings)) ?? blocks.count
+            let normal =
+                (try? planner.normalBlockCount(total: blocks.count, blockSize: blockSize, split: request, clamp: true, warnings: &warnings)) ?? blocks.count
             planner.assignZones(&blocks, normalCount: normal)
         case .autoMovable(let ratio, let perNode, let baseline):
             split = SplitRequest(kernelCore: nil, movableCore: nil, source: .none)

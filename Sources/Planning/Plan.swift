@@ -74,7 +74,10 @@ package struct Plan: Sendable, Equatable {
     package var normalFirst: Bool
     package var warnings: [PlanWarning]
 
-    package init(blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool, warnings: [PlanWarning]) {
+    package init(
+        blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool,
+        warnings: [PlanWarning]
+    ) {
         self.blockSize = blockSize
         self.source = source
         self.bootEnd = bootEnd

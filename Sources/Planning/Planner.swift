@@ -3,7 +3,7 @@ import MemoryModel
 
 /// Computes the `Plan` from what was read about the machine. Pure: no files, no clock.
 ///
-/// The rules (Docs/plan-rules.md):
+/// The rules (Docs/design.md, "Plan rules"):
 /// - Deferred memory is RAM above the end of boot memory that is not yet present (probe + online), plus every
 ///   present block that is offline (online only). Blocks above the boot end that are already online stay in
 ///   the plan, so that the split is the same on every run and a re-run finishes what a crashed run left.
@@ -42,7 +42,8 @@ package struct Planner: Sendable {
                     let present = machine.memory.blocks[position]
                     if present.state == .online && block.start >= (layout.bootEnd ?? .max) {
                         seen.insert(index)
-                        planned.append(Plan.Block(index: index, start: block.start, node: present.numaNode ?? 0, zone: .normal, action: .online, alreadyOnline: true))
+                        planned.append(
+                            Plan.Block(index: index, start: block.start, node: present.numaNode ?? 0, zone: .normal, action: .online, alreadyOnline: true))
                     }
                     continue
                 }
@@ -65,7 +66,8 @@ package struct Planner: Sendable {
         for present in machine.memory.blocks where !seen.contains(present.index) {
             switch present.state {
             case .offline:
-                planned.append(Plan.Block(index: present.index, start: UInt64(present.index) * blockSize, node: present.numaNode ?? 0, zone: .normal, action: .online))
+                planned.append(
+                    Plan.Block(index: present.index, start: UInt64(present.index) * blockSize, node: present.numaNode ?? 0, zone: .normal, action: .online))
             case .goingOffline:
                 warnings.append(PlanWarning(.blockGoingOffline, "memory\(present.index) is going offline; left alone"))
             case .online:
@@ -97,7 +99,11 @@ package struct Planner: Sendable {
             let bytes = request.bytes(of: totalBytes)
             guard bytes > totalBytes else { return bytes }
             if clamp ?? split.isFromKernel {
-                warnings.append(PlanWarning(.splitClamped, "\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it"))
+                warnings.append(
+                    PlanWarning(
+                        .splitClamped,
+                        "\(split.source): \(name) \(ByteCount.describe(bytes)) is more than the \(ByteCount.describe(totalBytes)) of deferred memory that can be added; clamped, as the kernel clamps it"
+                    ))
                 return totalBytes
             }
             throw SourceError(
@@ -179,27 +185,49 @@ package struct Planner: Sendable {
         let movable = bootMovable + plan.bytes(in: .movable)
         if movable > 0 && movable > kernel * Self.movableRatioLimit {
             let ratio = ByteCount.oneDecimal(numerator: movable, denominator: max(kernel, 1))
-            plan.warnings.append(PlanWarning(.movableRatio, "MOVABLE:KERNEL ratio \(ratio):1 is above 3:1 (\(ByteCount.describe(movable)) movable, \(ByteCount.describe(kernel)) kernel); the kernel may run out of unmovable memory while ZONE_MOVABLE is free"))
+            plan.warnings.append(
+                PlanWarning(
+                    .movableRatio,
+                    "MOVABLE:KERNEL ratio \(ratio):1 is above 3:1 (\(ByteCount.describe(movable)) movable, \(ByteCount.describe(kernel)) kernel); the kernel may run out of unmovable memory while ZONE_MOVABLE is free"
+                ))
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
         let memmap = probeBytes / Self.memmapDivisor
         if let meminfo = machine.meminfo, memmap > 0, meminfo.memFree < memmap * 2 {
             plan.normalFirst = true
-            plan.warnings.append(PlanWarning(.memmapHeadroom, "free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first"))
+            plan.warnings.append(
+                PlanWarning(
+                    .memmapHeadroom,
+                    "free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first"
+                ))
         }
         if plan.needsProbe {
             if let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
-                plan.warnings.append(PlanWarning(.autoOnlineBlocks, "auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone"))
+                plan.warnings.append(
+                    PlanWarning(
+                        .autoOnlineBlocks, "auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone"))
             }
             if !machine.memory.hasProbe {
-                plan.warnings.append(PlanWarning(.noProbeFile, "no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added"))
+                plan.warnings.append(
+                    PlanWarning(
+                        .noProbeFile,
+                        "no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added"
+                    ))
             }
         }
         if machine.commandLine.movableNode {
-            plan.warnings.append(PlanWarning(.movableNode, "movable_node is on the kernel command line: memory the firmware marks hotpluggable was put in ZONE_MOVABLE at boot, and blocks others online with plain 'online' go there too; the ratio above counts what is online now"))
+            plan.warnings.append(
+                PlanWarning(
+                    .movableNode,
+                    "movable_node is on the kernel command line: memory the firmware marks hotpluggable was put in ZONE_MOVABLE at boot, and blocks others online with plain 'online' go there too; the ratio above counts what is online now"
+                ))
         }
         if let state = machine.commandLine.memhpDefaultState, state != "offline" {
-            plan.warnings.append(PlanWarning(.memhpDefaultState, "memhp_default_state=\(state) on the kernel command line: hot-added memory is onlined by the kernel in its own choice of zone before the daemon sees it"))
+            plan.warnings.append(
+                PlanWarning(
+                    .memhpDefaultState,
+                    "memhp_default_state=\(state) on the kernel command line: hot-added memory is onlined by the kernel in its own choice of zone before the daemon sees it"
+                ))
         }
         if machine.commandLine.kernelCoreMirror {
             plan.warnings.append(PlanWarning(.kernelcoreMirror, "kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory"))

@@ -23,7 +23,8 @@ package enum PlanReport {
                 last.done += block.alreadyOnline ? 1 : 0
                 runs[runs.count - 1] = last
             } else {
-                runs.append(Run(node: block.node, zone: block.zone, action: block.action, first: block.index, last: block.index, done: block.alreadyOnline ? 1 : 0))
+                runs.append(
+                    Run(node: block.node, zone: block.zone, action: block.action, first: block.index, last: block.index, done: block.alreadyOnline ? 1 : 0))
             }
         }
         return runs.sorted { ($0.node, $0.zone, $0.first) < ($1.node, $1.zone, $1.first) }
@@ -31,7 +32,11 @@ package enum PlanReport {
 
     package static func text(_ plan: Plan) -> String {
         var out = "source: \(plan.source.rawValue), block size \(ByteCount.lsmemStyle(plan.blockSize))\n"
-        if let bootEnd = plan.bootEnd { out += "boot memory ends at \(Hex.prefixed(bootEnd))\n" } else { out += "boot memory: not limited (only offline blocks are deferred)\n" }
+        if let bootEnd = plan.bootEnd {
+            out += "boot memory ends at \(Hex.prefixed(bootEnd))\n"
+        } else {
+            out += "boot memory: not limited (only offline blocks are deferred)\n"
+        }
         out += "RAM: " + plan.ram.ranges.map { "\($0) (\(ByteCount.lsmemStyle($0.size)))" }.joined(separator: ", ") + "\n"
         out += "split: \(describe(plan.split))\n\n"
         if plan.blocks.isEmpty {
@@ -50,7 +55,8 @@ package enum PlanReport {
             out += table.render()
         }
         let normal = plan.bytes(in: .normal), movable = plan.bytes(in: .movable)
-        out += "\ntotal: \(ByteCount.describe(plan.totalBytes)) in \(plan.blocks.count) blocks: Normal \(ByteCount.describe(normal)) (\(normal / plan.blockSize)), Movable \(ByteCount.describe(movable)) (\(movable / plan.blockSize))\n"
+        out +=
+            "\ntotal: \(ByteCount.describe(plan.totalBytes)) in \(plan.blocks.count) blocks: Normal \(ByteCount.describe(normal)) (\(normal / plan.blockSize)), Movable \(ByteCount.describe(movable)) (\(movable / plan.blockSize))\n"
         if !plan.skipped.isEmpty {
             out += "skipped \(ByteCount.describe(plan.lostBytes)) of RAM:\n"
             for skip in plan.skipped { out += "  \(skip.range) \(ByteCount.describe(skip.bytes)): \(skip.reason)\n" }
@@ -75,22 +81,36 @@ package enum PlanReport {
             ("source", .string(plan.source.rawValue)),
             ("bootEnd", plan.bootEnd.map { .uint($0) } ?? .null),
             ("ram", .array(plan.ram.ranges.map { .object([("start", .uint($0.start)), ("size", .uint($0.size))]) })),
-            ("split", .object([
-                ("kernelcore", plan.split.kernelCore.map { .string($0.description) } ?? .null),
-                ("movablecore", plan.split.movableCore.map { .string($0.description) } ?? .null),
-                ("source", .string(plan.split.source.description)),
-            ])),
-            ("blocks", .array(plan.blocks.map { block in
+            (
+                "split",
                 .object([
-                    ("index", .int(Int64(block.index))), ("start", .uint(block.start)), ("node", .int(Int64(block.node))),
-                    ("zone", .string(block.zone.rawValue)), ("action", .string(block.action.rawValue)),
-                    ("alreadyOnline", .bool(block.alreadyOnline)),
+                    ("kernelcore", plan.split.kernelCore.map { .string($0.description) } ?? .null),
+                    ("movablecore", plan.split.movableCore.map { .string($0.description) } ?? .null),
+                    ("source", .string(plan.split.source.description)),
                 ])
-            })),
+            ),
+            (
+                "blocks",
+                .array(
+                    plan.blocks.map { block in
+                        .object([
+                            ("index", .int(Int64(block.index))), ("start", .uint(block.start)), ("node", .int(Int64(block.node))),
+                            ("zone", .string(block.zone.rawValue)), ("action", .string(block.action.rawValue)),
+                            ("alreadyOnline", .bool(block.alreadyOnline)),
+                        ])
+                    })
+            ),
             ("totals", .object(Zone.allCases.map { ($0.rawValue, .uint(plan.bytes(in: $0))) })),
-            ("skipped", .array(plan.skipped.map { skip in
-                .object([("start", .uint(skip.range.start)), ("size", .uint(skip.range.size)), ("bytes", .uint(skip.bytes)), ("reason", .string(skip.reason.description))])
-            })),
+            (
+                "skipped",
+                .array(
+                    plan.skipped.map { skip in
+                        .object([
+                            ("start", .uint(skip.range.start)), ("size", .uint(skip.range.size)), ("bytes", .uint(skip.bytes)),
+                            ("reason", .string(skip.reason.description)),
+                        ])
+                    })
+            ),
             ("normalFirst", .bool(plan.normalFirst)),
             ("warnings", .array(plan.warnings.map(\.json))),
         ])

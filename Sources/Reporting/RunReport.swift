@@ -42,16 +42,19 @@ package struct RunReport: Sendable {
         let bytes = UInt64(succeeded.count) * plan.blockSize
         let normal = succeeded.filter { $0.block.zone == .normal }.count
         let movable = succeeded.filter { $0.block.zone == .movable }.count
-        var line = "onlined \(succeeded.count)/\(result.records.count) blocks (\(ByteCount.describe(bytes))) in \(result.elapsedNanoseconds / 1_000_000) ms: Normal \(normal), Movable \(movable)"
+        var line =
+            "onlined \(succeeded.count)/\(result.records.count) blocks (\(ByteCount.describe(bytes))) in \(result.elapsedNanoseconds / 1_000_000) ms: Normal \(normal), Movable \(movable)"
         var problems: [String] = []
         let already = count { $0 == .alreadyOnline }
         if already > 0 { problems.append("\(already) already online") }
         let raced = count { $0 == .raced }
         if raced > 0 { problems.append("\(raced) onlined by another agent") }
-        for (name, n) in [("conflicts", count { if case .conflict = $0 { true } else { false } }),
-                          ("failed", count { if case .failed = $0 { true } else { false } }),
-                          ("refused", count { if case .refused = $0 { true } else { false } }),
-                          ("not reached", count { $0 == .notReached })] where n > 0 {
+        for (name, n) in [
+            ("conflicts", count { if case .conflict = $0 { true } else { false } }),
+            ("failed", count { if case .failed = $0 { true } else { false } }),
+            ("refused", count { if case .refused = $0 { true } else { false } }),
+            ("not reached", count { $0 == .notReached }),
+        ] where n > 0 {
             problems.append("\(n) \(name)")
         }
         if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
@@ -65,14 +68,18 @@ package struct RunReport: Sendable {
         let records = result.records
         let counts = result.countsByNode
         func zoneTotals(_ nodes: [Int]) -> JSONValue {
-            .object(Zone.allCases.map { zone in
-                let planned = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.planned ?? 0) }
-                let online = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.online ?? 0) }
-                return (zone.rawValue, .object([
-                    ("plannedBlocks", .int(Int64(planned))), ("onlineBlocks", .int(Int64(online))),
-                    ("plannedBytes", .uint(UInt64(planned) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online) * plan.blockSize)),
-                ]))
-            })
+            .object(
+                Zone.allCases.map { zone in
+                    let planned = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.planned ?? 0) }
+                    let online = nodes.reduce(0) { $0 + (counts[$1]?[zone]?.online ?? 0) }
+                    return (
+                        zone.rawValue,
+                        .object([
+                            ("plannedBlocks", .int(Int64(planned))), ("onlineBlocks", .int(Int64(online))),
+                            ("plannedBytes", .uint(UInt64(planned) * plan.blockSize)), ("onlineBytes", .uint(UInt64(online) * plan.blockSize)),
+                        ])
+                    )
+                })
         }
         let nodes = counts.keys.sorted()
         let head: [(String, JSONValue)] = [
@@ -90,14 +97,18 @@ package struct RunReport: Sendable {
             ("blockSize", .uint(plan.blockSize)),
             ("totals", zoneTotals(nodes)),
             ("nodes", .array(nodes.map { node in .object([("node", .int(Int64(node))), ("zones", zoneTotals([node]))]) })),
-            ("workers", .array(result.workers.map { worker in
-                .object([
-                    ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
-                    ("zone", worker.zone.map { .string($0.rawValue) } ?? .null), ("blocks", .int(Int64(worker.blocks))),
-                    ("busyNanoseconds", .uint(worker.busyNanoseconds)), ("writeNanoseconds", .uint(worker.writeNanoseconds)),
-                    ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("priority", worker.priority.json),
-                ])
-            })),
+            (
+                "workers",
+                .array(
+                    result.workers.map { worker in
+                        .object([
+                            ("name", .string(worker.name)), ("node", worker.node.map { .int(Int64($0)) } ?? .null),
+                            ("zone", worker.zone.map { .string($0.rawValue) } ?? .null), ("blocks", .int(Int64(worker.blocks))),
+                            ("busyNanoseconds", .uint(worker.busyNanoseconds)), ("writeNanoseconds", .uint(worker.writeNanoseconds)),
+                            ("cpus", .array(worker.cpus.map { .int(Int64($0)) })), ("priority", worker.priority.json),
+                        ])
+                    })
+            ),
         ]
         let tail: [(String, JSONValue)] = [
             ("notes", .array(notes.map { .string($0) })),
@@ -132,7 +143,9 @@ package struct RunReport: Sendable {
         ]
         switch record.outcome {
         case .conflict(let actual): members.append(("actualZone", .string(actual)))
-        case .failed(let stage, _, let reason): members.append(("stage", .string(stage.rawValue))); members.append(("reason", .string(reason)))
+        case .failed(let stage, _, let reason):
+            members.append(("stage", .string(stage.rawValue)))
+            members.append(("reason", .string(reason)))
         case .refused(let reason): members.append(("reason", .string(reason)))
         default: break
         }

@@ -86,14 +86,18 @@ package enum StatusReport {
         let (online, offline) = onlineAndOffline(directory)
         var members: [(String, JSONValue)] = [
             ("blockSize", .uint(directory.blockSize)),
-            ("memory", .array(rows(directory).map { row in
-                let start = UInt64(row.first) * directory.blockSize
-                return .object([
-                    ("start", .uint(start)), ("size", .uint(UInt64(row.last - row.first + 1) * directory.blockSize)),
-                    ("state", .string(row.state.rawValue)), ("firstBlock", .int(Int64(row.first))), ("lastBlock", .int(Int64(row.last))),
-                    ("zones", .string(row.zones)), ("node", row.node.map { .int(Int64($0)) } ?? .null),
-                ])
-            })),
+            (
+                "memory",
+                .array(
+                    rows(directory).map { row in
+                        let start = UInt64(row.first) * directory.blockSize
+                        return .object([
+                            ("start", .uint(start)), ("size", .uint(UInt64(row.last - row.first + 1) * directory.blockSize)),
+                            ("state", .string(row.state.rawValue)), ("firstBlock", .int(Int64(row.first))), ("lastBlock", .int(Int64(row.last))),
+                            ("zones", .string(row.zones)), ("node", row.node.map { .int(Int64($0)) } ?? .null),
+                        ])
+                    })
+            ),
             ("online", .uint(online)),
             ("offline", .uint(offline)),
         ]

@@ -1,16 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One journal entry as `FIELD=value` strings.
 package enum JournalEntry {
     /// `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, the code location, and one field per metadata key
     /// (upper-cased: `block` → `BLOCK`). `errno` becomes the journal's numeric `ERRNO` plus `ERRNO_NAME`.
-    package static func fields(identifier: String, level: Logger.Level, message: String, metadata: Logger.Metadata, file: String, function: String, line: UInt) -> [String] {
+    package static func fields(identifier: String, level: Logger.Level, message: String, metadata: Logger.Metadata, file: String, function: String, line: UInt)
+        -> [String]
+    {
         var fields = [
             "MESSAGE=\(message)", "PRIORITY=\(priority(level))", "SYSLOG_IDENTIFIER=\(identifier)",
             "CODE_FILE=\(file)", "CODE_LINE=\(line)", "CODE_FUNC=\(function)",

@@ -1,6 +1,5 @@
 import CSystemd
 
-
 /// `sd_notify(3)`: the only way the daemon talks to the service manager.
 ///
 /// Exists only when `NOTIFY_SOCKET` is set, so outside systemd (a shell, a test, an initramfs) nothing is sent.

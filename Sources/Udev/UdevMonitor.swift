@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CUdev
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// libudev's monitor on the `memory` subsystem: the real event source of `watch`.
 ///

@@ -1,5 +1,5 @@
-import KernelSimulation
 import Execution
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
@@ -19,8 +19,9 @@ enum EngineBenchmark {
     static func plan(blocks: Int, blockSize: UInt64) -> Plan {
         let first = 16
         let planned = (0..<blocks).map { offset in
-            Plan.Block(index: first + offset, start: UInt64(first + offset) * blockSize, node: 0,
-                       zone: offset < blocks / 2 ? .normal : .movable, action: .probe)
+            Plan.Block(
+                index: first + offset, start: UInt64(first + offset) * blockSize, node: 0,
+                zone: offset < blocks / 2 ? .normal : .movable, action: .probe)
         }
         let ram = RangeSet([AddressRange(start: 0, end: UInt64(first + blocks) * blockSize)])
         return Plan(

@@ -2,8 +2,9 @@ import Execution
 import KernelFiles
 import MachineSources
 import Planning
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `plan` from the files: a tree where the kernel booted with `mem=2G` and `deferred_mem_init` reports DRAM up to
@@ -18,7 +19,9 @@ enum PlanBenchmark {
 
     static func makeTree(deferredBlocks: Int, blockSize: UInt64, scratch: String) throws(KernelFileError) -> String {
         var template = Array("\(scratch)/deferred-memd-plan-bench-XXXXXX".utf8CString)
-        let root = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!).map { String(cString: $0) } } ?? "\(scratch)/deferred-memd-plan-bench"
+        let root =
+            template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap(mkdtemp).map { String(cString: $0) } }
+            ?? "\(scratch)/deferred-memd-plan-bench"
         let files = KernelFiles(root: .init(root))
         let memory = MemoryBlockDirectory.path
         let bootBlocks = 16

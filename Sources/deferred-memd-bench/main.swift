@@ -1,17 +1,18 @@
+import Execution
+import KernelFiles
 // In-process benchmarks: the engine with the kernel taken out (CountingKernel), and planning from sources.
 // Prints one JSON object for scripts/bench.py, which prints every figure beside its target. Asserts nothing.
 //
 // Usage: deferred-memd-bench [--scratch DIR] [--max-blocks N]
 import KernelSimulation
-import Execution
-import KernelFiles
 import Logging
 import MachineSources
 import MemoryModel
 import Planning
 import TinyJSON
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let blockSize: UInt64 = 128 << 20
@@ -36,28 +37,31 @@ for workers in [WorkerMode.serial, .perZone] {
         let rounds = blocks >= 65_536 ? 3 : 5
         let runs = (0..<rounds).map { _ in EngineBenchmark.run(blocks: blocks, workers: workers, blockSize: blockSize) }
         let nanoseconds = runs.map(\.nanoseconds).sorted()[rounds / 2]
-        sweep.append(.object([
-            ("workers", .string(workers.rawValue)), ("blocks", .int(Int64(blocks))),
-            ("engineNanoseconds", .uint(nanoseconds)),
-            ("nanosecondsPerBlock", .double(Double(nanoseconds) / Double(blocks))),
-            ("writes", .int(Int64(runs[0].writes))), ("reads", .int(Int64(runs[0].reads))),
-            ("onlined", .int(Int64(runs[0].onlined))),
-        ]))
+        sweep.append(
+            .object([
+                ("workers", .string(workers.rawValue)), ("blocks", .int(Int64(blocks))),
+                ("engineNanoseconds", .uint(nanoseconds)),
+                ("nanosecondsPerBlock", .double(Double(nanoseconds) / Double(blocks))),
+                ("writes", .int(Int64(runs[0].writes))), ("reads", .int(Int64(runs[0].reads))),
+                ("onlined", .int(Int64(runs[0].onlined))),
+            ]))
     }
 }
 
 var planTimes: [JSONValue] = []
 for blocks in sizes {
     let result = try PlanBenchmark.run(deferredBlocks: blocks, blockSize: blockSize, scratch: scratch)
-    planTimes.append(.object([
-        ("blocks", .int(Int64(blocks))), ("planNanoseconds", .uint(result.nanoseconds)),
-        ("plannedBlocks", .int(Int64(result.planned))), ("sysroot", .string(result.sysroot)),
-    ]))
+    planTimes.append(
+        .object([
+            ("blocks", .int(Int64(blocks))), ("planNanoseconds", .uint(result.nanoseconds)),
+            ("plannedBlocks", .int(Int64(result.planned))), ("sysroot", .string(result.sysroot)),
+        ]))
     if blocks != sizes.last { PlanBenchmark.remove(result.sysroot) }
 }
 
-print(JSONValue.object([
-    ("engine", .array(sweep)),
-    ("plan", .array(planTimes)),
-    ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
-]).serialized())
+print(
+    JSONValue.object([
+        ("engine", .array(sweep)),
+        ("plan", .array(planTimes)),
+        ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
+    ]).serialized())

@@ -1,18 +1,20 @@
+import Jobs
 // The boot binary: what the units run, `run [options]` and `plan --check` at every boot and `rescue` when that
 // fails, and nothing else. The same jobs as `deferred-memd` runs (the Jobs library), without
 // swift-argument-parser, whose FoundationEssentials is 40 % of the command-line tool (Docs/performance.md).
 import Reporting
-import Jobs
-#if canImport(Glibc)
-import Glibc
-#endif
 import Systemd
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 _ = ServiceContext.mainEntered
 ServiceLogging.bootstrap(environment: ServiceContext.environment())
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = BootArguments.command(arguments) else {
-    printError("""
+    printError(
+        """
         deferred-memd-boot: cannot run '\(arguments.joined(separator: " "))'
         usage: deferred-memd-boot run [--sysroot DIR] [--config FILE] [--kernelcore SIZE|N%] [--movablecore SIZE|N%]
                                       [--workers serial|per-zone] [--gate|--no-gate] [--json] [--dry-run] [--log-level LEVEL] …

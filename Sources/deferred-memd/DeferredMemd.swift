@@ -1,9 +1,10 @@
 import ArgumentParser
 import Jobs
-#if canImport(Glibc)
-import Glibc
-#endif
 import Systemd
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @main
 struct DeferredMemd: ParsableCommand {

@@ -8,7 +8,10 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var machine: MachineOptions
     @Flag(help: "Print the plan as one JSON object (schema in Docs/plan-json.md).") var json = false
-    @Flag(help: "Print nothing; exit 0 when there is memory to bring online (or the input is bad, so that `run` reports it), 1 when there is none. For ExecCondition=.") var check = false
+    @Flag(
+        help:
+            "Print nothing; exit 0 when there is memory to bring online (or the input is bad, so that `run` reports it), 1 when there is none. For ExecCondition=."
+    ) var check = false
 
     func run() throws {
         if check { return try exit(PlanCheck(machine: machine.selection).run()) }

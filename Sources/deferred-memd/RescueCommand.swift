@@ -7,7 +7,9 @@ struct RescueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rescue",
         abstract: "Safety net: online every block still offline in the kernel zone, ignoring configuration and plan.",
-        discussion: "Run by deferred-memd-fallback.service when the main run fails or times out, so that a device never stays at its boot memory. Exit 0 when no block is left offline, 3 otherwise.")
+        discussion:
+            "Run by deferred-memd-fallback.service when the main run fails or times out, so that a device never stays at its boot memory. Exit 0 when no block is left offline, 3 otherwise."
+    )
 
     @Option(help: "Root directory holding the machine's /sys and /proc (a capture or a test tree).") var sysroot: String = "/"
     @Flag(help: "Use the simulated kernel on the tree at --sysroot (tests and demos).") var simulate = false

@@ -1,4 +1,3 @@
-import Planning
 import ArgumentParser
 import Jobs
 import KernelSimulation
@@ -14,7 +13,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var machine: MachineOptions
 
-    @Flag(help: "Run the engine against a recording kernel: print the writes the run makes (a shell script; --json: a list), and write nothing.") var dryRun = false
+    @Flag(help: "Run the engine against a recording kernel: print the writes the run makes (a shell script; --json: a list), and write nothing.") var dryRun =
+        false
     @Flag(help: "Print the report (or the dry run's writes) as JSON on stdout.") var json = false
     @OptionGroup(title: "Workers") var placement: WorkerOptions
     @Option(help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") var autoOnline: AutoOnlinePolicy?
@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run against the tree at --sysroot with the simulated kernel standing in for the writes.") var simulate = false
     @Option(help: "Simulated kernel time per GiB (probe + online), in milliseconds.") var latencyMsPerGib: Double = 30
     @Option(help: "Simulated kernel lock model: global (upstream) or per-zone (vendor kernel).") var lockModel: SimulatedKernel.LockModel = .global
-    @Option(help: "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2 or probe:5:ENOMEM:forever. Repeatable.") var fault: [SimulatedKernel.Fault] = []
+    @Option(help: "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2 or probe:5:ENOMEM:forever. Repeatable.") var fault:
+        [SimulatedKernel.Fault] = []
 
     var job: RunJob {
         var job = RunJob()

@@ -17,10 +17,15 @@ import Testing
     /// agreeing shows only that both are built, start, and end the run. Parity of the options (that the tool's
     /// ArgumentParser `run` and `BootArguments` accept the same options, with the same meaning) is carried by a
     /// separate test that derives every `run` option from ArgumentParser's own description of the command.
-    @Test("smoke: both binaries run each example to the end, block for block the same, exit code and all", arguments: ["phone-12g", "x86-vm-numa-dimms", "arm64-board-blob"])
+    @Test(
+        "smoke: both binaries run each example to the end, block for block the same, exit code and all",
+        arguments: ["phone-12g", "x86-vm-numa-dimms", "arm64-board-blob"])
     func smokeRun(_ machine: String) throws {
         let bootRoot = try Fixture.copyOfExample(machine), toolRoot = try Fixture.copyOfExample(machine)
-        defer { Fixture.remove(bootRoot); Fixture.remove(toolRoot) }
+        defer {
+            Fixture.remove(bootRoot)
+            Fixture.remove(toolRoot)
+        }
         let flags = ["--simulate", "--latency-ms-per-gib", "0", "--workers", "per-zone"]
         let boot = try Binary.run(["run", "--sysroot", bootRoot.path] + flags, program: Binary.boot)
         let tool = try Binary.run(["run", "--sysroot", toolRoot.path] + flags)
@@ -37,9 +42,11 @@ import Testing
         #expect(try Binary.run(["plan", "--check", "--sysroot", bootRoot.path]).status == 1)
     }
 
-    @Test("anything but run and plan --check: usage error 64 naming the line and the tool, nothing written", arguments: [
-        ["status"], ["plan"], ["run", "--help"], ["run", "--bogus"], ["run", "--workers", "parallel"], [],
-    ])
+    @Test(
+        "anything but run and plan --check: usage error 64 naming the line and the tool, nothing written",
+        arguments: [
+            ["status"], ["plan"], ["run", "--help"], ["run", "--bogus"], ["run", "--workers", "parallel"], [],
+        ])
     func declines(_ line: [String]) throws {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }

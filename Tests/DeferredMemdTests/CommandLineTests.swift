@@ -26,7 +26,11 @@ struct CommandLineTests {
             let ours = try Binary.run(["status", "--sysroot", root] + (bytes ? ["--bytes"] : []))
             #expect(ours.status == 0, "\(ours.stderr)")
             #expect(Self.rows(ours.stdout) == Self.rows(expected), "lsmem:\n\(expected)\nours:\n\(ours.stdout)")
-            let totals = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("Total") || $0.hasPrefix("Memory block") }.map { $0.split(separator: " ").last.map(String.init) ?? "" } }
+            let totals = { (text: String) in
+                text.split(separator: "\n").filter { $0.hasPrefix("Total") || $0.hasPrefix("Memory block") }.map {
+                    $0.split(separator: " ").last.map(String.init) ?? ""
+                }
+            }
             #expect(totals(ours.stdout) == totals(expected))
         }
     }

@@ -21,21 +21,26 @@ struct DevicetreeTests {
     func exampleBlobParses() throws {
         let blob = try FlattenedDevicetree(bytes: try Self.exampleBlob(), path: "/sys/firmware/fdt")
         let memory = try #require(try DevicetreeMemory.extract(root: blob.root, reservations: blob.reservations, source: "/sys/firmware/fdt"))
-        #expect(memory.banks.map(\.range) == [
-            AddressRange(start: 0x8000_0000, end: 0x1_0000_0000),
-            AddressRange(start: 0x8_8000_0000, end: 0xA_0000_0000),
-            AddressRange(start: 0x10_0000_0000, end: 0x10_7C00_0000),
-        ])
+        #expect(
+            memory.banks.map(\.range) == [
+                AddressRange(start: 0x8000_0000, end: 0x1_0000_0000),
+                AddressRange(start: 0x8_8000_0000, end: 0xA_0000_0000),
+                AddressRange(start: 0x10_0000_0000, end: 0x10_7C00_0000),
+            ])
         #expect(memory.banks.map(\.numaNode) == [0, 0, 1])
         // In the blob's order: the header's /memreserve/ entries first, then the /reserved-memory children as the
         // structure block lists them (ramoops, modem, adsp; `fdtdump` shows the same). Nothing sorts them.
-        #expect(memory.reserved.map(\.name) == ["/memreserve/", "/reserved-memory/ramoops@8a000000", "/reserved-memory/modem@8d0000000", "/reserved-memory/adsp@8e4400000"])
-        #expect(memory.reserved.map(\.range) == [
-            AddressRange(start: 0xFE00_0000, end: 0xFE01_0000),
-            AddressRange(start: 0x8A00_0000, end: 0x8A20_0000),
-            AddressRange(start: 0x8_D000_0000, end: 0x8_D800_0000),
-            AddressRange(start: 0x8_E440_0000, end: 0x8_E5C0_0000),
-        ])
+        #expect(
+            memory.reserved.map(\.name) == [
+                "/memreserve/", "/reserved-memory/ramoops@8a000000", "/reserved-memory/modem@8d0000000", "/reserved-memory/adsp@8e4400000",
+            ])
+        #expect(
+            memory.reserved.map(\.range) == [
+                AddressRange(start: 0xFE00_0000, end: 0xFE01_0000),
+                AddressRange(start: 0x8A00_0000, end: 0x8A20_0000),
+                AddressRange(start: 0x8_D000_0000, end: 0x8_D800_0000),
+                AddressRange(start: 0x8_E440_0000, end: 0x8_E5C0_0000),
+            ])
         #expect(memory.reserved.contains { $0.name == "/memreserve/" && $0.range == AddressRange(start: 0xFE00_0000, size: 0x10000) })
         #expect(!memory.reserved.contains { $0.name.contains("linux,cma") }, "size-only regions are allocated at boot, not static")
     }
@@ -58,10 +63,13 @@ struct DevicetreeTests {
         ("structure size past the end", { patched($0, at: 36, 0x00FF_FF00) }, "size_dt_struct"),
         ("strings offset past the end", { patched($0, at: 12, 0x00FF_FF00) }, "off_dt_strings"),
         ("reservation block unaligned", { patched($0, at: 16, 41) }, "off_mem_rsvmap"),
-        ("unknown token", { blob in
-            let structOffset = Int(blob[8]) << 24 | Int(blob[9]) << 16 | Int(blob[10]) << 8 | Int(blob[11])
-            return patched(blob, at: structOffset, 7)
-        }, "token"),
+        (
+            "unknown token",
+            { blob in
+                let structOffset = Int(blob[8]) << 24 | Int(blob[9]) << 16 | Int(blob[10]) << 8 | Int(blob[11])
+                return patched(blob, at: structOffset, 7)
+            }, "token"
+        ),
         ("strings size zero (names point nowhere)", { patched($0, at: 32, 0) }, "strings block"),
     ]
 
@@ -114,7 +122,8 @@ struct DevicetreeTests {
         let twoCell = Self.tree(memory: [Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0x8000_0000, 8, 0x8000_0000, 1, 0x8000_0000)])])
         let a = try #require(try DevicetreeMemory.extract(root: twoCell, reservations: [], source: "dt"))
         #expect(a.ram.totalSize == 8 << 30)
-        let oneCell = Self.tree(addressCells: 1, sizeCells: 1, memory: [Self.memoryNode(["reg": Self.cells(0x4000_0000, 0x2000_0000, 0x8000_0000, 0x1000_0000)])])
+        let oneCell = Self.tree(
+            addressCells: 1, sizeCells: 1, memory: [Self.memoryNode(["reg": Self.cells(0x4000_0000, 0x2000_0000, 0x8000_0000, 0x1000_0000)])])
         let b = try #require(try DevicetreeMemory.extract(root: oneCell, reservations: [], source: "dt"))
         #expect(b.banks.count == 2)
     }
@@ -140,14 +149,19 @@ struct DevicetreeTests {
         #expect(memory.warnings.contains { $0.contains("overlaps") })
     }
 
-    @Test("malformed memory nodes are errors naming the property", arguments: [
-        ("reg not a multiple of the cells", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0)])]), "/memory@80000000/reg"),
-        ("#address-cells 0", tree(addressCells: 0, memory: [memoryNode(["reg": cells(0, 1)])]), "#address-cells"),
-        ("#size-cells 3", tree(sizeCells: 3, memory: [memoryNode(["reg": cells(0, 1, 2, 3, 4)])]), "#size-cells"),
-        ("#address-cells wider than a cell", DevicetreeNode(name: "", properties: ["#address-cells": [0, 2]], children: []), "#address-cells"),
-        ("numa-node-id of 8 bytes", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0, 0x1000_0000), "numa-node-id": cells(0, 1)])]), "numa-node-id"),
-        ("range past 2^64", tree(memory: [memoryNode(["reg": cells(0xFFFF_FFFF, 0xF000_0000, 1, 0)])]), "64-bit"),
-    ] as [(String, DevicetreeNode, String)])
+    @Test(
+        "malformed memory nodes are errors naming the property",
+        arguments: [
+            ("reg not a multiple of the cells", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0)])]), "/memory@80000000/reg"),
+            ("#address-cells 0", tree(addressCells: 0, memory: [memoryNode(["reg": cells(0, 1)])]), "#address-cells"),
+            ("#size-cells 3", tree(sizeCells: 3, memory: [memoryNode(["reg": cells(0, 1, 2, 3, 4)])]), "#size-cells"),
+            ("#address-cells wider than a cell", DevicetreeNode(name: "", properties: ["#address-cells": [0, 2]], children: []), "#address-cells"),
+            (
+                "numa-node-id of 8 bytes", tree(memory: [memoryNode(["reg": cells(0, 0x8000_0000, 0, 0x1000_0000), "numa-node-id": cells(0, 1)])]),
+                "numa-node-id"
+            ),
+            ("range past 2^64", tree(memory: [memoryNode(["reg": cells(0xFFFF_FFFF, 0xF000_0000, 1, 0)])]), "64-bit"),
+        ] as [(String, DevicetreeNode, String)])
     func malformed(name: String, root: DevicetreeNode, word: String) {
         let error = #expect(throws: SourceError.self, "\(name)") { try DevicetreeMemory.extract(root: root, reservations: [], source: "/proc/device-tree") }
         #expect(error.map { $0.description.contains(word) } == true, "\(name): \(String(describing: error))")

@@ -75,10 +75,15 @@ struct DryRunTests {
 
     /// The dry run on one copy, the simulated run on another: same writes in the same order, same exit status,
     /// and the dry run's tree is unchanged.
-    static func compare(_ prepare: (URL) throws -> Void, example: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (DryRun, [RecordingKernel.Write]) {
+    static func compare(_ prepare: (URL) throws -> Void, example: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (
+        DryRun, [RecordingKernel.Write]
+    ) {
         let dryRoot = try Fixture.copyOfExample(example)
         let realRoot = try Fixture.copyOfExample(example)
-        defer { Fixture.remove(dryRoot); Fixture.remove(realRoot) }
+        defer {
+            Fixture.remove(dryRoot)
+            Fixture.remove(realRoot)
+        }
         try prepare(dryRoot)
         try prepare(realRoot)
         let before = snapshot(dryRoot)
@@ -102,7 +107,8 @@ struct DryRunTests {
 
     @Test("no probe file: the dry run probes nothing and fails as the run does")
     func noProbeFile() throws {
-        let (dry, real) = try Self.compare({ try FileManager.default.removeItem(at: $0.appendingPathComponent("sys/devices/system/memory/probe")) }, example: "x86-vm-mem-limit")
+        let (dry, real) = try Self.compare(
+            { try FileManager.default.removeItem(at: $0.appendingPathComponent("sys/devices/system/memory/probe")) }, example: "x86-vm-mem-limit")
         #expect(!real.contains { $0.path.hasSuffix("/probe") })
         #expect(dry.report.status == .nothingDone)
         #expect(!dry.text.contains("> /sys/devices/system/memory/probe"))
@@ -110,16 +116,18 @@ struct DryRunTests {
 
     @Test("AutoOnline=refuse with auto_online_blocks on: nothing is probed, in the dry run as in the run")
     func autoOnlineRefused() throws {
-        let (dry, _) = try Self.compare({ root in
-            try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-            try Fixture.write("[Run]\nAutoOnline=refuse\n", to: "/etc/deferred-memd.conf", in: root)
-        }, example: "x86-vm-mem-limit")
+        let (dry, _) = try Self.compare(
+            { root in
+                try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+                try Fixture.write("[Run]\nAutoOnline=refuse\n", to: "/etc/deferred-memd.conf", in: root)
+            }, example: "x86-vm-mem-limit")
         #expect(!dry.writes.contains { $0.path.hasSuffix("/probe") || $0.path.hasSuffix("/auto_online_blocks") })
     }
 
     @Test("auto_online_blocks switched off for the run and restored after it: both writes are in the dry run")
     func autoOnlineSwitched() throws {
-        let (dry, _) = try Self.compare({ try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: $0) }, example: "x86-vm-mem-limit")
+        let (dry, _) = try Self.compare(
+            { try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: $0) }, example: "x86-vm-mem-limit")
         let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
         #expect(knob == ["offline", "online_movable"])
         #expect(dry.writes.first?.path.hasSuffix("/auto_online_blocks") == true)
@@ -128,31 +136,34 @@ struct DryRunTests {
     @Test("a crashed run's journal is resumed by the dry run as by the run")
     func resumedPlan() throws {
         // A first run that fails half of its onlines leaves a journal and some blocks online.
-        let (dry, _) = try Self.compare({ root in
-            var first = Self.job(root, simulate: true)
-            first.faults = (8..<20).map { SimulatedKernel.Fault(stage: .online, block: $0, errno: .noMemory, count: nil) }
-            _ = first.run(context: Self.quietContext())
-        }, example: "x86-vm-mem-limit")
+        let (dry, _) = try Self.compare(
+            { root in
+                var first = Self.job(root, simulate: true)
+                first.faults = (8..<20).map { SimulatedKernel.Fault(stage: .online, block: $0, errno: .noMemory, count: nil) }
+                _ = first.run(context: Self.quietContext())
+            }, example: "x86-vm-mem-limit")
         #expect(dry.report.notes.contains { $0.contains("resumed") })
         #expect(dry.writes.allSatisfy { !$0.path.hasSuffix("/probe") })
     }
 
     @Test("blocks already online (a udev rule got there) are not written, and one in the other zone is a conflict")
     func alreadyOnline() throws {
-        let (dry, _) = try Self.compare({ root in
-            for index in [40, 41] {
-                try Fixture.write("online\n", to: "/sys/devices/system/memory/memory\(index)/state", in: root)
-                try Fixture.write("Movable\n", to: "/sys/devices/system/memory/memory\(index)/valid_zones", in: root)
-            }
-        }, example: "x86-vm-numa-dimms")
+        let (dry, _) = try Self.compare(
+            { root in
+                for index in [40, 41] {
+                    try Fixture.write("online\n", to: "/sys/devices/system/memory/memory\(index)/state", in: root)
+                    try Fixture.write("Movable\n", to: "/sys/devices/system/memory/memory\(index)/valid_zones", in: root)
+                }
+            }, example: "x86-vm-numa-dimms")
         #expect(!dry.writes.contains { $0.path.contains("/memory40/") || $0.path.contains("/memory41/") })
     }
 
     @Test("tight free memory: Normal blocks first, in the dry run as in the run")
     func normalFirst() throws {
-        let (dry, _) = try Self.compare({ root in
-            try Fixture.write("MemTotal:        2000000 kB\nMemFree:            1000 kB\n", to: "/proc/meminfo", in: root)
-        }, example: "phone-12g")
+        let (dry, _) = try Self.compare(
+            { root in
+                try Fixture.write("MemTotal:        2000000 kB\nMemFree:            1000 kB\n", to: "/proc/meminfo", in: root)
+            }, example: "phone-12g")
         #expect(dry.plan.normalFirst)
         let zones = dry.writes.compactMap { write -> String? in write.path.hasSuffix("/state") ? write.value : nil }
         #expect(zones == zones.sorted { $0 == "online_kernel" && $1 != "online_kernel" })

@@ -1,7 +1,7 @@
-import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
@@ -38,7 +38,8 @@ import TinyJSON
     func writesAndReadsPerBlock() {
         for workers in WorkerMode.allCases {
             let kernel = CountingKernel(blockSize: Self.blockSize)
-            let result = Self.run(Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers, fresh: true)
+            let result = Self.run(
+                Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers, fresh: true)
             #expect(result.records.allSatisfy { $0.outcome == .onlined }, "\(workers)")
             #expect(kernel.writeCount == 20)
             #expect(kernel.readCount == 20)
@@ -68,7 +69,10 @@ import TinyJSON
         #expect(again.firstWriteMonotonic == 0)
         // A fresh plan made now sees them online.
         var seen = plan
-        for position in seen.blocks.indices { seen.blocks[position].action = .online; seen.blocks[position].alreadyOnline = true }
+        for position in seen.blocks.indices {
+            seen.blocks[position].action = .online
+            seen.blocks[position].alreadyOnline = true
+        }
         let fresh = Self.run(seen, kernel: kernel, fresh: true)
         #expect(kernel.writeCount == writes)
         #expect(fresh.records.allSatisfy { $0.outcome == .alreadyOnline })
@@ -92,7 +96,10 @@ import TinyJSON
         let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
         let otherZone: Int
         let offlineAgain: Int
-        init(otherZone: Int, offlineAgain: Int) { self.otherZone = otherZone; self.offlineAgain = offlineAgain }
+        init(otherZone: Int, offlineAgain: Int) {
+            self.otherZone = otherZone
+            self.offlineAgain = offlineAgain
+        }
 
         func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
         func read(_ machinePath: String) throws(KernelFileError) -> String {
@@ -111,7 +118,10 @@ import TinyJSON
         let outcomes = Dictionary(uniqueKeysWithValues: result.records.map { ($0.block.index, $0.outcome) })
         #expect(outcomes[16] == .onlined)
         #expect(outcomes[17] == .conflict(actual: "Movable"))
-        guard case .failed(let stage, _, let reason)? = outcomes[18] else { Issue.record("memory18: \(String(describing: outcomes[18]))"); return }
+        guard case .failed(let stage, _, let reason)? = outcomes[18] else {
+            Issue.record("memory18: \(String(describing: outcomes[18]))")
+            return
+        }
         #expect(stage == .verify && reason.contains("offline again"))
         #expect(outcomes[19] == .onlined)
     }
@@ -159,11 +169,14 @@ final class FailingReads: HotplugKernel {
 
 @Suite("A read error is not an absent block")
 struct ReadErrorTests {
-    @Test("EIO or EACCES reading state before the writes: that block fails with the errno and is never probed; the others go on", arguments: [Errno.ioError, .permissionDenied])
+    @Test(
+        "EIO or EACCES reading state before the writes: that block fails with the errno and is never probed; the others go on",
+        arguments: [Errno.ioError, .permissionDenied])
     func unreadableStateIsNeverProbed(_ errno: Errno) {
         let counting = CountingKernel(blockSize: EngineSeamTests.blockSize)
         // A resumed plan reads each block's state first.
-        let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .normal, .movable]), kernel: FailingReads(counting, failing: [17: errno]), fresh: false)
+        let result = EngineSeamTests.run(
+            EngineSeamTests.plan([.normal, .normal, .movable]), kernel: FailingReads(counting, failing: [17: errno]), fresh: false)
         let outcomes = Dictionary(uniqueKeysWithValues: result.records.map { ($0.block.index, $0.outcome) })
         #expect(outcomes[17] == .failed(stage: .read, errno: errno, reason: "memory17's state cannot be read: \(errno.description)"))
         #expect(result.records.first { $0.block.index == 17 }?.lastErrno == errno)

@@ -92,7 +92,11 @@ struct PrecedenceTests {
         try Fixture.write("[Plan]\nKernelCore=60%\n", to: "/etc/deferred-memd.conf.d/10-site.conf", in: root)
         try Fixture.write("[Plan]\nKernelCore=50%\n", to: "/etc/deferred-memd.conf.d/20-device.conf", in: root)
         let configured = try Fixture.plan(root)
-        #expect(configured.split == SplitRequest(kernelCore: .percent(50), movableCore: nil, source: .configuration(["/etc/deferred-memd.conf", "/etc/deferred-memd.conf.d/10-site.conf", "/etc/deferred-memd.conf.d/20-device.conf"])))
+        #expect(
+            configured.split
+                == SplitRequest(
+                    kernelCore: .percent(50), movableCore: nil,
+                    source: .configuration(["/etc/deferred-memd.conf", "/etc/deferred-memd.conf.d/10-site.conf", "/etc/deferred-memd.conf.d/20-device.conf"])))
         // An empty value resets a key, so a later drop-in can hand the decision back.
         try Fixture.write("[Plan]\nKernelCore=\n", to: "/etc/deferred-memd.conf.d/30-reset.conf", in: root)
         #expect(try Fixture.plan(root).split.source == .deferredMemCommandLine)
@@ -102,14 +106,16 @@ struct PrecedenceTests {
         #expect(flagged.bytes(in: .movable) == 1 << 30)
     }
 
-    @Test("configuration errors name the file and line; unknown keys are warnings", arguments: [
-        ("[Plan]\nKernelCore=150%\n", "deferred-memd.conf:2"),
-        ("[Plan]\nMovableCore=lots\n", "deferred-memd.conf:2"),
-        ("[Run]\nWorkers=many\n", "deferred-memd.conf:2"),
-        ("[Plan\n", "deferred-memd.conf:1"),
-        ("KernelCore 50%\n", "deferred-memd.conf:1"),
-        ("[Workers]\nNormalCPUs=3-1\n", "deferred-memd.conf:2"),
-    ])
+    @Test(
+        "configuration errors name the file and line; unknown keys are warnings",
+        arguments: [
+            ("[Plan]\nKernelCore=150%\n", "deferred-memd.conf:2"),
+            ("[Plan]\nMovableCore=lots\n", "deferred-memd.conf:2"),
+            ("[Run]\nWorkers=many\n", "deferred-memd.conf:2"),
+            ("[Plan\n", "deferred-memd.conf:1"),
+            ("KernelCore 50%\n", "deferred-memd.conf:1"),
+            ("[Workers]\nNormalCPUs=3-1\n", "deferred-memd.conf:2"),
+        ])
     func configurationErrors(text: String, location: String) throws {
         var configuration = Configuration()
         let error = #expect(throws: SourceError.self) { try configuration.apply(text: text, path: "/etc/deferred-memd.conf") }

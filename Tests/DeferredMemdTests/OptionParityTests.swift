@@ -1,6 +1,7 @@
 import Foundation
 import Jobs
 import Testing
+
 @testable import deferred_memd
 
 /// The boot binary parses the units' command lines by hand; the tool parses with ArgumentParser. Every long

@@ -6,10 +6,12 @@ import Testing
 
 @Suite("The kernel's value formats")
 struct ParsingTests {
-    @Test("memparse: base auto-detection and K/M/G/T/P/E suffixes, as lib/cmdline.c", arguments: [
-        ("2G", UInt64(2) << 30), ("2g", UInt64(2) << 30), ("512M", UInt64(512) << 20), ("0x80000000", 0x8000_0000),
-        ("010", 8), ("0", 0), ("1k", 1024), ("3E", UInt64(3) << 60), ("4096", 4096),
-    ] as [(String, UInt64)])
+    @Test(
+        "memparse: base auto-detection and K/M/G/T/P/E suffixes, as lib/cmdline.c",
+        arguments: [
+            ("2G", UInt64(2) << 30), ("2g", UInt64(2) << 30), ("512M", UInt64(512) << 20), ("0x80000000", 0x8000_0000),
+            ("010", 8), ("0", 0), ("1k", 1024), ("3E", UInt64(3) << 60), ("4096", 4096),
+        ] as [(String, UInt64)])
     func memparseAccepts(text: String, expected: UInt64) {
         #expect(Memparse.parse(Substring(text)) == expected)
     }
@@ -19,9 +21,11 @@ struct ParsingTests {
         #expect(Memparse.parse(Substring(text)) == nil)
     }
 
-    @Test("size requests: sizes, or whole percentages up to 100%", arguments: [
-        ("50%", SizeRequest.percent(50)), ("0%", .percent(0)), ("100%", .percent(100)), ("4G", .bytes(4 << 30)),
-    ])
+    @Test(
+        "size requests: sizes, or whole percentages up to 100%",
+        arguments: [
+            ("50%", SizeRequest.percent(50)), ("0%", .percent(0)), ("100%", .percent(100)), ("4G", .bytes(4 << 30)),
+        ])
     func sizeRequestAccepts(text: String, expected: SizeRequest) throws {
         #expect(try SizeRequest.parse(Substring(text)).get() == expected)
     }
@@ -33,7 +37,10 @@ struct ParsingTests {
 
     @Test("the kernel command line: the last mem= wins, quotes group, mem=nopentium is not a limit")
     func commandLine() throws {
-        let line = try KernelCommandLine(parsing: "BOOT_IMAGE=/vmlinuz mem=4G root=\"/dev/sda 1\" mem=2G mem=nopentium kernelcore=mirror movablecore=25% deferred_mem.kernelcore=40% memhp_default_state=online movable_node\n")
+        let line = try KernelCommandLine(
+            parsing:
+                "BOOT_IMAGE=/vmlinuz mem=4G root=\"/dev/sda 1\" mem=2G mem=nopentium kernelcore=mirror movablecore=25% deferred_mem.kernelcore=40% memhp_default_state=online movable_node\n"
+        )
         #expect(line.memLimit == 2 << 30)
         #expect(line.kernelCoreMirror)
         #expect(line.kernelCore == nil)
@@ -43,25 +50,31 @@ struct ParsingTests {
         #expect(line.movableNode)
     }
 
-    @Test("a bad size on the kernel command line names /proc/cmdline and the word", arguments: [
-        "mem=lots", "mem=0", "deferred_mem.movablecore=150%", "kernelcore=-3G", "movablecore=x%",
-    ])
+    @Test(
+        "a bad size on the kernel command line names /proc/cmdline and the word",
+        arguments: [
+            "mem=lots", "mem=0", "deferred_mem.movablecore=150%", "kernelcore=-3G", "movablecore=x%",
+        ])
     func commandLineErrors(word: String) {
         let error = #expect(throws: SourceError.self) { try KernelCommandLine(parsing: "quiet \(word)") }
         #expect(error?.path == "/proc/cmdline")
         #expect(error?.value == word)
     }
 
-    @Test("deferred_mem_init values: decimal, 0x hex, memparse suffixes, one trailing newline", arguments: [
-        ("0x80000000\n", UInt64(0x8000_0000)), ("12884901888\n", 12_884_901_888), ("5G\n", UInt64(5) << 30), ("0\n", 0), ("2048M", UInt64(2) << 30),
-    ])
+    @Test(
+        "deferred_mem_init values: decimal, 0x hex, memparse suffixes, one trailing newline",
+        arguments: [
+            ("0x80000000\n", UInt64(0x8000_0000)), ("12884901888\n", 12_884_901_888), ("5G\n", UInt64(5) << 30), ("0\n", 0), ("2048M", UInt64(2) << 30),
+        ])
     func deferredInitAccepts(text: String, expected: UInt64) throws {
         #expect(try DeferredMemInit.parse(text, path: "/x") == expected)
     }
 
-    @Test("deferred_mem_init values: anything else is refused with the path and value", arguments: [
-        "", "\n", "5G\n\n", " 5G", "5 G", "0100", "0x", "five", "-1", "5G\r\n", "1.5G",
-    ])
+    @Test(
+        "deferred_mem_init values: anything else is refused with the path and value",
+        arguments: [
+            "", "\n", "5G\n\n", " 5G", "5 G", "0100", "0x", "five", "-1", "5G\r\n", "1.5G",
+        ])
     func deferredInitRejects(text: String) {
         let error = #expect(throws: SourceError.self) { try DeferredMemInit.parse(text, path: "/sys/kernel/deferred_mem_init/deferred_kernelcore") }
         #expect(error?.path == "/sys/kernel/deferred_mem_init/deferred_kernelcore")

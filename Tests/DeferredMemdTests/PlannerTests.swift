@@ -9,8 +9,10 @@ struct PlannerTests {
     static let gib: UInt64 = 1 << 30
 
     /// A devicetree machine: DRAM at 0 of `dram` bytes, booted with `mem=boot`, nodes by address range.
-    static func machine(dram: UInt64 = 12 << 30, boot: UInt64 = 2 << 30, nodes: [(UInt64, Int)] = [], reserved: [(String, AddressRange)] = [],
-                        autoOnline: String = "offline", probe: Bool = true, memFree: UInt64? = nil) -> Machine {
+    static func machine(
+        dram: UInt64 = 12 << 30, boot: UInt64 = 2 << 30, nodes: [(UInt64, Int)] = [], reserved: [(String, AddressRange)] = [],
+        autoOnline: String = "offline", probe: Bool = true, memFree: UInt64? = nil
+    ) -> Machine {
         let banks: [DevicetreeMemory.Bank]
         if nodes.isEmpty {
             banks = [.init(range: AddressRange(start: 0, end: dram), node: "/memory@0", numaNode: nil)]
@@ -39,17 +41,19 @@ struct PlannerTests {
         (plan.blocks.filter { $0.zone == .normal }.count, plan.blocks.filter { $0.zone == .movable }.count)
     }
 
-    @Test("kernelcore/movablecore: only one → the rest to the other zone; both → kernelcore wins; none → all Normal", arguments: [
-        (nil, nil, 80, 0),
-        (SizeRequest.bytes(5 << 30), nil, 40, 40),
-        (nil, SizeRequest.bytes(3 << 30), 56, 24),
-        (SizeRequest.percent(25), nil, 20, 60),
-        (nil, SizeRequest.percent(50), 40, 40),
-        (SizeRequest.bytes(6 << 30), SizeRequest.bytes(6 << 30), 48, 32),
-        (SizeRequest.bytes(1 << 30), SizeRequest.bytes(1 << 30), 72, 8),
-        (SizeRequest.percent(0), nil, 0, 80),
-        (nil, SizeRequest.percent(100), 0, 80),
-    ] as [(SizeRequest?, SizeRequest?, Int, Int)])
+    @Test(
+        "kernelcore/movablecore: only one → the rest to the other zone; both → kernelcore wins; none → all Normal",
+        arguments: [
+            (nil, nil, 80, 0),
+            (SizeRequest.bytes(5 << 30), nil, 40, 40),
+            (nil, SizeRequest.bytes(3 << 30), 56, 24),
+            (SizeRequest.percent(25), nil, 20, 60),
+            (nil, SizeRequest.percent(50), 40, 40),
+            (SizeRequest.bytes(6 << 30), SizeRequest.bytes(6 << 30), 48, 32),
+            (SizeRequest.bytes(1 << 30), SizeRequest.bytes(1 << 30), 72, 8),
+            (SizeRequest.percent(0), nil, 0, 80),
+            (nil, SizeRequest.percent(100), 0, 80),
+        ] as [(SizeRequest?, SizeRequest?, Int, Int)])
     func kernelRules(kernel: SizeRequest?, movable: SizeRequest?, normal: Int, movableCount: Int) throws {
         let plan = try Planner().plan(machine: Self.machine(), split: Self.split(kernel, movable))
         #expect(plan.blocks.count == 80)
@@ -182,7 +186,9 @@ struct PlannerTests {
             .init(range: AddressRange(start: 2 << 30, size: 1 << 30)!, node: "/a", numaNode: nil),
             .init(range: AddressRange(start: 8 << 30, size: 4 << 30)!, node: "/b", numaNode: nil),
         ]
-        dt.memory.blocks = (16..<24).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) } + (64..<72).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
+        dt.memory.blocks =
+            (16..<24).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) }
+            + (64..<72).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
         let dtPlan = try Planner().plan(machine: dt, split: Self.split(nil, nil))
         #expect(dtPlan.bootEnd == 9 << 30)
         #expect(dtPlan.blocks.first?.index == 72)

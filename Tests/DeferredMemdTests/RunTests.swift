@@ -1,13 +1,13 @@
-import Reporting
-import Jobs
-import KernelSimulation
 import Execution
 import Foundation
+import Jobs
 import KernelFiles
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Reporting
 import Synchronization
 import Testing
 
@@ -145,7 +145,9 @@ struct RunTests {
             let onlineAtKill = Self.online(plan, in: root)
             let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
             if killed && onlineAtKill.count > onlineBefore.count && onlineAtKill.count < plan.blocks.count { midRun += 1 }
-            statistics.append("\(iteration) \(machine): \(onlineAtKill.count)/\(plan.blocks.count) online at kill after \(Int(delay * 1000)) ms of \(Int((runLength[machine] ?? 0) * 1000))\(killed ? "" : " (not killed)")")
+            statistics.append(
+                "\(iteration) \(machine): \(onlineAtKill.count)/\(plan.blocks.count) online at kill after \(Int(delay * 1000)) ms of \(Int((runLength[machine] ?? 0) * 1000))\(killed ? "" : " (not killed)")"
+            )
 
             let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
             #expect(rerun.status == 0, "\(machine): \(rerun.stdout) \(rerun.stderr)")
@@ -155,14 +157,17 @@ struct RunTests {
             let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
             #expect(!blocks.contains { $0["outcome"] as? String == "conflict" }, "\(machine)")
             let zones = Dictionary(uniqueKeysWithValues: blocks.compactMap { block in (block["index"] as? Int).map { ($0, block["zone"] as? String) } })
-            #expect(zones == Dictionary(uniqueKeysWithValues: plan.blocks.map { ($0.index, Optional($0.zone.rawValue)) }), "\(machine): the journal's zones were not kept")
+            #expect(
+                zones == Dictionary(uniqueKeysWithValues: plan.blocks.map { ($0.index, Optional($0.zone.rawValue)) }),
+                "\(machine): the journal's zones were not kept")
             // Nothing twice: what the killed run had onlined, the re-run finds online and leaves alone; the rest it onlines.
             for block in blocks {
                 guard let index = block["index"] as? Int else { continue }
                 let expected = onlineAtKill.contains(index) ? "already-online" : "onlined"
                 #expect(block["outcome"] as? String == expected, "\(machine): memory\(index) online at kill: \(onlineAtKill.contains(index))")
             }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("run/deferred-memd").path).allSatisfy { !$0.contains(".tmp.") })
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("run/deferred-memd").path).allSatisfy { !$0.contains(".tmp.") })
         }
         print("SIGKILL and re-run, online at kill:\n  " + statistics.joined(separator: "\n  "))
         // A kill before the first write or after the last proves nothing about recovery: most must land mid-run.
@@ -277,11 +282,14 @@ struct RunTests {
 
 @Suite("The engine in-process: races, panics, size")
 struct EngineTests {
-    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions(workers: .perZone)) throws -> RunReport {
+    static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions(workers: .perZone)) throws
+        -> RunReport
+    {
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         let plan = try Fixture.plan(root)
-        let run = DeferredRun(machine: machine, files: files, kernel: kernel(files, machine), options: options, autoOnline: .switch, logger: Logger(label: "test"))
+        let run = DeferredRun(
+            machine: machine, files: files, kernel: kernel(files, machine), options: options, autoOnline: .switch, logger: Logger(label: "test"))
         return run.execute(plan, stop: StopFlag())
     }
 
@@ -324,9 +332,11 @@ struct EngineTests {
         // The daemon trusts deferred_mem_init's bounds alone; the hardware has a hole at 6–7 GiB.
         try FileManager.default.removeItem(at: root.appendingPathComponent("proc/device-tree"))
         let truth = RangeSet([AddressRange(start: 0, end: 6 << 30), AddressRange(start: 7 << 30, end: 12 << 30)])
-        let report = try Self.run(root, kernel: { files, machine in
-            SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: truth)
-        }, options: EngineOptions(workers: .serial))
+        let report = try Self.run(
+            root,
+            kernel: { files, machine in
+                SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: truth)
+            }, options: EngineOptions(workers: .serial))
         #expect(report.status == .nothingDone)
         #expect(report.result.stopReason?.description.hasPrefix("simulated kernel panic: memory48") == true)
         #expect(report.summary.contains("simulated kernel panic"))
@@ -372,8 +382,10 @@ struct DefenceTests {
         let machine = try Machine.read(from: files)
         var plan = try Fixture.plan(root)
         // A doctored plan: the modem carve-out's block (282) and a block in the hole between banks (1 GiB at 4 GiB).
-        plan.blocks += [Plan.Block(index: 282, start: 282 << 27, node: 0, zone: .normal, action: .probe),
-                        Plan.Block(index: 32, start: 32 << 27, node: 0, zone: .normal, action: .probe)]
+        plan.blocks += [
+            Plan.Block(index: 282, start: 282 << 27, node: 0, zone: .normal, action: .probe),
+            Plan.Block(index: 32, start: 32 << 27, node: 0, zone: .normal, action: .probe),
+        ]
         plan.blocks.sort { $0.index < $1.index }
         let kernel = SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0))
         let report = DeferredRun(machine: machine, files: files, kernel: kernel, options: EngineOptions(), autoOnline: .switch, logger: Logger(label: "test"))

@@ -1,8 +1,8 @@
-import Jobs
-import KernelSimulation
 import Execution
 import Foundation
+import Jobs
 import KernelFiles
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
@@ -243,7 +243,8 @@ struct PlacementTests {
         defer { Fixture.remove(root) }
         let last = ProcessInfo.processInfo.activeProcessorCount - 1
         let options = EngineOptions(workers: .perZone, cpus: [.normal: [0], .movable: [last]], priority: [.normal: .nice(5), .movable: .idle])
-        let report = try EngineTests.run(root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
+        let report = try EngineTests.run(
+            root, kernel: { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }, options: options)
         #expect(report.result.workers.count >= 2)
         for worker in report.result.workers {
             #expect(worker.priority == (worker.zone == .normal ? .nice(5) : .idle), "\(worker.name)")
@@ -256,7 +257,10 @@ struct PlacementTests {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
         try Fixture.write("[Plan]\nMovableCore=50%\n[Workers]\nNice=3\nNormalCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
-        let result = try Binary.run(["run", "--simulate", "--workers", "per-zone", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot", root.path])
+        let result = try Binary.run([
+            "run", "--simulate", "--workers", "per-zone", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot",
+            root.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let workers = try #require(try report(root)["workers"] as? [[String: Any]])
         #expect(!workers.isEmpty)
@@ -270,7 +274,9 @@ struct PlacementTests {
         }
     }
 
-    @Test("bad placement flags are usage errors naming the flag", arguments: [["--normal-cpus", "4-x"], ["--movable-priority", "20"], ["--normal-priority", "fast"]])
+    @Test(
+        "bad placement flags are usage errors naming the flag",
+        arguments: [["--normal-cpus", "4-x"], ["--movable-priority", "20"], ["--normal-priority", "fast"]])
     func badFlags(flags: [String]) throws {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
@@ -289,7 +295,9 @@ struct SafetyNetTests {
         var result: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: memory.path) where name.hasPrefix("memory") {
             let zones = try String(contentsOfFile: memory.path + "/\(name)/valid_zones", encoding: .utf8)
-            result[name] = try String(contentsOfFile: memory.path + "/\(name)/state", encoding: .utf8).trimmingCharacters(in: .newlines) + " " + zones.trimmingCharacters(in: .newlines)
+            result[name] =
+                try String(contentsOfFile: memory.path + "/\(name)/state", encoding: .utf8).trimmingCharacters(in: .newlines) + " "
+                + zones.trimmingCharacters(in: .newlines)
         }
         return result
     }
@@ -300,7 +308,9 @@ struct SafetyNetTests {
         defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let victim = try #require(plan.blocks.last { $0.zone == .movable })
-        let failed = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "probe:\(victim.index):ENOMEM:forever", "--sysroot", root.path])
+        let failed = try Binary.run([
+            "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "probe:\(victim.index):ENOMEM:forever", "--sysroot", root.path,
+        ])
         #expect(failed.status == 3)
         let before = try states(root)
         #expect(before["memory\(victim.index)"] == nil)

@@ -1,7 +1,7 @@
-import KernelSimulation
 import Execution
 import Foundation
 import KernelFiles
+import KernelSimulation
 import MachineSources
 import MemoryModel
 import SystemPackage
@@ -17,12 +17,14 @@ struct SimulatedKernelTests {
 
     static let probe = "/sys/devices/system/memory/probe"
 
-    @Test("probe: junk, unaligned, existing and out-of-range addresses fail with the kernel's errno", arguments: [
-        ("banana", Errno.invalidArgument), ("0x80000001", .invalidArgument), ("0x40000000", .fileExists),
-        ("0x10000000000000", .argListTooLong), ("", .invalidArgument), ("0x", .invalidArgument),
-        // Missing 0x: read as decimal, not block-aligned.
-        ("80000000", .invalidArgument),
-    ])
+    @Test(
+        "probe: junk, unaligned, existing and out-of-range addresses fail with the kernel's errno",
+        arguments: [
+            ("banana", Errno.invalidArgument), ("0x80000001", .invalidArgument), ("0x40000000", .fileExists),
+            ("0x10000000000000", .argListTooLong), ("", .invalidArgument), ("0x", .invalidArgument),
+            // Missing 0x: read as decimal, not block-aligned.
+            ("80000000", .invalidArgument),
+        ])
     func probeErrors(value: String, errno: Errno) throws {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }

@@ -72,7 +72,8 @@ enum Binary {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], program: String = "deferred-memd", environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    static func run(_ arguments: [String], program: String = "deferred-memd", environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result
+    {
         let process = Process()
         process.executableURL = url(program)
         process.arguments = arguments
@@ -101,7 +102,8 @@ enum Binary {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         group.wait()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self), stderr: String(decoding: errData.get(), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self), stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 }
 
@@ -109,8 +111,16 @@ final class Locked<T>: @unchecked Sendable {
     private var value: T
     private let lock = NSLock()
     init(_ value: T) { self.value = value }
-    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ newValue: T) { lock.lock(); value = newValue; lock.unlock() }
+    func get() -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set(_ newValue: T) {
+        lock.lock()
+        value = newValue
+        lock.unlock()
+    }
 }
 
 /// Every regular file and link under a tree with its contents, to prove a command changed nothing.

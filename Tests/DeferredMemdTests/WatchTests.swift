@@ -1,8 +1,8 @@
-import Jobs
-import KernelSimulation
 import Execution
 import Foundation
+import Jobs
 import KernelFiles
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
@@ -46,7 +46,10 @@ func addBlocks(_ indices: ClosedRange<Int>, node: Int, in root: URL) throws {
 }
 
 func zones(_ indices: ClosedRange<Int>, in root: URL) throws -> [String] {
-    try indices.map { try String(contentsOfFile: root.path + "/sys/devices/system/memory/memory\($0)/valid_zones", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+    try indices.map {
+        try String(contentsOfFile: root.path + "/sys/devices/system/memory/memory\($0)/valid_zones", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+    }
 }
 
 @Suite("watch: runtime hot-add, per policy")
@@ -55,8 +58,11 @@ struct WatchTests {
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         // watch never probes: whatever the kernel added has RAM behind it.
-        let kernel = SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: RangeSet([AddressRange(start: 0, end: 1 << 52)]))
-        return HotAddWatcher(files: files, kernel: kernel, policy: policy, engine: EngineOptions(), options: .init(quietNanoseconds: quiet, idlePollNanoseconds: 20_000_000, coldplug: coldplug), logger: Logger(label: "test"))
+        let kernel = SimulatedKernel(
+            files: files, machine: machine, options: .init(nanosecondsPerGiB: 0), physicalRAM: RangeSet([AddressRange(start: 0, end: 1 << 52)]))
+        return HotAddWatcher(
+            files: files, kernel: kernel, policy: policy, engine: EngineOptions(),
+            options: .init(quietNanoseconds: quiet, idlePollNanoseconds: 20_000_000, coldplug: coldplug), logger: Logger(label: "test"))
     }
 
     static func baseline(_ root: URL) throws -> AutoMovableBaseline {
@@ -84,9 +90,9 @@ struct WatchTests {
         try addBlocks(72...79, node: 1, in: root)
         var script: [(UInt64, BlockEvent)] = []
         for (n, index) in (64...79).enumerated() { script.append((UInt64(n) * 1_000_000, BlockEvent(action: .add, index: index))) }
-        script.append((17_000_000, BlockEvent(action: .add, index: 70)))      // duplicate
-        script.append((18_000_000, BlockEvent(action: .add, index: 0)))       // boot memory, online
-        script.append((19_000_000, BlockEvent(action: .online, index: 64)))   // not an add
+        script.append((17_000_000, BlockEvent(action: .add, index: 70)))  // duplicate
+        script.append((18_000_000, BlockEvent(action: .add, index: 0)))  // boot memory, online
+        script.append((19_000_000, BlockEvent(action: .online, index: 64)))  // not an add
         let split = SplitRequest(kernelCore: nil, movableCore: .percent(75), source: .none)
         let totals = try Self.watcher(root, policy: .split(split), coldplug: false).run(source: ScriptedEvents(script), stop: StopFlag())
         #expect(totals.bursts == 1)
@@ -107,7 +113,8 @@ struct WatchTests {
         try addBlocks(64...71, node: 0, in: root)
         var script: [(UInt64, BlockEvent)] = (64...67).map { (UInt64($0 - 64) * 2_000_000, BlockEvent(action: .add, index: $0)) }
         script += (68...71).map { (400_000_000 + UInt64($0 - 68) * 2_000_000, BlockEvent(action: .add, index: $0)) }
-        let totals = try Self.watcher(root, policy: .split(SplitRequest(kernelCore: nil, movableCore: nil, source: .none)), coldplug: false).run(source: ScriptedEvents(script), stop: StopFlag())
+        let totals = try Self.watcher(root, policy: .split(SplitRequest(kernelCore: nil, movableCore: nil, source: .none)), coldplug: false).run(
+            source: ScriptedEvents(script), stop: StopFlag())
         #expect(totals.bursts == 2)
         #expect(totals.onlined[.normal] == 8)
     }
@@ -119,9 +126,9 @@ struct WatchTests {
         let baseline = try Self.baseline(root)
         // The example boots with 2 GiB online in kernel zones, 1 GiB on each node: 301 % allows 6.02 GiB movable.
         #expect(baseline.kernel == NodeBytes(total: 2 << 30, byNode: [0: 1 << 30, 1: 1 << 30]))
-        try addBlocks(64...95, node: 0, in: root)   // 4 GiB: 4 ≤ 6.02 → Movable
+        try addBlocks(64...95, node: 0, in: root)  // 4 GiB: 4 ≤ 6.02 → Movable
         try addBlocks(96...111, node: 0, in: root)  // 2 GiB more: 6 ≤ 6.02 → Movable
-        try addBlocks(112...119, node: 0, in: root) // 1 GiB more: 7 > 6.02 → the kernel zone, as a whole
+        try addBlocks(112...119, node: 0, in: root)  // 1 GiB more: 7 > 6.02 → the kernel zone, as a whole
         let policy = HotAddPolicy.autoMovable(ratioPercent: 301, perNode: false, baseline: baseline)
         let watcher = try Self.watcher(root, policy: policy, coldplug: false)
         for (n, range) in [64...95, 96...111, 112...119].enumerated() {
@@ -157,7 +164,10 @@ struct WatchTests {
         let listener = try NotifyListener(directory: root.deletingLastPathComponent())
         let process = Process()
         process.executableURL = Binary.url()
-        process.arguments = ["watch", "--simulate", "--no-coldplug", "--policy", "auto-movable", "--no-per-node", "--events-from", fifo, "--quiet-ms", "20", "--sysroot", root.path]
+        process.arguments = [
+            "watch", "--simulate", "--no-coldplug", "--policy", "auto-movable", "--no-per-node", "--events-from", fifo, "--quiet-ms", "20", "--sysroot",
+            root.path,
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = listener.path
         process.environment = environment
