@@ -25,15 +25,15 @@ package struct PlanJournal: Sendable {
     package func reconcile(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
         guard let text = try? state.readText(Self.path), let journal = try? JSONValue(parsing: text),
             journal["bootId"]?.stringValue == bootID, journal["blockSize"]?.uint64Value == fresh.blockSize,
-            let runs = journal["runs"]?.arrayValue
+            let extents = (journal["extents"] ?? journal["runs"])?.arrayValue
         else { return (fresh, false) }
         var byIndex: [Int: Plan.Block] = [:]
         for block in fresh.blocks { byIndex[block.index] = block }
-        for run in runs {
-            guard let first = run["first"]?.int64Value.map(Int.init), let count = run["count"]?.int64Value.map(Int.init), count > 0,
-                let node = run["node"]?.int64Value.map(Int.init),
-                let zone = run["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
-                let action = run["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:))
+        for extent in extents {
+            guard let first = extent["first"]?.int64Value.map(Int.init), let count = extent["count"]?.int64Value.map(Int.init), count > 0,
+                let node = extent["node"]?.int64Value.map(Int.init),
+                let zone = extent["zone"]?.stringValue.flatMap(Zone.init(rawValue:)),
+                let action = extent["action"]?.stringValue.flatMap(Plan.Action.init(rawValue:))
             else { continue }
             for index in first..<(first + count) {
                 if var existing = byIndex[index] {
@@ -53,19 +53,19 @@ package struct PlanJournal: Sendable {
     /// Consecutive blocks with the same node, zone and action, as one entry: a 16 TiB plan is a handful of
     /// entries, not 131,072, and it is written before the first kernel write.
     package func record(_ plan: Plan) throws(KernelFileError) {
-        var runs: [JSONValue] = []
+        var extents: [JSONValue] = []
         var current: (first: Int, count: Int, block: Plan.Block)?
         func close() {
-            guard let run = current else { return }
-            runs.append(
+            guard let extent = current else { return }
+            extents.append(
                 .object([
-                    ("first", .int(Int64(run.first))), ("count", .int(Int64(run.count))), ("node", .int(Int64(run.block.node))),
-                    ("zone", .string(run.block.zone.rawValue)), ("action", .string(run.block.action.rawValue)),
+                    ("first", .int(Int64(extent.first))), ("count", .int(Int64(extent.count))), ("node", .int(Int64(extent.block.node))),
+                    ("zone", .string(extent.block.zone.rawValue)), ("action", .string(extent.block.action.rawValue)),
                 ]))
         }
         for block in plan.blocks {
-            if let run = current, run.first + run.count == block.index, run.block.node == block.node,
-                run.block.zone == block.zone, run.block.action == block.action
+            if let extent = current, extent.first + extent.count == block.index, extent.block.node == block.node,
+                extent.block.zone == block.zone, extent.block.action == block.action
             {
                 current?.count += 1
             } else {
@@ -74,7 +74,7 @@ package struct PlanJournal: Sendable {
             }
         }
         close()
-        let value = JSONValue.object([("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize)), ("runs", .array(runs))])
+        let value = JSONValue.object([("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize)), ("extents", .array(extents))])
         try state.replace(Self.path, text: value.serialized(indent: nil) + "\n")
     }
 }

@@ -134,7 +134,7 @@ import TinyJSON
         let plan = Self.plan(Array(repeating: .normal, count: 65_536) + Array(repeating: .movable, count: 65_536))
         try PlanJournal(state: .onDisk(files)).record(plan)
         let journal = try JSONValue(parsing: try files.readText(PlanJournal.path))
-        #expect(journal["runs"]?.arrayValue?.count == 2)
+        #expect(journal["extents"]?.arrayValue?.count == 2)
 
         // A fresh plan after a crash sees only the Movable half still offline, and planned it Normal: the journal wins.
         var fresh = Self.plan(Array(repeating: .normal, count: 65_536), first: 16 + 65_536)
