@@ -186,6 +186,7 @@ if [ ! -e "$sid/.complete" ]; then
     # shellcheck disable=SC2086
     in_root "$sid" apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends $sid_packages > "$cache/swiftlang-install.log" 2>&1 \
         || { tail -20 "$cache/swiftlang-install.log" >&2; fail "apt-get install $sid_packages in the sid root (log: $cache/swiftlang-install.log)"; }
+    in_root "$sid" apt-get clean   # the downloaded .debs: 840 MB
     in_root "$sid" swift --version >&2 || fail "the sid root's swift does not run"
     touch "$sid/.complete"
 fi
@@ -243,7 +244,7 @@ if [ ! -e "$arm/.complete" ]; then
     for deb in "$arm"/var/cache/apt/archives/*.deb; do
         dpkg-deb -x "$deb" "$arm" || fail "unpacking $(basename "$deb") into the arm64 root"
     done
-    rm -f "$arm"/var/cache/apt/archives/*.deb
+    rm -f "$arm"/var/cache/apt/archives/*.deb "$arm"/var/lib/apt/lists/*_Packages
     for f in usr/include/aarch64-linux-gnu/bits/libc-header-start.h usr/lib/aarch64-linux-gnu/crt1.o \
              usr/lib/aarch64-linux-gnu/libsystemd.so usr/lib/aarch64-linux-gnu/libudev.so \
              usr/lib/aarch64-linux-gnu/pkgconfig/libsystemd.pc "usr/lib/gcc/aarch64-linux-gnu/$gcc_n/crtbeginS.o" \
@@ -355,6 +356,11 @@ while [ ${#queue[@]} -gt 0 ]; do
     queue+=($(needed "$out/lib/$lib"))
 done
 chmod 0755 "$out/lib/ld-linux-aarch64.so.1"
+# Libraries the copied ones may dlopen (systemd >= 256 lists them in an ELF .note.dlopen, JSON text): not
+# NEEDED, so not copied; recorded in BUILD-INFO. libsystemd 257 dlopens its compression and gcrypt libraries
+# only to read or seal journal files, which sd_journal_sendv/sd_notify never do.
+dlopen_libs=$(for f in "$out"/lib/*; do strings -a "$f" | grep -o '"soname":\[[^]]*\]' | grep -o '"lib[^"]*"' | tr -d '"'; done \
+    | sort -u | tr '\n' ' ')
 
 # The highest glibc symbol version the binaries (and the libraries beside them) need.
 glibc_need=$(for p in $products; do readelf -W --dyn-syms "$out/$p"; done | grep -o 'GLIBC_2\.[0-9]*' | sort -uV | tail -1 | cut -d_ -f2)
@@ -372,6 +378,7 @@ finish_step
     for p in $products; do echo "size $p: $(stat -c %s "$out/$p") bytes (stripped)"; done
     echo "libraries: $(cd "$out/lib" && ls | tr '\n' ' ')"
     echo "libraries size: $(du -sb "$out/lib" | cut -f1) bytes"
+    echo "dlopen()ed by them, not copied: ${dlopen_libs:-none}"
     echo "timings (this run):"
     printf '  %s\n' "${timings[@]}"
 } > "$out/BUILD-INFO"
