@@ -160,7 +160,7 @@ host_packages() {
 
 # --- 1. host tools ------------------------------------------------------------------------------------------
 step "host tools"
-host_packages debootstrap binutils util-linux rsync
+host_packages debootstrap binutils util-linux
 [ "$verify" = no ] || host_packages qemu-user-static
 
 # --- 2. the sid compiler root -------------------------------------------------------------------------------
@@ -170,7 +170,8 @@ if [ "$refresh" = yes ]; then rm -rf "$cache"/sid-* "$cache"/trixie-arm64-* "$ca
 if [ ! -e "$sid/.complete" ]; then
     step "debootstrap sid (amd64, minbase)"
     rm -rf "$sid"
-    # In a private mount namespace: debootstrap mounts /proc and /sys in the target and must not leave them.
+    # In a private mount namespace: debootstrap mounts /proc and /sys in the target (for the native second stage,
+    # whose minbase maintainer scripts do not write there) and must not leave them mounted.
     unshare --mount --propagation private debootstrap --variant=minbase sid "$sid" "$mirror" > "$cache/debootstrap-sid.log" 2>&1 \
         || { tail -20 "$cache/debootstrap-sid.log" >&2; fail "debootstrap sid into $sid (log: $cache/debootstrap-sid.log)"; }
 

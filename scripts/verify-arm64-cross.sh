@@ -16,6 +16,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: verify-arm64-cross.sh OUT_DIR [HOST_BIN_DIR]}
 host=${2:-$here/.build/debug}
 example="$here/Examples/arm64-board"
+for b in deferred-memd-boot deferred-memd; do
+    [ -x "$out/$b" ] || { echo "verify: no $out/$b (the check needs both products)" >&2; exit 1; }
+done
 command -v qemu-aarch64-static >/dev/null || { echo "verify: qemu-aarch64-static missing (apt-get install qemu-user-static)" >&2; exit 1; }
 if [ ! -x "$host/deferred-memd" ] || [ ! -x "$host/deferred-memd-boot" ]; then
     (cd "$here" && swift build --product deferred-memd >&2 && swift build --product deferred-memd-boot >&2)
