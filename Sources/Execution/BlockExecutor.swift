@@ -91,8 +91,12 @@ struct BlockExecutor: Sendable {
 
     /// The kernel's view of a block this run onlined: still online, in the planned zone? Returns the outcome
     /// to report instead, or nil when it holds.
-    func verify(_ record: BlockRecord) -> BlockOutcome? {
-        switch observe(record.block.index) {
+    /// Re-reads a block this run onlined: the outcome to report instead, or nil when it holds; the kernel's own
+    /// name of its zone goes into the record either way.
+    func verify(_ record: inout BlockRecord) -> BlockOutcome? {
+        let observed = observe(record.block.index)
+        if case .online(_, let name) = observed, !name.isEmpty { record.kernelZone = name }
+        switch observed {
         case .online(let zone, _) where zone == record.block.zone:
             return nil
         case .online(_, let name):
@@ -110,6 +114,7 @@ struct BlockExecutor: Sendable {
         // Whether our probe write added the block (not EEXIST): then an online block after it is ours.
         var probed = false
         let observed: Observed = planIsFresh && !block.alreadyOnline ? (block.action == .probe ? .absent : .offline) : observe(block.index)
+        if case .online(_, let name) = observed, !name.isEmpty { record.kernelZone = name }
         switch observed {
         case .online(let zone, let name):
             guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
@@ -141,7 +146,9 @@ struct BlockExecutor: Sendable {
             return .failed(stage: .probe, errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
         case .failure(let error) where error.errno == .invalidArgument:
             // The kernel refuses a block that is not offline: see what it is now.
-            switch observe(block.index) {
+            let again = observe(block.index)
+            if case .online(_, let name) = again, !name.isEmpty { record.kernelZone = name }
+            switch again {
             case .online(let zone, let name):
                 guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
                 // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.

@@ -9,6 +9,8 @@ package struct BlockRecord: Sendable, Equatable {
     package var attempts: Int
     package var lastErrno: Errno?
     package var worker: String
+    /// The zone as the kernel showed it when the block was last read online (`valid_zones`: DMA, Normal, Movable).
+    package var kernelZone: String?
     /// Monotonic nanoseconds since the run started.
     package var startedAt: UInt64
     package var finishedAt: UInt64
@@ -21,6 +23,7 @@ package struct BlockRecord: Sendable, Equatable {
         self.attempts = 0
         self.lastErrno = nil
         self.worker = worker
+        self.kernelZone = nil
         self.startedAt = 0
         self.finishedAt = 0
         self.writeNanoseconds = 0

@@ -105,7 +105,7 @@ package struct Engine: Sendable {
     private func verify(_ records: inout [BlockRecord], executor: BlockExecutor) {
         guard kernel.fatalCondition == nil else { return }
         for position in records.indices where records[position].outcome == .onlined {
-            guard let outcome = executor.verify(records[position]) else { continue }
+            guard let outcome = executor.verify(&records[position]) else { continue }
             records[position].outcome = outcome
             log(records[position])
         }

@@ -74,7 +74,12 @@ package final class SimulatedKernel: HotplugKernel {
     /// The physical truth: where RAM really is.
     package let ram: RangeSet
     package let options: Options
-    private let numaNodes: [(AddressRange, Int)]
+    /// The node every probed block joins: probe cannot choose one (Linux 6.1 on arm64 and x86 with mem=).
+    private let probeNode: Int
+    /// The zone spans at boot: `online_kernel` lands in the first kernel zone spanning the block (DMA on arm64
+    /// below 4 GiB once the initrd is re-added high), else Normal.
+    private let kernelZones: ZoneSpans?
+    private let pageSize: UInt64
     private let state: Mutex<State>
     /// The tree's check-then-act per block must be atomic, whatever the lock model.
     private let apply = Mutex(())
@@ -91,7 +96,9 @@ package final class SimulatedKernel: HotplugKernel {
         self.blockSize = machine.memory.blockSize
         self.ram = physicalRAM ?? options.physicalRAM ?? Self.hardwareRAM(machine)
         self.options = options
-        self.numaNodes = machine.devicetree?.banks.compactMap { bank in bank.numaNode.map { (bank.range, $0) } } ?? []
+        self.probeNode = machine.memory.blocks.first?.numaNode ?? 0
+        self.kernelZones = machine.zoneSpans
+        self.pageSize = machine.meminfo?.pageSize ?? 4096
         self.state = Mutex(State(faults: options.faults))
     }
 
@@ -203,7 +210,7 @@ package final class SimulatedKernel: HotplugKernel {
                 let staging = "\(Self.memory)/.memory\(index).probing"
                 try? files.removeTree(staging)
                 try files.createDirectory(staging)
-                let node = numaNodes.first { $0.0.start <= address && address < $0.0.end }?.1 ?? 0
+                let node = probeNode
                 try? files.createSymlink(staging + "/node\(node)", pointingTo: "../../node/node\(node)")
                 try files.createFile(staging + "/phys_index", text: Hex.zeroPadded(UInt64(index), width: 8) + "\n")
                 try files.createFile(staging + "/removable", text: "1\n")
@@ -256,7 +263,7 @@ package final class SimulatedKernel: HotplugKernel {
                     let candidates = ((try? files.readValue(directory + "/valid_zones")) ?? "Normal Movable").split(separator: " ")
                     let zone: String
                     switch command {
-                    case "online_kernel": zone = "Normal"
+                    case "online_kernel": zone = kernelZones?.kernelZone(for: block, node: probeNode, pageSize: pageSize) ?? "Normal"
                     case "online_movable": zone = "Movable"
                     default: zone = candidates.first.map(String.init) ?? "Normal"
                     }

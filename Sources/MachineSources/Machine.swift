@@ -8,10 +8,15 @@ package struct Machine: Sendable, Equatable {
     package var firmwareMemmap: FirmwareMemmap?
     package var commandLine: KernelCommandLine
     package var meminfo: Meminfo?
+    /// `/proc/zoneinfo`: where `online_kernel` lands (DMA, DMA32 or Normal).
+    package var zoneSpans: ZoneSpans?
+    /// `/proc/iomem`'s System RAM: what the kernel manages, to the byte.
+    package var systemRAM: SystemRAMResources?
 
     package init(
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
-        firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil
+        firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil,
+        zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil
     ) {
         self.memory = memory
         self.deferredMemInit = deferredMemInit
@@ -19,6 +24,8 @@ package struct Machine: Sendable, Equatable {
         self.firmwareMemmap = firmwareMemmap
         self.commandLine = commandLine
         self.meminfo = meminfo
+        self.zoneSpans = zoneSpans
+        self.systemRAM = systemRAM
     }
 
     /// Reads every source. A malformed file is an error; an absent optional source is `nil`.
@@ -35,6 +42,8 @@ package struct Machine: Sendable, Equatable {
             devicetree: try DevicetreeMemory.read(from: files),
             firmwareMemmap: try FirmwareMemmap.read(from: files),
             commandLine: try KernelCommandLine(parsing: cmdlineText),
-            meminfo: try Meminfo.read(from: files))
+            meminfo: try Meminfo.read(from: files),
+            zoneSpans: try ZoneSpans.read(from: files),
+            systemRAM: try SystemRAMResources.read(from: files))
     }
 }

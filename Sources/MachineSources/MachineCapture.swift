@@ -6,7 +6,7 @@ package struct MachineCapture: Sendable {
     /// Trees copied whole (directories) or as single files, when present.
     package static let paths = [
         MemoryBlockDirectory.path, DeferredMemInit.directory, FirmwareMemmap.directory,
-        "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path,
+        "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path, ZoneSpans.path, SystemRAMResources.path,
         Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
         "/sys/module/memory_hotplug/parameters",
     ]

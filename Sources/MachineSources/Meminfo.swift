@@ -5,9 +5,13 @@ package struct Meminfo: Sendable, Equatable {
     package static let path = "/proc/meminfo"
     /// Free memory at start: the memmap of every probed block comes out of it.
     package var memFree: UInt64
+    /// The base page size, from `Hugepagesize:` (a PMD maps page²/8 bytes: 2 MiB ↔ 4 KiB, 32 MiB ↔ 16 KiB,
+    /// 512 MiB ↔ 64 KiB); 4 KiB when the kernel has no huge pages.
+    package var pageSize: UInt64
 
-    package init(memFree: UInt64) {
+    package init(memFree: UInt64, pageSize: UInt64 = 4096) {
         self.memFree = memFree
+        self.pageSize = pageSize
     }
 
     package static func read(from files: KernelFiles) throws(SourceError) -> Meminfo? {
@@ -23,6 +27,10 @@ package struct Meminfo: Sendable, Equatable {
         guard let free = fields["MemFree"] else {
             throw SourceError(path: path, value: String(text.prefix(40)), expected: "a MemFree: line in kB")
         }
-        return Meminfo(memFree: free)
+        var pageSize: UInt64 = 4096
+        if let huge = fields["Hugepagesize"], huge > 0 {
+            for shift: UInt64 in [12, 14, 16] where (UInt64(1) << shift) * (UInt64(1) << shift) / 8 == huge { pageSize = 1 << shift }
+        }
+        return Meminfo(memFree: free, pageSize: pageSize)
     }
 }

@@ -28,14 +28,23 @@ package struct Plan: Sendable, Equatable {
         package var action: Action
         /// Already online when the plan was made (an earlier or concurrent run got there).
         package var alreadyOnline: Bool
+        /// Which kernel zone `online_kernel` will use, when not Normal (DMA, DMA32: the first kernel zone whose
+        /// span holds the block; arm64's DMA reaches 4 GiB once the initrd is re-added high).
+        package var kernelZoneName: String?
 
-        package init(index: Int, start: UInt64, node: Int, zone: Zone, action: Action, alreadyOnline: Bool = false) {
+        package init(index: Int, start: UInt64, node: Int, zone: Zone, action: Action, alreadyOnline: Bool = false, kernelZoneName: String? = nil) {
             self.index = index
             self.start = start
             self.node = node
             self.zone = zone
             self.action = action
             self.alreadyOnline = alreadyOnline
+            self.kernelZoneName = kernelZoneName
+        }
+
+        /// The zone as the kernel will show it in `valid_zones`: Movable, Normal, or DMA/DMA32 where those span.
+        package var kernelZone: String {
+            zone == .movable ? Zone.movable.rawValue : kernelZoneName ?? Zone.normal.rawValue
         }
     }
 
@@ -44,11 +53,18 @@ package struct Plan: Sendable, Equatable {
         package enum Reason: Sendable, Equatable, CustomStringConvertible {
             /// Part of a block at a RAM range's edge: the rest of the block is not RAM.
             case partialBlock
+            /// The rest of a block `mem=` ended inside: the kernel added the block up to the boot end.
+            case partialBootBlock
+            /// A block above the boot end that the kernel added at boot, partly (arm64 re-adds its image and
+            /// initrd when they lie above the limit): the rest of its RAM.
+            case presentAtBoot
             /// The block overlaps a devicetree carve-out (named as in the tree).
             case reserved(String)
             package var description: String {
                 switch self {
                 case .partialBlock: "partial block"
+                case .partialBootBlock: "rest of the block mem= ended in (present from boot, cannot be probed)"
+                case .presentAtBoot: "rest of a block the kernel re-added at boot above the limit (kernel image or initrd; cannot be probed)"
                 case .reserved(let name): "overlaps \(name)"
                 }
             }

@@ -24,6 +24,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case movableNode = "movable-node"
         /// `memhp_default_state=` onlines added memory in the kernel's choice of zone.
         case memhpDefaultState = "memhp-default-state"
+        /// The devicetree puts deferred memory on a node that probe cannot reach.
+        case numaNodeViaProbe = "numa-node-via-probe"
         /// From the devicetree reader (a node without `reg`, a zero-size bank, overlapping banks).
         case devicetree
         /// From the configuration (unknown sections and keys).

@@ -31,6 +31,12 @@ package struct Planner: Sendable {
         var skipped: [Plan.Skipped] = []
         var seen = Set<Int>()
 
+        // The node the kernel gives a probed block: probe cannot choose one (arm64 has no
+        // memory_add_physaddr_to_nid and assumes node 0; x86's numa_meminfo no longer covers RAM that mem= cut
+        // away, so it falls back to its first block's node). That is the node of the lowest memory.
+        let probeNode = machine.memory.blocks.first?.numaNode ?? 0
+        var unreachable: [Int: UInt64] = [:]
+
         // Blocks to probe: whole blocks of RAM above the boot end.
         for range in layout.probeCandidates {
             let first = Int(range.start / blockSize)
@@ -38,9 +44,15 @@ package struct Planner: Sendable {
             for index in first...last where !seen.contains(index) {
                 let block = AddressRange(start: UInt64(index) * blockSize, end: UInt64(index + 1) * blockSize)
                 if let position = presentByIndex[index] {
-                    // Present already: part of the plan if it lies wholly above boot memory (online or not).
                     let present = machine.memory.blocks[position]
-                    if present.state == .online && block.start >= (layout.bootEnd ?? .max) {
+                    if let lost = Self.bootRemainder(block, present: present, layout: layout, machine: machine) {
+                        seen.insert(index)
+                        if lost.bytes > 0 { skipped.append(lost) }
+                        continue
+                    }
+                    // Present and online wholly above boot memory: an earlier run's (or another agent's); it stays
+                    // in the plan so that every run computes the same split.
+                    if present.state == .online {
                         seen.insert(index)
                         planned.append(
                             Plan.Block(index: index, start: block.start, node: present.numaNode ?? 0, zone: .normal, action: .online, alreadyOnline: true))
@@ -57,9 +69,18 @@ package struct Planner: Sendable {
                     skipped.append(Plan.Skipped(range: block, bytes: block.size, reason: .reserved(carveOut.name)))
                     continue
                 }
-                let node = machine.devicetree?.numaNode(at: block.start) ?? 0
-                planned.append(Plan.Block(index: index, start: block.start, node: node, zone: .normal, action: .probe))
+                if let described = machine.devicetree?.numaNode(at: block.start), described != probeNode {
+                    unreachable[described, default: 0] += blockSize
+                }
+                planned.append(Plan.Block(index: index, start: block.start, node: probeNode, zone: .normal, action: .probe))
             }
+        }
+        for (node, bytes) in unreachable.sorted(by: { $0.key < $1.key }) {
+            warnings.append(
+                PlanWarning(
+                    .numaNodeViaProbe,
+                    "the devicetree puts \(ByteCount.describe(bytes)) of deferred memory on node \(node) (numa-node-id), but probe cannot choose a node: the kernel adds every probed block to node \(probeNode), so the plan does too"
+                ))
         }
 
         // Present blocks that are offline, wherever they are (hot-added DIMMs, virtio-mem, an earlier probe).
@@ -78,11 +99,40 @@ package struct Planner: Sendable {
 
         let normalCount = try normalBlockCount(total: planned.count, blockSize: blockSize, split: split, warnings: &warnings)
         assignZones(&planned, normalCount: normalCount)
+        let pageSize = machine.meminfo?.pageSize ?? 4096
+        for position in planned.indices where planned[position].zone == .normal {
+            let block = planned[position]
+            let range = AddressRange(start: block.start, end: block.start + blockSize)
+            let name = machine.zoneSpans?.kernelZone(for: range, node: block.node, pageSize: pageSize)
+            planned[position].kernelZoneName = name == Zone.normal.rawValue ? nil : name
+        }
 
         let plan = Plan(
             blockSize: blockSize, source: layout.source, bootEnd: layout.bootEnd, ram: layout.ram, blocks: planned,
             skipped: skipped, split: split, normalFirst: false, warnings: warnings)
         return withAdvice(plan, machine: machine)
+    }
+
+    /// A present block holding the boot end's remainder: `mem=` ended inside it, or the kernel re-added its image
+    /// or initrd above the limit (arm64), so only part of its RAM was added at boot. Such a block is boot memory,
+    /// never planned; the map's RAM in it that the kernel did not add is lost until reboot (probe answers
+    /// EEXIST for a block that exists). Nil for a block that is not one.
+    static func bootRemainder(_ block: AddressRange, present: MemoryBlock, layout: DeferredLayout, machine: Machine) -> Plan.Skipped? {
+        guard let bootEnd = layout.bootEnd else { return nil }
+        let ramAboveBoot = layout.probeCandidates.intersection(block)
+        if block.start < bootEnd {
+            // mem= ended inside this block: the kernel has it up to the boot end.
+            let managed = machine.systemRAM.map { $0.ram.intersection(block) } ?? RangeSet()
+            let lost = ramAboveBoot.subtracting(managed)
+            return Plan.Skipped(
+                range: lost.ranges.first.map { AddressRange(start: $0.start, end: block.end) } ?? block, bytes: lost.totalSize, reason: .partialBootBlock)
+        }
+        // Wholly above the boot end and online: re-added at boot if the kernel manages less than the map's RAM
+        // there (hot-add always adds whole blocks). Only /proc/iomem can tell.
+        guard present.state == .online, let managed = machine.systemRAM?.ram.intersection(block), !managed.isEmpty else { return nil }
+        let lost = ramAboveBoot.subtracting(managed)
+        guard lost.totalSize > 0 else { return nil }
+        return Plan.Skipped(range: block, bytes: lost.totalSize, reason: .presentAtBoot)
     }
 
     // MARK: - The split

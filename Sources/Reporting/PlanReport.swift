@@ -9,6 +9,8 @@ package enum PlanReport {
     package struct Run: Equatable, Sendable {
         package var node: Int
         package var zone: Zone
+        /// The zone as the kernel will show it (DMA where arm64's DMA zone spans the block).
+        package var kernelZone: String
         package var action: Plan.Action
         package var first: Int
         package var last: Int
@@ -18,13 +20,17 @@ package enum PlanReport {
     package static func runs(_ plan: Plan) -> [Run] {
         var runs: [Run] = []
         for block in plan.blocks {
-            if var last = runs.last, last.node == block.node, last.zone == block.zone, last.action == block.action, last.last + 1 == block.index {
+            if var last = runs.last, last.node == block.node, last.zone == block.zone, last.kernelZone == block.kernelZone, last.action == block.action,
+                last.last + 1 == block.index
+            {
                 last.last = block.index
                 last.done += block.alreadyOnline ? 1 : 0
                 runs[runs.count - 1] = last
             } else {
                 runs.append(
-                    Run(node: block.node, zone: block.zone, action: block.action, first: block.index, last: block.index, done: block.alreadyOnline ? 1 : 0))
+                    Run(
+                        node: block.node, zone: block.zone, kernelZone: block.kernelZone, action: block.action, first: block.index, last: block.index,
+                        done: block.alreadyOnline ? 1 : 0))
             }
         }
         return runs.sorted { ($0.node, $0.zone, $0.first) < ($1.node, $1.zone, $1.first) }
@@ -48,7 +54,7 @@ package enum PlanReport {
                 let action = run.action == .probe ? "probe+online" : "online"
                 let done = run.done == 0 ? "" : " (\(run.done) already online)"
                 table.rows.append([
-                    "\(run.node)", run.zone.rawValue, "\(Hex.padded16(range.start))-\(Hex.padded16(range.end - 1))",
+                    "\(run.node)", run.kernelZone, "\(Hex.padded16(range.start))-\(Hex.padded16(range.end - 1))",
                     ByteCount.lsmemStyle(range.size), run.first == run.last ? "\(run.first)" : "\(run.first)-\(run.last)", action + done,
                 ])
             }
@@ -95,7 +101,8 @@ package enum PlanReport {
                     plan.blocks.map { block in
                         .object([
                             ("index", .int(Int64(block.index))), ("start", .uint(block.start)), ("node", .int(Int64(block.node))),
-                            ("zone", .string(block.zone.rawValue)), ("action", .string(block.action.rawValue)),
+                            ("zone", .string(block.zone.rawValue)), ("kernelZone", .string(block.kernelZone)),
+                            ("action", .string(block.action.rawValue)),
                             ("alreadyOnline", .bool(block.alreadyOnline)),
                         ])
                     })

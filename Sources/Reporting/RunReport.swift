@@ -136,6 +136,7 @@ package struct RunReport: Sendable {
         var members: [(String, JSONValue)] = [
             ("index", .int(Int64(record.block.index))), ("start", .uint(record.block.start)),
             ("node", .int(Int64(record.block.node))), ("zone", .string(record.block.zone.rawValue)),
+            ("kernelZone", .string(record.kernelZone ?? record.block.kernelZone)),
             ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
             ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0.symbol) } ?? .null),
             ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),

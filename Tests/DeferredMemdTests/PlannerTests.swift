@@ -1,6 +1,7 @@
 import MachineSources
 import MemoryModel
 import Planning
+import Reporting
 import Testing
 
 @Suite("The plan: the kernel's zone rules applied to deferred memory")
@@ -31,6 +32,17 @@ struct PlannerTests {
             devicetree: DevicetreeMemory(source: "dt", banks: banks, reserved: reserved.map { .init(name: $0.0, range: $0.1) }, warnings: []),
             commandLine: cmdline,
             meminfo: memFree.map { Meminfo(memFree: $0) })
+    }
+
+    /// Present offline blocks on NUMA nodes (DIMMs, virtio-mem): the kernel put each on its node, so the plan
+    /// splits per node. 16 boot blocks online on node 0 first.
+    static func dimmMachine(_ groups: [(blocks: Int, node: Int)]) -> Machine {
+        var blocks = (0..<16).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
+        for (count, node) in groups {
+            let first = blocks.count
+            blocks += (first..<first + count).map { MemoryBlock(index: $0, state: .offline, validZones: ["Normal", "Movable"], numaNode: node) }
+        }
+        return Machine(memory: MemoryBlockDirectory(blockSize: block, blocks: blocks, autoOnlineBlocks: "offline", hasProbe: true))
     }
 
     static func split(_ kernel: SizeRequest?, _ movable: SizeRequest?, source: SplitRequest.Source = .flags) -> SplitRequest {
@@ -90,8 +102,7 @@ struct PlannerTests {
 
     @Test("per NUMA node, Normal takes the lower addresses and Movable the upper ones; shares follow each node's size")
     func numaSpread() throws {
-        let machine = Self.machine(dram: 16 << 30, nodes: [(4 << 30, 0), (12 << 30, 1)])
-        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        let plan = try Planner().plan(machine: Self.dimmMachine([(16, 0), (96, 1)]), split: Self.split(.percent(50), nil))
         // Deferred: node 0 has 2 GiB (16 blocks), node 1 12 GiB (96 blocks); 56 Normal blocks split 8 / 48.
         let byNode = Dictionary(grouping: plan.blocks, by: \.node)
         #expect(byNode[0]?.filter { $0.zone == .normal }.count == 8)
@@ -103,10 +114,74 @@ struct PlannerTests {
         }
     }
 
+    @Test("probe cannot choose a node: blocks the devicetree puts on node 1 are planned on node 0, where the kernel adds them, with a warning")
+    func probeNode() throws {
+        let machine = Self.machine(dram: 16 << 30, nodes: [(4 << 30, 0), (12 << 30, 1)])
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        #expect(Set(plan.blocks.map(\.node)) == [0])
+        #expect(Self.counts(plan) == (56, 56))
+        let warning = try #require(plan.warnings.first { $0.code == .numaNodeViaProbe })
+        #expect(warning.message.contains("12.0 GiB") && warning.message.contains("node 1"))
+    }
+
+    @Test("mem= ending inside a block: that block is boot memory, and the RAM of it above the boot end is reported lost")
+    func partialBootBlock() throws {
+        // mem=1000M on a devicetree machine: memory7 [896M, 1024M) is present, holding RAM up to 1000M.
+        var machine = Self.machine(dram: 4 << 30, boot: 1000 << 20)
+        machine.memory.blocks.append(MemoryBlock(index: 7, state: .online, validZones: ["DMA"], numaNode: 0))
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, nil))
+        #expect(plan.blocks.first?.index == 8)
+        let lost = try #require(plan.skipped.first { $0.reason == .partialBootBlock })
+        #expect(lost.bytes == 24 << 20)
+        #expect(lost.range == AddressRange(start: 1000 << 20, end: 1 << 30))
+    }
+
+    @Test("a block the kernel re-added above the limit at boot (arm64's initrd) is boot memory: not planned, never a conflict, its missing RAM reported")
+    func presentAtBoot() throws {
+        // mem=1G; the initrd sits at 0xe0000000-0xe0400000 and the kernel added only that (memory28 online, DMA).
+        var machine = Self.machine(dram: 4 << 30, boot: 1 << 30)
+        machine.memory.blocks.append(MemoryBlock(index: 28, state: .online, validZones: ["DMA"], numaNode: 0))
+        machine.systemRAM = SystemRAMResources(ram: RangeSet([AddressRange(start: 0, end: 1 << 30), AddressRange(start: 0xE000_0000, end: 0xE040_0000)]))
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, .percent(50)))
+        #expect(!plan.blocks.contains { $0.index == 28 })
+        #expect(plan.blocks.count == 23)
+        let lost = try #require(plan.skipped.first { $0.reason == .presentAtBoot })
+        #expect(lost.range == AddressRange(start: 0xE000_0000, end: 0xE800_0000))
+        #expect(lost.bytes == (128 << 20) - (4 << 20))
+        // Without /proc/iomem nothing says the block is partial: it stays in the plan as an earlier run's block.
+        machine.systemRAM = nil
+        #expect(try Planner().plan(machine: machine, split: Self.split(nil, .percent(50))).blocks.contains { $0.index == 28 && $0.alreadyOnline })
+    }
+
+    @Test("the kernel zone is named as the kernel will show it: DMA where ZONE_DMA spans the block (arm64, initrd high), else Normal")
+    func kernelZoneNames() throws {
+        var machine = Self.machine(dram: 8 << 30, boot: 1 << 30)
+        // ZONE_DMA spans [1 GiB, 4 GiB) in page frames of 4 KiB: up to the re-added initrd below 4 GiB.
+        machine.zoneSpans = try ZoneSpans.parse(
+            "Node 0, zone      DMA\n        spanned  786432\n        present  262144\n  start_pfn:           262144\nNode 0, zone   Normal\n        spanned  0\n"
+        )
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        let normal = plan.blocks.filter { $0.zone == .normal }
+        #expect(normal.filter { $0.start < 4 << 30 }.allSatisfy { $0.kernelZone == "DMA" })
+        #expect(normal.filter { $0.start >= 4 << 30 }.allSatisfy { $0.kernelZone == "Normal" })
+        #expect(plan.blocks.filter { $0.zone == .movable }.allSatisfy { $0.kernelZone == "Movable" })
+        #expect(PlanReport.text(plan).contains("DMA"))
+    }
+
+    @Test("/proc/iomem: top-level System RAM only, end inclusive; an unprivileged read (all zeros) says nothing")
+    func iomem() throws {
+        let text = "00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n  01000000-01ffffff : Kernel code\n40000000-7fffffff : System RAM\n"
+        #expect(
+            try SystemRAMResources.parse(text).ram == RangeSet([AddressRange(start: 0x1000, end: 0x9FC00), AddressRange(start: 0x4000_0000, end: 0x8000_0000)]))
+        #expect(try SystemRAMResources.parse("00000000-00000000 : System RAM\n00000000-00000000 : System RAM\n").ram.isEmpty)
+        #expect(throws: SourceError.self) { try SystemRAMResources.parse("4000000g-7fffffff : System RAM\n") }
+    }
+
     @Test("shares over nodes always add up to the requested Normal blocks", arguments: [0, 1, 7, 33, 50, 99, 100])
     func sharesAddUp(percent: UInt64) throws {
-        let machine = Self.machine(dram: 10 << 30, boot: 1 << 30, nodes: [(3 << 30, 0), (5 << 30 - Self.block, 1), (2 << 30 + Self.block, 2)])
+        let machine = Self.dimmMachine([(16, 0), (39, 1), (17, 2)])
         let plan = try Planner().plan(machine: machine, split: Self.split(.percent(percent), nil))
+        #expect(Set(plan.blocks.map(\.node)) == [0, 1, 2])
         let total = plan.blocks.count
         let expected = Int((UInt64(total) * Self.block * percent / 100 + Self.block - 1) / Self.block)
         #expect(Self.counts(plan).normal == expected)

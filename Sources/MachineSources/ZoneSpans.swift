@@ -1,0 +1,77 @@
+import KernelFiles
+import MemoryModel
+
+/// Each populated zone's span from `/proc/zoneinfo`, in page frames: what decides where `online_kernel` lands.
+///
+/// `online_kernel` puts a block in the first kernel zone of its node (DMA, DMA32, Normal) whose span it
+/// intersects, else in Normal (mm/memory_hotplug.c `default_kernel_zone_for_pfn`). On arm64, re-adding the
+/// initrd above `mem=` stretches ZONE_DMA up to 4 GiB, so blocks onlined there are DMA, not Normal.
+package struct ZoneSpans: Sendable, Equatable {
+    package static let path = "/proc/zoneinfo"
+
+    package struct Span: Sendable, Equatable {
+        package var node: Int
+        package var zone: String
+        package var startPFN: UInt64
+        package var spannedPages: UInt64
+
+        package init(node: Int, zone: String, startPFN: UInt64, spannedPages: UInt64) {
+            self.node = node
+            self.zone = zone
+            self.startPFN = startPFN
+            self.spannedPages = spannedPages
+        }
+    }
+
+    /// Zones with pages spanned, in the file's order (per node, DMA before DMA32 before Normal).
+    package var spans: [Span]
+
+    package init(spans: [Span]) {
+        self.spans = spans
+    }
+
+    /// The kernel zone `online_kernel` gives `range` on `node`, with `pageSize`-byte page frames.
+    package func kernelZone(for range: AddressRange, node: Int, pageSize: UInt64) -> String {
+        let first = range.start / pageSize, end = range.end / pageSize
+        for span in spans where span.node == node && ["DMA", "DMA32", "Normal"].contains(span.zone) {
+            if span.startPFN < end && first < span.startPFN + span.spannedPages { return span.zone }
+        }
+        return "Normal"
+    }
+
+    package static func read(from files: KernelFiles) throws(SourceError) -> ZoneSpans? {
+        guard files.exists(path) else { return nil }
+        let text: String
+        do { text = try files.readText(path) } catch { throw SourceError(error) }
+        return try parse(text)
+    }
+
+    /// `Node 0, zone   Normal` opens a zone; its `spanned N` and `start_pfn: N` lines give the span.
+    package static func parse(_ text: String) throws(SourceError) -> ZoneSpans {
+        var spans: [Span] = []
+        var current: (node: Int, zone: String, spanned: UInt64?, start: UInt64?)?
+        func close() {
+            if let zone = current, let spanned = zone.spanned, spanned > 0, let start = zone.start {
+                spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned))
+            }
+        }
+        for (number, line) in text.split(separator: "\n").enumerated() {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" })
+            if line.hasPrefix("Node ") {
+                guard words.count == 4, words[2] == "zone", let node = Int(words[1]) else {
+                    throw SourceError(path: "\(path):\(number + 1)", value: String(line), expected: "Node N, zone NAME")
+                }
+                close()
+                current = (node, String(words[3]), nil, nil)
+                continue
+            }
+            guard words.count == 2, current != nil, words[0] == "spanned" || words[0] == "start_pfn" else { continue }
+            guard let value = UInt64(words[1]) else {
+                throw SourceError(path: "\(path):\(number + 1)", value: String(line), expected: "\(words[0]) followed by a decimal number")
+            }
+            if words[0] == "spanned" { current?.spanned = value } else { current?.start = value }
+        }
+        close()
+        return ZoneSpans(spans: spans)
+    }
+}
