@@ -24,10 +24,12 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "LinuxShims"),
+        // The C library (glibc, or musl with the static Linux SDK), named in one file.
+        .target(name: "CLibrary", swiftSettings: strict),
         .target(name: "TinyJSON", swiftSettings: strict),
         .target(
             name: "KernelFiles",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLibrary", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         .target(
             name: "MachineSources",
@@ -38,6 +40,7 @@ let package = Package(
         .target(
             name: "Execution",
             dependencies: [
+                "CLibrary",
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON", "LinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -56,25 +59,28 @@ let package = Package(
         .target(
             name: "Systemd",
             dependencies: [
+                "CLibrary",
                 "CSystemd", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
-        .target(name: "Udev", dependencies: ["CUdev"], swiftSettings: strict),
+        .target(name: "Udev", dependencies: ["CLibrary", "CUdev"], swiftSettings: strict),
         // Every command's job as a value, with the context they share; both executables only fill these.
         .target(
             name: "Jobs",
             dependencies: [
+                "CLibrary",
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "Systemd", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
         // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
-        .executableTarget(name: "deferred-memd-boot", dependencies: ["Jobs", "Reporting", "Systemd"], swiftSettings: strict),
+        .executableTarget(name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], swiftSettings: strict),
         // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
             name: "deferred-memd",
             dependencies: [
+                "CLibrary",
                 "Jobs", "Reporting", "MachineSources", "KernelFiles", "KernelSimulation", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +90,7 @@ let package = Package(
         .executableTarget(
             name: "deferred-memd-bench",
             dependencies: [
+                "CLibrary",
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],

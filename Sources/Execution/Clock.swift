@@ -1,8 +1,5 @@
+import CLibrary
 import KernelFiles
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Monotonic and wall-clock time without Foundation.
 package enum Clock {

@@ -1,9 +1,6 @@
+import CLibrary
 import LinuxShims
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Turns SIGTERM and SIGINT into a stop request: the write in flight finishes, the workers stop, the report is
 /// written.

@@ -1,10 +1,7 @@
+import CLibrary
 import LinuxShims
 import MachineSources
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Per-thread placement: CPU affinity and nice apply to the calling thread only (Linux thread ids).
 package enum ThreadPlacement {

@@ -1,10 +1,7 @@
+import CLibrary
 import LinuxShims
 import MachineSources
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The non-generic part a C thread entry point can reach.
 final class ThreadStart: @unchecked Sendable {

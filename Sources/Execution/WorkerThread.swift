@@ -1,10 +1,7 @@
+import CLibrary
 import LinuxShims
 import MachineSources
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// A dedicated OS thread for blocking kernel writes.
 ///

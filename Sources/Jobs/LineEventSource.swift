@@ -1,10 +1,7 @@
+import CLibrary
+import Execution
 import KernelFiles
 import SystemPackage
-
-#if canImport(Glibc)
-    import Execution
-    import Glibc
-#endif
 
 /// Events as text lines (`add memory42`), from a file or a FIFO: how tests and demos drive `watch` without a
 /// kernel. End of file ends the source.

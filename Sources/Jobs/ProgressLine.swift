@@ -1,3 +1,4 @@
+import CLibrary
 import Execution
 import KernelFiles
 import Logging
@@ -6,10 +7,6 @@ import MemoryModel
 import Reporting
 import Synchronization
 import TinyJSON
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The live progress line on a terminal: blocks and GiB per zone, and the rate.
 final class ProgressLine: Sendable {

@@ -1,3 +1,4 @@
+import CLibrary
 import Execution
 import KernelFiles
 import KernelSimulation
@@ -7,10 +8,6 @@ import MemoryModel
 import Planning
 import Reporting
 import TinyJSON
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `run` as a value: every option of the command, parsed, and what it does with them. Both front ends fill one:
 /// the command-line tool through ArgumentParser, the boot binary through `BootArguments`.

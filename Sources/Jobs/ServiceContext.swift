@@ -1,9 +1,6 @@
+import CLibrary
 import Execution
 import Systemd
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// What the process learns from its environment once, in `main`: whether systemd listens for notifications.
 package enum ServiceContext {

@@ -1,3 +1,4 @@
+import CLibrary
 import KernelFiles
 import MachineSources
 import Planning
@@ -12,17 +13,13 @@ package struct StandardError: TextOutputStream {
             guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.write(2, base + offset, raw.count - offset)
+                let n = CLibrary.write(2, base + offset, raw.count - offset)
                 if n <= 0 { break }
                 offset += n
             }
         }
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// One line on stderr (messages for people: errors, usage).
 package func printError(_ text: String) {

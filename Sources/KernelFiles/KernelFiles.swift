@@ -1,10 +1,5 @@
+import CLibrary
 import SystemPackage
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Reads and writes kernel attribute files under a root directory.
 ///
@@ -54,7 +49,7 @@ package struct KernelFiles: Sendable {
     private func readBytes(_ machinePath: String, limit: Int, shortReadEnds: Bool) throws(KernelFileError) -> [UInt8] {
         let path = resolvedString(machinePath)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: Glibc.errno)) }
+        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: CLibrary.errno)) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var failure: Int32 = 0
@@ -62,9 +57,9 @@ package struct KernelFiles: Sendable {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { page in
             while bytes.count < limit {
                 let count = read(fd, page.baseAddress, page.count)
-                if count < 0 && Glibc.errno == EINTR { continue }
+                if count < 0 && CLibrary.errno == EINTR { continue }
                 if count < 0 {
-                    failure = Glibc.errno
+                    failure = CLibrary.errno
                     return
                 }
                 if count == 0 { return }
@@ -99,7 +94,7 @@ package struct KernelFiles: Sendable {
     package func list(_ machinePath: String) throws(KernelFileError) -> [String] {
         let path = resolve(machinePath)
         guard let dir = opendir(path.string) else {
-            throw KernelFileError(.list, path: path, errno: Errno(rawValue: Glibc.errno))
+            throw KernelFileError(.list, path: path, errno: Errno(rawValue: CLibrary.errno))
         }
         defer { closedir(dir) }
         var names: [String] = []
@@ -116,7 +111,7 @@ package struct KernelFiles: Sendable {
         let path = resolve(machinePath)
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink(path.string, &buffer, buffer.count - 1)
-        guard count >= 0 else { throw KernelFileError(.readlink, path: path, errno: Errno(rawValue: Glibc.errno)) }
+        guard count >= 0 else { throw KernelFileError(.readlink, path: path, errno: Errno(rawValue: CLibrary.errno)) }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
@@ -125,13 +120,13 @@ package struct KernelFiles: Sendable {
     package func writeAttribute(_ value: String, to machinePath: String) throws(KernelFileError) {
         let path = resolvedString(machinePath)
         var fd: Int32
-        repeat { fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && Glibc.errno == EINTR
-        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: Glibc.errno), value: value) }
+        repeat { fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && CLibrary.errno == EINTR
+        guard fd >= 0 else { throw KernelFileError(.open, pathString: path, errno: Errno(rawValue: CLibrary.errno), value: value) }
         defer { close(fd) }
         var value = value
         let (written, failure) = value.withUTF8 { bytes -> (Int, Int32) in
             let n = write(fd, bytes.baseAddress, bytes.count)
-            return (n, n < 0 ? Glibc.errno : 0)
+            return (n, n < 0 ? CLibrary.errno : 0)
         }
         guard written >= 0 else { throw KernelFileError(.write, pathString: path, errno: Errno(rawValue: failure), value: value) }
         guard written == value.utf8.count else { throw KernelFileError(.write, pathString: path, errno: .ioError, value: value) }
@@ -142,8 +137,8 @@ package struct KernelFiles: Sendable {
         var path = rootPrefix
         for component in machinePath.split(separator: "/") {
             path += "/" + component
-            if mkdir(path, 0o755) != 0 && Glibc.errno != EEXIST {
-                throw KernelFileError(.create, pathString: path, errno: Errno(rawValue: Glibc.errno))
+            if mkdir(path, 0o755) != 0 && CLibrary.errno != EEXIST {
+                throw KernelFileError(.create, pathString: path, errno: Errno(rawValue: CLibrary.errno))
             }
         }
     }
@@ -176,7 +171,7 @@ package struct KernelFiles: Sendable {
         let target = resolvedString(machinePath)
         let temporary = resolvedString(machinePath + ".tmp.\(getpid()).\(pthread_self())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: Glibc.errno)) }
+        guard fd >= 0 else { throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: CLibrary.errno)) }
         var failure: Int32 = 0
         var buffer: [UInt8] = []  // grows to at most a little over 64 KiB; a small file is one allocation
         func drain() {
@@ -187,9 +182,9 @@ package struct KernelFiles: Sendable {
             var offset = 0
             while offset < buffer.count {
                 let n = buffer.withUnsafeBytes { bytes in bytes.baseAddress.map { write(fd, $0 + offset, bytes.count - offset) } ?? 0 }
-                if n < 0 && Glibc.errno == EINTR { continue }
+                if n < 0 && CLibrary.errno == EINTR { continue }
                 if n <= 0 {
-                    failure = n < 0 ? Glibc.errno : EIO
+                    failure = n < 0 ? CLibrary.errno : EIO
                     break
                 }
                 offset += n
@@ -201,14 +196,14 @@ package struct KernelFiles: Sendable {
             if buffer.count >= 1 << 16 { drain() }
         }
         drain()
-        if failure == 0 && durable && fsync(fd) != 0 { failure = Glibc.errno }
+        if failure == 0 && durable && fsync(fd) != 0 { failure = CLibrary.errno }
         close(fd)
         guard failure == 0 else {
             unlink(temporary)
             throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: failure))
         }
-        guard Glibc.rename(temporary, target) == 0 else {
-            let saved = Errno(rawValue: Glibc.errno)
+        guard CLibrary.rename(temporary, target) == 0 else {
+            let saved = Errno(rawValue: CLibrary.errno)
             unlink(temporary)
             throw KernelFileError(.rename, pathString: target, errno: saved)
         }
@@ -217,14 +212,14 @@ package struct KernelFiles: Sendable {
     package func createSymlink(_ machinePath: String, pointingTo destination: String) throws(KernelFileError) {
         let path = resolve(machinePath)
         guard symlink(destination, path.string) == 0 else {
-            throw KernelFileError(.symlink, path: path, errno: Errno(rawValue: Glibc.errno))
+            throw KernelFileError(.symlink, path: path, errno: Errno(rawValue: CLibrary.errno))
         }
     }
 
     package func rename(_ machinePath: String, to newMachinePath: String) throws(KernelFileError) {
         let from = resolve(machinePath), to = resolve(newMachinePath)
-        guard Glibc.rename(from.string, to.string) == 0 else {
-            throw KernelFileError(.rename, path: to, errno: Errno(rawValue: Glibc.errno))
+        guard CLibrary.rename(from.string, to.string) == 0 else {
+            throw KernelFileError(.rename, path: to, errno: Errno(rawValue: CLibrary.errno))
         }
     }
 
@@ -235,7 +230,7 @@ package struct KernelFiles: Sendable {
         guard lstat(path.string, &info) == 0 else { return }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             for name in try list(machinePath) { try removeTree(machinePath + "/" + name) }
-            guard rmdir(path.string) == 0 else { throw KernelFileError(.remove, path: path, errno: Errno(rawValue: Glibc.errno)) }
+            guard rmdir(path.string) == 0 else { throw KernelFileError(.remove, path: path, errno: Errno(rawValue: CLibrary.errno)) }
         } else {
             try remove(machinePath)
         }
@@ -243,8 +238,8 @@ package struct KernelFiles: Sendable {
 
     package func remove(_ machinePath: String) throws(KernelFileError) {
         let path = resolve(machinePath)
-        guard unlink(path.string) == 0 || Glibc.errno == ENOENT else {
-            throw KernelFileError(.remove, path: path, errno: Errno(rawValue: Glibc.errno))
+        guard unlink(path.string) == 0 || CLibrary.errno == ENOENT else {
+            throw KernelFileError(.remove, path: path, errno: Errno(rawValue: CLibrary.errno))
         }
     }
 }

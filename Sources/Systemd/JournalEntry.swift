@@ -1,11 +1,8 @@
+import CLibrary
 import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// One journal entry as `FIELD=value` strings.
 package enum JournalEntry {

@@ -1,11 +1,8 @@
+import CLibrary
 import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// swift-log handler that writes structured journal entries through `sd_journal_sendv`.
 ///

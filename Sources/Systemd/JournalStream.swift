@@ -1,11 +1,8 @@
+import CLibrary
 import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `JOURNAL_STREAM=device:inode`: set by systemd when stdout or stderr is connected to the journal.
 package enum JournalStream {

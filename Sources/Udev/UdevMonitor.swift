@@ -1,8 +1,5 @@
+import CLibrary
 import CUdev
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// libudev's monitor on the `memory` subsystem: the real event source of `watch`.
 ///

@@ -1,3 +1,4 @@
+import CLibrary
 import Execution
 import KernelFiles
 // In-process benchmarks: the engine with the kernel taken out (CountingKernel), and planning from sources.
@@ -10,10 +11,6 @@ import MachineSources
 import MemoryModel
 import Planning
 import TinyJSON
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 let blockSize: UInt64 = 128 << 20
 var scratch = "/dev/shm"

@@ -1,13 +1,10 @@
-import Jobs
 // The boot binary: what the units run, `run [options]` and `plan --check` at every boot and `rescue` when that
 // fails, and nothing else. The same jobs as `deferred-memd` runs (the Jobs library), without
 // swift-argument-parser, whose FoundationEssentials is 40 % of the command-line tool (Docs/performance.md).
+import CLibrary
+import Jobs
 import Reporting
 import Systemd
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 _ = ServiceContext.mainEntered
 ServiceLogging.bootstrap(environment: ServiceContext.environment())

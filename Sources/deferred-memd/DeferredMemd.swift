@@ -1,10 +1,7 @@
 import ArgumentParser
+import CLibrary
 import Jobs
 import Systemd
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @main
 struct DeferredMemd: ParsableCommand {
@@ -29,7 +26,7 @@ struct DeferredMemd: ParsableCommand {
         ServiceLogging.bootstrap(environment: ServiceContext.environment())
         // `run` and `plan --check` without ArgumentParser's reflection (see BootArguments), as the boot binary.
         if let command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
-            Glibc.exit(command.execute().rawValue)
+            CLibrary.exit(command.execute().rawValue)
         }
         main(nil)
     }

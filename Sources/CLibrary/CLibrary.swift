@@ -1,0 +1,45 @@
+// The one place that names the C library: every module imports this instead of Glibc, so a build against another
+// C library (the Swift static Linux SDK's musl, `aarch64-swift-linux-musl`) has one file to look at.
+#if canImport(Glibc)
+    @_exported import Glibc
+#elseif canImport(Musl)
+    @_exported import Musl
+#else
+    #error("deferred-memd needs a Linux C library: glibc or musl")
+#endif
+
+/// The C library's calls whose names the daemon's own methods shadow (`write`, `rename`, `exit`), and `errno`.
+package enum CLibrary {
+    /// The calling thread's errno: read it right after the failed call, before any other.
+    package static var errno: Int32 {
+        #if canImport(Glibc)
+            Glibc.errno
+        #else
+            Musl.errno
+        #endif
+    }
+
+    package static func write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+            Glibc.write(descriptor, buffer, count)
+        #else
+            Musl.write(descriptor, buffer, count)
+        #endif
+    }
+
+    package static func rename(_ from: String, _ to: String) -> Int32 {
+        #if canImport(Glibc)
+            Glibc.rename(from, to)
+        #else
+            Musl.rename(from, to)
+        #endif
+    }
+
+    package static func exit(_ status: Int32) -> Never {
+        #if canImport(Glibc)
+            Glibc.exit(status)
+        #else
+            Musl.exit(status)
+        #endif
+    }
+}
