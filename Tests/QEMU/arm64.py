@@ -8,11 +8,13 @@ QEMU rewrites the memory nodes of a `-dtb` file to match `-m`, so a devicetree w
 `/chosen`, loads the Image, the DTB and the initrd with `-device loader` at fixed addresses, and starts the CPU at
 a tiny stub (arm64/boot-stub.S, assembled at test time) that puts the DTB's address in x0 and jumps to the Image.
 QEMU gives the guest RAM for the whole `-m` range; the devicetree decides what Linux believes is DRAM.
+`boot(..., firmware=EDK2)` boots the Image's EFI stub through edk2 instead (needs `-M virt,acpi=off`): the
+kernel then takes its memory from the UEFI map and ignores the devicetree's memory node.
 
 The guests print `FACT` lines (arm64/facts.sh), and optionally a capture of the files deferred-memd reads between
 `CAPTURE-BEGIN` and `CAPTURE-END` (a gzip'd tar in base64). `boot` returns the serial log like run.py's `boot`.
 
-usage: arm64.py [--cache DIR] [--only NAME ...] [--examples] [--logs DIR]
+usage: arm64.py [--cache DIR] [--only NAME ...] [--examples] [--logs DIR] [--install]
   Runs the fact-finding scenarios below and prints their FACT lines; --examples writes the captures of the
   scenarios that have one into Examples/ (replacing what is there).
 """
