@@ -1,0 +1,47 @@
+#!/bin/bash
+# Cross-builds the arm64 test kernel: Debian's linux-source-6.1, the patches in kernel/ (memory `probe` file,
+# /sys/kernel/deferred_mem_init) and the fragment beside this script, merged onto tinyconfig.
+# Usage: build-arm64-kernel.sh CACHE_DIR   (prints the Image path as its last line; reuses a cached Image when the
+# fragment, the patches, the source tarball and the cross compiler are unchanged). Installs nothing: the caller
+# installs gcc-aarch64-linux-gnu, linux-source-6.1 and the kernel build dependencies.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${1:?usage: build-arm64-kernel.sh CACHE_DIR}
+mkdir -p "$out"
+fragment="$here/arm64-kernel.config"
+patches=("$repo"/kernel/*.patch)
+tarball=/usr/src/linux-source-6.1.tar.xz
+cross=aarch64-linux-gnu-
+fail() { echo "build-arm64-kernel: $*" >&2; exit 1; }
+[ -f "$tarball" ] || fail "$tarball missing (apt-get install linux-source-6.1)"
+command -v "${cross}gcc" >/dev/null || fail "${cross}gcc missing (apt-get install gcc-aarch64-linux-gnu)"
+[ -f "${patches[0]}" ] || fail "no patches in $repo/kernel"
+stamp=$( (sha256sum "$fragment" "${patches[@]}" "$tarball" | cut -d' ' -f1; "${cross}gcc" --version | head -1) \
+    | sha256sum | cut -c1-16)
+image="$out/Image-arm64-$stamp"
+if [ -s "$image" ]; then echo "$image"; exit 0; fi
+work="$out/linux-arm64-build"
+rm -rf "$work"; mkdir -p "$work"
+tar -C "$work" -xf "$tarball"
+src=$(ls -d "$work"/linux-source-6.1*)
+started=$SECONDS
+(
+  cd "$src"
+  for patch in "${patches[@]}"; do
+    patch -p1 --forward --batch --quiet < "$patch" >&2 || fail "$(basename "$patch") does not apply to $(basename "$src")"
+  done
+  export ARCH=arm64 CROSS_COMPILE=$cross
+  make -s tinyconfig >&2
+  scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
+  make -s olddefconfig >&2
+  # Every line of the fragment must have survived olddefconfig (a dependency missing drops it silently).
+  missing=$(grep '^CONFIG_' "$fragment" | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
+  [ -z "$missing" ] || fail "not set after olddefconfig: $(echo $missing)"
+  make -s -j2 Image >&2 || fail "make Image failed"
+)
+cp "$src/arch/arm64/boot/Image" "$image"
+cp "$src/.config" "$image.config"
+rm -rf "$work"
+echo "build-arm64-kernel: built in $((SECONDS - started)) s" >&2
+echo "$image"
