@@ -7,7 +7,10 @@ import Planning
 enum Fixture {
     static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let examples = repository.appendingPathComponent("Examples")
-    static let exampleNames = ["phone-12g", "arm64-board", "arm64-board-blob", "x86-vm-mem-limit", "x86-vm-numa-dimms"]
+    static let exampleNames = [
+        "phone-12g", "arm64-board", "arm64-board-blob", "x86-vm-mem-limit", "x86-vm-numa-dimms",
+        "arm64-qemu-virt", "arm64-qemu-initrd-high", "arm64-qemu-vendor", "arm64-qemu-vendor-efi",
+    ]
 
     /// A fresh temporary directory, removed by the caller's `defer`.
     /// On tmpfs when there is one, as sysfs is memory-backed: on this VM's ext4 the fake trees' inode churn

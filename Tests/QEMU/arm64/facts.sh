@@ -54,7 +54,7 @@ copy() {
 }
 capture() {
     rm -rf $CAP; mkdir -p $CAP
-    for p in $MEM $DMI /sys/firmware/memmap /proc/device-tree /sys/firmware/fdt /proc/cmdline /proc/meminfo \
+    for p in $MEM $DMI /sys/firmware/memmap /proc/device-tree /sys/firmware/fdt /proc/cmdline /proc/meminfo /proc/zoneinfo /proc/iomem \
              /etc/deferred-memd.conf /etc/deferred-memd.conf.d /run/deferred-memd/report.json \
              /sys/module/memory_hotplug/parameters; do
         [ -e "$p" ] && copy "$p" 0

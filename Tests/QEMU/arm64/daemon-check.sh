@@ -1,0 +1,58 @@
+#!/bin/busybox sh
+# The daemon in an arm64 guest, against the real kernel: what deferred-memd.service runs, a re-run, status, and
+# (mode crash) a SIGKILL mid-run and the re-run that finishes it. Prints what happened for the host to check
+# (run-arm64.py): `STEP name rc=N`, every block as `BLOCK step memoryN state zones node`, zones as
+# `ZONE step name present`, and the JSON documents as gzip'd base64 between `BLOB-BEGIN name` and `BLOB-END`.
+# usage: daemon-check.sh run|crash
+MEM=/sys/devices/system/memory
+mode=$1
+
+blob() { echo "BLOB-BEGIN $1"; gzip -c "$2" | base64; echo "BLOB-END"; }
+
+state() {
+    for d in $MEM/memory*; do echo ${d##*memory}; done | sort -n | while read n; do
+        d=$MEM/memory$n
+        node=$(ls -d $d/node* 2>/dev/null | sed 's/.*node//' | head -1)
+        echo "BLOCK $1 memory$n $(cat $d/state) $(cat $d/valid_zones | tr ' ' ',') ${node:--}"
+    done
+    awk -v step="$1" '/^Node/ { gsub(",", "", $2); z = $4 } z != "" && $1 == "present" { print "ZONE " step " " z " " $2; z = "" }' /proc/zoneinfo
+}
+
+step() {
+    local name=$1; shift
+    "$@" > /tmp/$name.out 2> /tmp/$name.err
+    echo "STEP $name rc=$?"
+    sed "s/^/OUT $name: /" /tmp/$name.out | head -40
+    sed "s/^/ERR $name: /" /tmp/$name.err | head -40
+}
+
+# replay-before: only define the helpers and print the state at boot (run-arm64.py --replay sources this).
+if [ "$mode" = replay-before ] || [ "$1" = replay-before ]; then state before; return 0 2>/dev/null || exit 0; fi
+
+state before
+# What the unit runs first: ExecCondition=. The first exec of a big binary under TCG translates its code (~1 s).
+step check deferred-memd-boot plan --check
+step plan deferred-memd plan --json
+blob plan /tmp/plan.out
+
+if [ "$mode" = crash ]; then
+    # Kill the service's run once it has journalled its plan (just before its first write) and had a moment.
+    deferred-memd-boot run > /tmp/killed.out 2>&1 &
+    pid=$!
+    i=0
+    while [ ! -e /run/deferred-memd/plan.json ] && [ $i -lt 400 ]; do usleep 10000; i=$((i + 1)); done
+    usleep $(( ${KILL_DELAY_MS:-150} * 1000 ))
+    kill -9 $pid
+    wait $pid
+    echo "STEP killed rc=$?"
+    state killed
+fi
+
+step run deferred-memd-boot run --json
+blob report /tmp/run.out
+state after
+step rerun deferred-memd-boot run --json
+blob rerun /tmp/rerun.out
+step status deferred-memd status
+step recheck deferred-memd-boot plan --check
+state final

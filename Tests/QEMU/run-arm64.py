@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""The daemon on arm64, on the real kernel: boots the patched arm64 6.1 kernel (kernel/, Tests/QEMU/arm64.py) with
+the devicetree layouts of the write-up's devices, runs the cross-built deferred-memd-boot and deferred-memd inside
+the guest as deferred-memd.service would (arm64/daemon-check.sh), and checks here what the kernel did: every
+planned block online in the zone the plan names as the kernel shows it (valid_zones), on the planned node, the
+zones' present pages grown by exactly the planned blocks, nothing online outside the devicetree's DRAM or over a
+/reserved-memory carve-out, a re-run that writes nothing, `status`, and (crash scenarios) a SIGKILL mid-run
+finished by the next run.
+
+usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR]
+       run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...]
+  --binaries: the output of scripts/cross-build-arm64.sh (deferred-memd-boot, deferred-memd, lib/).
+  --replay: when no arm64 daemon can be built (Debian sid moved under the cross build), the host plans each
+  scenario from its capture in Examples/ (taken from the same kernel and layout), records the engine's writes with
+  `run --dry-run`, and the guest replays them with echo; the kernel's result is checked the same way. What cannot
+  be checked without the daemon in the guest (its exit codes, report, re-run, status, the SIGKILL) is said.
+"""
+import argparse
+import base64
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arm64  # noqa: E402
+
+GUEST = arm64.GUEST
+BLOCK = 128 << 20
+PAGES_PER_BLOCK = BLOCK // 4096
+QEMU_RAM = [(0x40000000, 0x140000000)]
+
+# name: boot (as arm64.py), the devicetree's DRAM and carve-outs (the truth to check against, written here
+# independently of the daemon's reading), the guest mode, and what the plan must show on this layout.
+SCENARIOS = {
+    "virt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", example="arm64-qemu-virt",
+                 dram=QEMU_RAM, reserved=[], mode="run",
+                 expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
+    "virt-crash": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
+                       dram=QEMU_RAM, reserved=[], mode="crash",
+                       expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
+    "banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
+                  dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
+                  reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000)], mode="run",
+                  expect=dict(source="deferred_mem_init", skipped_reserved=2)),
+    "initrd-high": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000, example="arm64-qemu-initrd-high",
+                        append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run",
+                        expect=dict(source="deferred_mem_init", present_at_boot=32, dma_below_4g=True)),
+    "numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100%",
+                 dram=QEMU_RAM, reserved=[], mode="run",
+                 expect=dict(source="deferred_mem_init", warning="numa-node-via-probe", nodes=[0], movable=12)),
+    "mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M", dram=QEMU_RAM, reserved=[], mode="run",
+                     expect=dict(source="deferred_mem_init", partial_boot_bytes=24 << 20, normal=24, movable=0)),
+    "vendor": dict(machine=arm64.VIRT_4G, dts="vendor.dts", append="mem=1G", example="arm64-qemu-vendor",
+                   dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
+                   reserved=[], mode="run",
+                   expect=dict(source="deferred_mem_init", blocks=14, movable=8)),
+}
+
+
+def blobs(text):
+    """name → parsed JSON of each BLOB the guest printed (None when it does not parse)."""
+    found = {}
+    for name, body in re.findall(r"^BLOB-BEGIN (\S+)\r?\n(.*?)^BLOB-END", text, re.M | re.S):
+        try:
+            found[name] = json.loads(gzip.decompress(base64.b64decode("".join(body.split()))))
+        except (ValueError, OSError):
+            found[name] = None
+    return found
+
+
+def states(text):
+    """step → {block index: (state, [zones], node)} and step → {zone: present pages}."""
+    blocks, zones = {}, {}
+    for step, index, state, valid, node in re.findall(r"^BLOCK (\S+) memory(\d+) (\S+) (\S+) (\S+)\r?$", text, re.M):
+        blocks.setdefault(step, {})[int(index)] = (state, valid.split(","), None if node == "-" else int(node))
+    for step, zone, present in re.findall(r"^ZONE (\S+) (\S+) (\d+)\r?$", text, re.M):
+        zones.setdefault(step, {})[zone] = zones.get(step, {}).get(zone, 0) + int(present)
+    return blocks, zones
+
+
+def inside(start, end, ranges):
+    return any(low <= start and end <= high for low, high in ranges)
+
+
+def overlaps(start, end, ranges):
+    return any(start < high and low < end for low, high in ranges)
+
+
+def check(name, scenario, text, replayed_plan=None):
+    """The problems found in one guest's log (empty: the scenario passed), and the figures to print. With
+    `replayed_plan` (replay mode) the plan is the host's and only the kernel's result is checked."""
+    problems, figures = [], {}
+    steps = {step: int(rc) for step, rc in re.findall(r"^STEP (\S+) rc=(\d+)\r?$", text, re.M)}
+    documents = blobs(text)
+    blocks, zones = states(text)
+    plan, report, rerun = documents.get("plan"), documents.get("report"), documents.get("rerun")
+    replay = replayed_plan is not None
+    if replay:
+        plan = replayed_plan
+
+    def require(condition, message):
+        if not condition:
+            problems.append(message)
+
+    expected_steps = [("replay", 0)] if replay else [("check", 0), ("plan", 0), ("run", 0), ("rerun", 0), ("status", 0), ("recheck", 1)]
+    for step, expected in expected_steps:
+        require(steps.get(step) == expected, f"{step}: exit {steps.get(step)}, expected {expected}")
+    if not plan or (not replay and (not report or not rerun)) or "before" not in blocks or "final" not in blocks:
+        problems.append("the guest did not print the plan, both reports and the block states")
+        return problems, figures
+
+    expect = scenario["expect"]
+    planned = {b["index"]: b for b in plan["blocks"]}
+    normal = [b for b in plan["blocks"] if b["zone"] == "Normal"]
+    movable = [b for b in plan["blocks"] if b["zone"] == "Movable"]
+    require(plan["source"] == expect["source"], f"plan source {plan['source']}, expected {expect['source']}")
+    for key, actual in [("blocks", len(planned)), ("normal", len(normal)), ("movable", len(movable))]:
+        if key in expect:
+            require(actual == expect[key], f"plan: {actual} {key} blocks, expected {expect[key]}")
+    codes = [w["code"] for w in plan["warnings"]]
+    if "warning" in expect:
+        require(expect["warning"] in codes, f"plan warnings {codes} lack {expect['warning']}")
+    if "nodes" in expect:
+        require(sorted({b["node"] for b in plan["blocks"]}) == expect["nodes"], "plan nodes differ from the kernel's")
+    reasons = [s["reason"] for s in plan["skipped"]]
+    if "skipped_reserved" in expect:
+        require(sum(r.startswith("overlaps /reserved-memory") for r in reasons) == expect["skipped_reserved"],
+                f"skipped carve-outs: {reasons}")
+    if "present_at_boot" in expect:
+        index = expect["present_at_boot"]
+        require(index not in planned, f"memory{index}, present at boot above the limit, is in the plan")
+        require(any("re-added at boot" in r for r in reasons), f"no skipped entry for memory{index}'s lost RAM: {reasons}")
+        require(blocks["before"].get(index, ("",))[0] == "online", f"memory{index} was not online at boot")
+    if "partial_boot_bytes" in expect:
+        lost = [s for s in plan["skipped"] if "mem= ended in" in s["reason"]]
+        require(len(lost) == 1 and lost[0]["bytes"] == expect["partial_boot_bytes"], f"partial boot block: {plan['skipped']}")
+    if expect.get("dma_below_4g"):
+        low = [b for b in normal if b["start"] < 1 << 32]
+        require(low and all(b["kernelZone"] == "DMA" for b in low), "Normal blocks below 4 GiB not named DMA in the plan")
+
+    # The run and what the kernel shows.
+    if not replay:
+        require(report["exitCode"] == 0, f"report exit code {report['exitCode']}: {report['summary']}")
+    final = blocks["final"]
+    outcomes = {b["index"]: b for b in report["blocks"]} if not replay else {}
+    for index, block in planned.items():
+        state, valid, node = final.get(index, ("absent", [], None))
+        require(state == "online", f"memory{index}: {state} at the end")
+        require(valid == [block["kernelZone"]], f"memory{index}: valid_zones {valid}, plan named {block['kernelZone']}")
+        require(node == block["node"], f"memory{index}: node {node}, planned {block['node']}")
+        if not replay:
+            entry = outcomes.get(index, {})
+            require(entry.get("kernelZone") == (valid[0] if valid else None), f"memory{index}: report says {entry.get('kernelZone')}, kernel {valid}")
+    for index, (state, _, _) in final.items():
+        start, end = index * BLOCK, (index + 1) * BLOCK
+        if state == "online" and blocks["before"].get(index, ("",))[0] != "online":
+            require(index in planned, f"memory{index} came online outside the plan")
+            require(inside(start, end, scenario["dram"]), f"memory{index} {start:#x} is outside the devicetree's DRAM")
+            require(not overlaps(start, end, scenario["reserved"]), f"memory{index} {start:#x} overlaps a carve-out")
+    before, after = zones.get("before", {}), zones.get("final", {})
+    kernel = lambda z: sum(v for k, v in z.items() if k in ("DMA", "DMA32", "Normal"))  # noqa: E731
+    require(after.get("Movable", 0) - before.get("Movable", 0) == len(movable) * PAGES_PER_BLOCK,
+            f"ZONE_MOVABLE grew by {after.get('Movable', 0) - before.get('Movable', 0)} pages, planned {len(movable) * PAGES_PER_BLOCK}")
+    require(kernel(after) - kernel(before) == len(normal) * PAGES_PER_BLOCK,
+            f"kernel zones grew by {kernel(after) - kernel(before)} pages, planned {len(normal) * PAGES_PER_BLOCK}")
+    if replay:
+        figures["not checked without the daemon in the guest"] = "exit codes, report, re-run, status, SIGKILL"
+        return problems, figures
+    require(all(b["outcome"] == "already-online" for b in rerun["blocks"]), "the re-run was not a no-op")
+    if scenario["mode"] == "crash":
+        killed = blocks.get("killed", {})
+        online_at_kill = sum(1 for index in planned if killed.get(index, ("",))[0] == "online")
+        figures["online at kill"] = f"{online_at_kill}/{len(planned)}"
+        require(any(b["outcome"] in ("onlined", "already-online") for b in report["blocks"]), "the re-run after the kill did nothing")
+    figures["run"] = report["summary"]
+    return problems, figures
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binaries")
+    parser.add_argument("--replay", action="store_true")
+    parser.add_argument("--tool", help="the host's deferred-memd, for --replay")
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--cache", default=os.path.expanduser("~/.cache/deferred-memd"))
+    args = parser.parse_args()
+    if not args.binaries and not (args.replay and args.tool):
+        parser.error("give --binaries, or --replay with --tool")
+    arm64.ensure_packages()
+    image = arm64.kernel(args.cache)
+    workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64-run.")
+    if args.replay:
+        return replay(args, image, workdir)
+    files = {"/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"),
+             "/usr/sbin/deferred-memd-boot": os.path.join(args.binaries, "deferred-memd-boot"),
+             "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd")}
+    for name in os.listdir(os.path.join(args.binaries, "lib")):
+        files[f"/lib/{name}"] = os.path.join(args.binaries, "lib", name)
+    init = os.path.join(workdir, "init")
+    with open(init, "w") as f:
+        f.write("#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n"
+                "mount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev 2>/dev/null\nmkdir -p /run /tmp\n"
+                "export PATH=/usr/sbin:/bin:/sbin\n"
+                "mode=$(sed -n 's/.*dm\\.mode=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
+                "echo GUEST-START\nsh /daemon-check.sh $mode\necho GUEST-END\nsync\npoweroff -f\n")
+    initrd = arm64.initramfs(arm64.busybox(args.cache), workdir, files, init=init)
+    failed = []
+    for name, scenario in SCENARIOS.items():
+        if args.only and name not in args.only:
+            continue
+        text, seconds, timed_out = arm64.boot(
+            name, image, initrd, f"{scenario['append']} dm.mode={scenario['mode']}", workdir, scenario["machine"],
+            scenario["dts"], scenario.get("initrd", arm64.INITRD), timeout=scenario.get("timeout", 300))
+        problems, figures = check(name, scenario, text)
+        if timed_out:
+            problems.insert(0, f"timed out after {seconds:.0f} s")
+        if "GUEST-END" not in text:
+            problems.insert(0, "the guest did not finish")
+        status = "PASS" if not problems else "FAIL"
+        print(f"arm64 {name}: {status} in {seconds:.1f} s; " + "; ".join(f"{k}: {v}" for k, v in figures.items()), flush=True)
+        if problems:
+            failed.append(name)
+            for problem in problems:
+                print(f"  - {problem}")
+            print(f"----- guest log of {name} -----\n{text[-8000:]}\n-----", flush=True)
+    if failed:
+        print(f"arm64 scenarios failed: {' '.join(failed)}")
+        sys.exit(1)
+    print("arm64 scenarios: all passed")
+
+
+def replay(args, image, workdir):
+    """The fallback: plan and record the writes on the host from each scenario's capture, replay them in the guest."""
+    scenarios = {name: s for name, s in SCENARIOS.items() if s.get("example") and s["mode"] == "run"
+                 and (not args.only or name in args.only)}
+    print("arm64: no arm64 daemon: replaying the host's dry runs of " + ", ".join(scenarios) +
+          " in the guest (the daemon's own run, re-run, status and SIGKILL are not checked)", flush=True)
+    failed = []
+    for name, scenario in scenarios.items():
+        capture = os.path.join(arm64.REPO, "Examples", scenario["example"])
+        copy = os.path.join(workdir, name + "-tree")
+        subprocess.run(["cp", "-a", capture, copy], check=True)
+        plan = json.loads(subprocess.run([args.tool, "plan", "--json", "--sysroot", copy], check=True,
+                                         stdout=subprocess.PIPE, text=True).stdout)
+        writes = subprocess.run([args.tool, "run", "--dry-run", "--sysroot", copy], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True).stdout
+        script = os.path.join(workdir, name + "-writes.sh")
+        with open(script, "w") as f:
+            f.write(writes)
+        init = os.path.join(workdir, name + "-init")
+        with open(init, "w") as f:
+            f.write("#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n"
+                    "mount -t sysfs sysfs /sys\nexport PATH=/bin:/sbin\necho GUEST-START\n"
+                    ". /daemon-check.sh replay-before\nsh -e /writes.sh; echo \"STEP replay rc=$?\"\n"
+                    "state final\necho GUEST-END\nsync\npoweroff -f\n")
+        initrd = arm64.initramfs(arm64.busybox(args.cache), workdir,
+                                 {"/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"), "/writes.sh": script},
+                                 init=init, name=name + "-replay")
+        text, seconds, timed_out = arm64.boot(name, image, initrd, scenario["append"], workdir, scenario["machine"],
+                                              scenario["dts"], scenario.get("initrd", arm64.INITRD))
+        problems, figures = check(name, scenario, text, replayed_plan=plan)
+        if timed_out or "GUEST-END" not in text:
+            problems.insert(0, "the guest did not finish")
+        print(f"arm64 {name} (replayed): {'PASS' if not problems else 'FAIL'} in {seconds:.1f} s; " +
+              "; ".join(f"{k}: {v}" for k, v in figures.items()), flush=True)
+        if problems:
+            failed.append(name)
+            for problem in problems:
+                print(f"  - {problem}")
+            print(f"----- guest log of {name} -----\n{text[-8000:]}\n-----", flush=True)
+    if failed:
+        print(f"arm64 replayed scenarios failed: {' '.join(failed)}")
+        sys.exit(1)
+    print("arm64 replayed scenarios: all passed (SKIPPED: the daemon in the guest, for want of an arm64 build)")
+
+
+if __name__ == "__main__":
+    main()
