@@ -67,8 +67,11 @@ final class RecordingNotifier: ServiceNotifier, @unchecked Sendable {
 
 @Suite("systemd: notifications over NOTIFY_SOCKET, the journal, and the service's promises")
 struct NotificationTests {
-    func runWithSocket(_ arguments: [String], machine: String = "phone-12g", environment: [String: String] = [:]) throws -> (Binary.Result, [String], URL) {
+    func runWithSocket(
+        _ arguments: [String], machine: String = "phone-12g", environment: [String: String] = [:], prepare: (URL) throws -> Void = { _ in }
+    ) throws -> (Binary.Result, [String], URL) {
         let root = try Fixture.copyOfExample(machine)
+        try prepare(root)
         let listener = try NotifyListener(directory: root.deletingLastPathComponent())
         var env = environment
         env["NOTIFY_SOCKET"] = listener.path
@@ -128,6 +131,20 @@ struct NotificationTests {
         #expect(messages.first?.contains("ERRNO=22") == true)
         #expect(messages.first?.contains("STATUS=bad input: --movablecore") == true, "\(messages)")
         #expect(!messages.contains { $0.contains("READY=1") })
+    }
+
+    @Test("bad input that is an unreadable file: ERRNO= is the read's own errno (EISDIR here), not always EINVAL")
+    func badInputErrno() throws {
+        let (result, messages, root) = try runWithSocket(["run", "--simulate"]) { root in
+            let meminfo = root.appendingPathComponent("proc/meminfo")
+            try FileManager.default.removeItem(at: meminfo)
+            try FileManager.default.createDirectory(at: meminfo, withIntermediateDirectories: false)
+        }
+        defer { Fixture.remove(root) }
+        #expect(result.status == 2)
+        #expect(messages.count == 1)
+        #expect(messages.first?.contains("ERRNO=\(EISDIR)") == true, "\(messages)")
+        #expect(messages.first?.contains("/proc/meminfo") == true, "\(messages)")
     }
 
     @Test("WATCHDOG_USEC set: WATCHDOG=1 pings while blocks come online")

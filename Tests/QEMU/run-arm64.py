@@ -54,6 +54,12 @@ SCENARIOS = {
                  expect=dict(source="deferred_mem_init", warning="numa-node-via-probe", nodes=[0], movable=12)),
     "mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M", dram=QEMU_RAM, reserved=[], mode="run",
                      expect=dict(source="deferred_mem_init", partial_boot_bytes=24 << 20, normal=24, movable=0)),
+    # The vendor interface without a devicetree RAM map (as under UEFI, where the EFI stub drops the memory nodes):
+    # the daemon reads a root with the kernel's memory files bind-mounted and no devicetree, so only the bounds
+    # say where deferred RAM is (QEMU backs all of it).
+    "vendor-nomap": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
+                         dram=QEMU_RAM, reserved=[], mode="run-nodt",
+                         expect=dict(source="deferred_mem_init", warning="bounds-only", blocks=24, normal=12, movable=12)),
     "vendor": dict(machine=arm64.VIRT_4G, dts="vendor.dts", append="mem=1G", example="arm64-qemu-vendor",
                    dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
                    reserved=[], mode="run",

@@ -3,9 +3,12 @@
 # (mode crash) a SIGKILL mid-run and the re-run that finishes it. Prints what happened for the host to check
 # (run-arm64.py): `STEP name rc=N`, every block as `BLOCK step memoryN state zones node`, zones as
 # `ZONE step name present`, and the JSON documents as gzip'd base64 between `BLOB-BEGIN name` and `BLOB-END`.
-# usage: daemon-check.sh run|crash
+# usage: daemon-check.sh run|crash|run-nodt
+#   run-nodt: the daemon reads a root that has the kernel's memory files (bind mounts of the real sysfs
+#   directories, so its writes reach the kernel) and no devicetree: the vendor interface without a RAM map.
 MEM=/sys/devices/system/memory
 mode=$1
+root=""
 
 blob() { echo "BLOB-BEGIN $1"; gzip -c "$2" | base64; echo "BLOB-END"; }
 
@@ -29,18 +32,30 @@ step() {
 # replay-before: only define the helpers and print the state at boot (run-arm64.py --replay sources this).
 if [ "$mode" = replay-before ] || [ "$1" = replay-before ]; then state before; return 0 2>/dev/null || exit 0; fi
 
+if [ "$mode" = run-nodt ]; then
+    root=/nodt
+    mkdir -p $root$MEM $root/sys/kernel/deferred_mem_init $root/proc/sys/kernel/random $root/run
+    mount --bind $MEM $root$MEM
+    mount --bind /sys/kernel/deferred_mem_init $root/sys/kernel/deferred_mem_init
+    for f in cmdline meminfo iomem zoneinfo sys/kernel/random/boot_id; do cat /proc/$f > $root/proc/$f; done
+    set -- --sysroot $root
+    mode=run
+else
+    set --
+fi
+
 state before
 # What the unit runs first: ExecCondition=. The first exec of a big binary under TCG translates its code (~1 s).
-step check deferred-memd-boot plan --check
-step plan deferred-memd plan --json
+step check deferred-memd-boot plan --check "$@"
+step plan deferred-memd plan --json "$@"
 blob plan /tmp/plan.out
 
 if [ "$mode" = crash ]; then
     # Kill the service's run once it has journalled its plan (just before its first write) and had a moment.
-    deferred-memd-boot run > /tmp/killed.out 2>&1 &
+    deferred-memd-boot run "$@" > /tmp/killed.out 2>&1 &
     pid=$!
     i=0
-    while [ ! -e /run/deferred-memd/plan.json ] && [ $i -lt 400 ]; do usleep 10000; i=$((i + 1)); done
+    while [ ! -e $root/run/deferred-memd/plan.json ] && [ $i -lt 400 ]; do usleep 10000; i=$((i + 1)); done
     usleep $(( ${KILL_DELAY_MS:-150} * 1000 ))
     kill -9 $pid
     wait $pid
@@ -48,11 +63,11 @@ if [ "$mode" = crash ]; then
     state killed
 fi
 
-step run deferred-memd-boot run --json
+step run deferred-memd-boot run --json "$@"
 blob report /tmp/run.out
 state after
-step rerun deferred-memd-boot run --json
+step rerun deferred-memd-boot run --json "$@"
 blob rerun /tmp/rerun.out
-step status deferred-memd status
-step recheck deferred-memd-boot plan --check
+step status deferred-memd status "$@"
+step recheck deferred-memd-boot plan --check "$@"
 state final
