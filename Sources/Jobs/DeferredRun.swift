@@ -42,7 +42,9 @@ package struct DeferredRun: Sendable {
 
     /// The plan this run will carry out: the fresh plan, with this boot's journal applied.
     package func effectivePlan(_ fresh: Plan) -> (plan: Plan, resumed: Bool) {
-        PlanJournal(state: state).reconcile(fresh)
+        // A crash-dump kernel touches nothing, whatever a journal in /run says.
+        guard fresh.crashKernel == nil else { return (fresh, false) }
+        return PlanJournal(state: state).reconcile(fresh)
     }
 
     /// Whether any planned block is not present yet, so that a run would write to `probe`.

@@ -51,6 +51,11 @@ package struct Rescue: Sendable {
                 probeUnavailable = "auto_online_blocks is not offline; the kernel would pick the zone"
             }
         } catch {
+            // Even with sources that do not parse, a crash-dump kernel must not online anything.
+            let commandLine = (try? files.readText(KernelCommandLine.path)) ?? ""
+            if files.exists("/proc/vmcore") || commandLine.split(separator: " ").contains(where: { $0.hasPrefix("elfcorehdr=") }) {
+                return Outcome(onlined: 0, failed: [], note: "crash-dump kernel: nothing onlined")
+            }
             note = "machine sources unreadable (\(error)); only present offline blocks were onlined"
             logger.warning("rescue: machine sources unreadable; onlining present offline blocks only", metadata: ["error": "\(error)"])
             let blockSize = (try? MemoryBlockDirectory.readBlockSize(from: files)) ?? 128 << 20

@@ -34,6 +34,11 @@ package struct DevicetreeMemory: Sendable, Equatable {
     package var reserved: [ReservedRegion]
     package var warnings: [String]
 
+    /// `/chosen/linux,usable-memory-range`: a crash-dump kernel's own RAM; nothing outside it is usable.
+    package var usableMemoryRange: RangeSet?
+    /// `/chosen/linux,elfcorehdr`: this is a crash-dump kernel (the crashed kernel's memory is being dumped).
+    package var crashDumpHeader = false
+
     package init(source: String, banks: [Bank], reserved: [ReservedRegion], warnings: [String]) {
         self.source = source
         self.banks = banks
@@ -41,7 +46,11 @@ package struct DevicetreeMemory: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    package var ram: RangeSet { RangeSet(banks.map(\.range)) }
+    /// The banks, limited to `linux,usable-memory-range` when the tree has one.
+    package var ram: RangeSet {
+        let banks = RangeSet(banks.map(\.range))
+        return usableMemoryRange.map { banks.intersection($0) } ?? banks
+    }
 
     /// NUMA node of the bank holding `address`, if the tree says.
     package func numaNode(at address: UInt64) -> Int? {
@@ -109,8 +118,22 @@ package struct DevicetreeMemory: Sendable, Equatable {
                 }
             }
         }
+        // A kdump kernel's tree (kexec fills /chosen): its own memory, and the marker that the rest is being dumped.
+        var usable: RangeSet?
+        var crashDump = false
+        if let chosen = root.child(named: "chosen") {
+            crashDump = chosen.properties["linux,elfcorehdr"] != nil
+            if let bytes = chosen.properties["linux,usable-memory-range"] {
+                let path = "\(source)/chosen/linux,usable-memory-range"
+                usable = RangeSet(try decodeRanges(bytes, addressCells: addressCells, sizeCells: sizeCells, path: path).map(\.range))
+            }
+        }
         guard sawMemoryNode else {
-            return reserved.isEmpty ? nil : DevicetreeMemory(source: source, banks: [], reserved: reserved, warnings: warnings)
+            guard !reserved.isEmpty || crashDump || usable != nil else { return nil }
+            var memory = DevicetreeMemory(source: source, banks: [], reserved: reserved, warnings: warnings)
+            memory.usableMemoryRange = usable
+            memory.crashDumpHeader = crashDump
+            return memory
         }
         guard !banks.isEmpty else {
             throw SourceError(path: "\(source)", value: "memory nodes with no non-empty range", expected: "at least one memory node with a non-zero size")
@@ -119,7 +142,10 @@ package struct DevicetreeMemory: Sendable, Equatable {
         for (lower, upper) in zip(banks, banks.dropFirst()) where lower.range.overlaps(upper.range) {
             warnings.append("\(source): memory \(lower.node) \(lower.range) overlaps \(upper.node) \(upper.range); merged as memblock does")
         }
-        return DevicetreeMemory(source: source, banks: banks, reserved: reserved, warnings: warnings)
+        var memory = DevicetreeMemory(source: source, banks: banks, reserved: reserved, warnings: warnings)
+        memory.usableMemoryRange = usable
+        memory.crashDumpHeader = crashDump
+        return memory
     }
 
     struct Entry {

@@ -12,6 +12,8 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var deferredMovableCore: SizeRequest?
     package var memhpDefaultState: String?
     package var movableNode = false
+    /// `elfcorehdr=`: kexec started this kernel to dump a crashed one.
+    package var elfCoreHeader = false
 
     package init() {}
 
@@ -42,6 +44,8 @@ package struct KernelCommandLine: Sendable, Equatable {
                 memhpDefaultState = String(v)
             case ("movable_node", nil):
                 movableNode = true
+            case ("elfcorehdr", _?):
+                elfCoreHeader = true
             default:
                 continue
             }

@@ -12,11 +12,22 @@ package struct Machine: Sendable, Equatable {
     package var zoneSpans: ZoneSpans?
     /// `/proc/iomem`'s System RAM: what the kernel manages, to the byte.
     package var systemRAM: SystemRAMResources?
+    /// `/proc/vmcore` exists: a crash-dump kernel, with the crashed kernel's memory to save.
+    package var vmcorePresent = false
+
+    /// Why this is a crash-dump (kdump) kernel, or nil. Such a kernel must never probe or online: the RAM it does
+    /// not use belongs to the crashed kernel being dumped.
+    package var crashKernelMarker: String? {
+        if commandLine.elfCoreHeader { return "elfcorehdr= on the kernel command line" }
+        if vmcorePresent { return "/proc/vmcore exists" }
+        if devicetree?.crashDumpHeader == true { return "/chosen/linux,elfcorehdr in the devicetree" }
+        return nil
+    }
 
     package init(
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
         firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil,
-        zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil
+        zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil, vmcorePresent: Bool = false
     ) {
         self.memory = memory
         self.deferredMemInit = deferredMemInit
@@ -26,6 +37,7 @@ package struct Machine: Sendable, Equatable {
         self.meminfo = meminfo
         self.zoneSpans = zoneSpans
         self.systemRAM = systemRAM
+        self.vmcorePresent = vmcorePresent
     }
 
     /// Reads every source. A malformed file is an error; an absent optional source is `nil`.
@@ -44,6 +56,7 @@ package struct Machine: Sendable, Equatable {
             commandLine: try KernelCommandLine(parsing: cmdlineText),
             meminfo: try Meminfo.read(from: files),
             zoneSpans: try ZoneSpans.read(from: files),
-            systemRAM: try SystemRAMResources.read(from: files))
+            systemRAM: try SystemRAMResources.read(from: files),
+            vmcorePresent: files.exists("/proc/vmcore"))
     }
 }

@@ -89,6 +89,8 @@ package struct Plan: Sendable, Equatable {
     /// Online Normal blocks before Movable ones: the memmap of probed blocks comes from online kernel memory.
     package var normalFirst: Bool
     package var warnings: [PlanWarning]
+    /// Why nothing may be probed or onlined at all: this is a crash-dump kernel (`Machine.crashKernelMarker`).
+    package var crashKernel: String?
 
     package init(
         blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool,

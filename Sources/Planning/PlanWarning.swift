@@ -26,6 +26,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case memhpDefaultState = "memhp-default-state"
         /// The devicetree puts deferred memory on a node that probe cannot reach.
         case numaNodeViaProbe = "numa-node-via-probe"
+        /// A crash-dump (kdump) kernel: nothing is probed or onlined.
+        case crashKernel = "crash-kernel"
         /// From the devicetree reader (a node without `reg`, a zero-size bank, overlapping banks).
         case devicetree
         /// From the configuration (unknown sections and keys).

@@ -23,6 +23,19 @@ package struct Planner: Sendable {
         var warnings: [PlanWarning] = []
         warnings += (machine.devicetree?.warnings ?? []).map { PlanWarning(.devicetree, $0) }
 
+        if let marker = machine.crashKernelMarker {
+            // The RAM a kdump kernel does not use is the crashed kernel's, waiting to be saved: never touch it.
+            warnings.append(
+                PlanWarning(
+                    .crashKernel,
+                    "this is a crash-dump kernel (\(marker)): the memory it does not use belongs to the crashed kernel being dumped; nothing is probed or onlined"
+                ))
+            var plan = Plan(
+                blockSize: blockSize, source: .offlineBlocks, bootEnd: nil, ram: machine.devicetree?.ram ?? RangeSet(), blocks: [], skipped: [],
+                split: split, normalFirst: false, warnings: warnings)
+            plan.crashKernel = marker
+            return plan
+        }
         let layout = DeferredLayout(machine: machine, warnings: &warnings)
         let presentByIndex = Dictionary(uniqueKeysWithValues: machine.memory.blocks.enumerated().map { ($1.index, $0) })
         let reserved = machine.devicetree?.reserved ?? []

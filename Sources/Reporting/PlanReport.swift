@@ -45,7 +45,9 @@ package enum PlanReport {
         }
         out += "RAM: " + plan.ram.ranges.map { "\($0) (\(ByteCount.lsmemStyle($0.size)))" }.joined(separator: ", ") + "\n"
         out += "split: \(describe(plan.split))\n\n"
-        if plan.blocks.isEmpty {
+        if let marker = plan.crashKernel {
+            out += "nothing to do: this is a crash-dump kernel (\(marker)); the memory it does not use belongs to the crashed kernel being dumped\n"
+        } else if plan.blocks.isEmpty {
             out += "nothing to do: no deferred memory\n"
         } else {
             var table = TextTable(headers: ["NODE", "ZONE", "RANGE", "SIZE", "BLOCKS", "ACTION"], rightAligned: [0, 3, 4])
@@ -120,6 +122,7 @@ package enum PlanReport {
             ),
             ("normalFirst", .bool(plan.normalFirst)),
             ("warnings", .array(plan.warnings.map(\.json))),
+            ("crashKernel", plan.crashKernel.map { .string($0) } ?? .null),
         ])
     }
 }

@@ -29,6 +29,7 @@ package struct RunReport: Sendable {
     /// success: every planned block online as planned; interrupted: a signal stopped it first; nothing done:
     /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
     package var status: ExitStatus {
+        if plan.crashKernel != nil { return .nothingDone }
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
         if case .kernelFailure = result.stopReason { return .nothingDone }
@@ -59,6 +60,7 @@ package struct RunReport: Sendable {
         }
         if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
         if let reason = result.stopReason { line += "; stopped: \(reason)" }
+        if let marker = plan.crashKernel { line += "; nothing done: crash-dump kernel (\(marker))" }
         return line
     }
 
