@@ -16,6 +16,8 @@ grep -qE "Test run with [0-9]+ tests? .*passed" .build/test.log
 # Both binaries: deferred-memd (the command-line tool) and deferred-memd-boot (what the service runs). No $ORIGIN
 # runpath: an installed binary looks for its libraries where the system keeps them, not beside itself.
 swift build -c release --static-swift-stdlib --disable-local-rpath -Xswiftc -warnings-as-errors
+# Many crashes, nothing lost: 200 SIGKILLs at random points of simulated runs, each re-run and checked.
+python3 Tests/crash-trials.py --binary .build/release/deferred-memd-boot --trials 200
 # The install path and the units: systemd-analyze verify clean, exposure at most 2.0 (scores printed).
 scripts/check-units.sh .build/release/deferred-memd
 

@@ -40,7 +40,7 @@ SCENARIOS = {
                  dram=QEMU_RAM, reserved=[], mode="run",
                  expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "virt-crash": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                       dram=QEMU_RAM, reserved=[], mode="crash",
+                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=12,
                        expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
                   dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
@@ -177,6 +177,12 @@ def check(name, scenario, text, replayed_plan=None):
         figures["not checked without the daemon in the guest"] = "exit codes, report, re-run, status, SIGKILL"
         return problems, figures
     require(all(b["outcome"] == "already-online" for b in rerun["blocks"]), "the re-run was not a no-op")
+    cycles = re.findall(r"^CYCLE (\d+) rc=(\d+) at_kill=(\d+)/(\d+) misplaced=(\d+)\r?$", text, re.M)
+    if scenario.get("cycles"):
+        require(len(cycles) == scenario["cycles"], f"{len(cycles)} kill/re-run cycles of {scenario['cycles']} reported")
+        bad = [c for c in cycles if c[1] != "0" or c[4] != "0"]
+        require(not bad, f"cycles that did not end online in ZONE_MOVABLE: {bad}")
+        figures["kill/re-run cycles"] = f"{len(cycles) - len(bad)}/{len(cycles)} ok, {sum(0 < int(c[2]) < int(c[3]) for c in cycles)} killed mid-run"
     if scenario["mode"] == "crash":
         killed = blocks.get("killed", {})
         online_at_kill = sum(1 for index in planned if killed.get(index, ("",))[0] == "online")
@@ -212,6 +218,7 @@ def main():
                 "mount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev 2>/dev/null\nmkdir -p /run /tmp\n"
                 "export PATH=/usr/sbin:/bin:/sbin\n"
                 "mode=$(sed -n 's/.*dm\\.mode=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
+                "export CYCLES=$(sed -n 's/.*dm\\.cycles=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
                 "echo GUEST-START\nsh /daemon-check.sh $mode\necho GUEST-END\nsync\npoweroff -f\n")
     initrd = arm64.initramfs(arm64.busybox(args.cache), workdir, files, init=init)
     failed = []
@@ -219,7 +226,8 @@ def main():
         if args.only and name not in args.only:
             continue
         text, seconds, timed_out = arm64.boot(
-            name, image, initrd, f"{scenario['append']} dm.mode={scenario['mode']}", workdir, scenario["machine"],
+            name, image, initrd, f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
+            workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), timeout=scenario.get("timeout", 300))
         problems, figures = check(name, scenario, text)
         if timed_out:

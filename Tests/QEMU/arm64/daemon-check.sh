@@ -64,6 +64,27 @@ if [ "$mode" = crash ]; then
 fi
 
 step run deferred-memd-boot run --json "$@"
+if [ "$mode" = crash ] && [ "${CYCLES:-0}" -gt 0 ]; then
+    # Kill/re-run cycles over the online path: offline the Movable blocks this run onlined, start the service's run,
+    # SIGKILL it at a growing delay, re-run, and check every one is back online in ZONE_MOVABLE.
+    movable=$(for d in $MEM/memory*; do [ "$(cat $d/valid_zones)" = Movable ] && echo ${d##*memory}; done)
+    cycle=0
+    while [ $cycle -lt $CYCLES ]; do
+        cycle=$((cycle + 1))
+        for n in $movable; do echo offline > $MEM/memory$n/state 2>/dev/null; done
+        deferred-memd-boot run "$@" > /dev/null 2>&1 &
+        pid=$!
+        # A delay that sweeps the run (exec to first write is 0.1-0.3 s under TCG, then 12 onlines), then the kill.
+        usleep $(( 100000 + (cycle % 12) * 30000 ))
+        kill -9 $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        at_kill=0; for n in $movable; do [ "$(cat $MEM/memory$n/state)" = online ] && at_kill=$((at_kill + 1)); done
+        deferred-memd-boot run "$@" > /dev/null 2>&1
+        rc=$?
+        bad=0; for n in $movable; do [ "$(cat $MEM/memory$n/state) $(cat $MEM/memory$n/valid_zones)" = "online Movable" ] || bad=$((bad + 1)); done
+        echo "CYCLE $cycle rc=$rc at_kill=$at_kill/$(echo $movable | wc -w) misplaced=$bad"
+    done
+fi
 blob report /tmp/run.out
 state after
 step rerun deferred-memd-boot run --json "$@"
