@@ -40,7 +40,7 @@ SCENARIOS = {
                  dram=QEMU_RAM, reserved=[], mode="run",
                  expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "virt-crash": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=12,
+                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=30,
                        expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
                   dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
@@ -192,6 +192,21 @@ def check(name, scenario, text, replayed_plan=None):
     return problems, figures
 
 
+def verdict(label, checked, text, seconds, timed_out):
+    """Prints one scenario's result (and the guest's log when it failed); True when it passed."""
+    problems, figures = checked
+    if timed_out:
+        problems.insert(0, f"timed out after {seconds:.0f} s")
+    if "GUEST-END" not in text:
+        problems.insert(0, "the guest did not finish")
+    print(f"arm64 {label}: {'PASS' if not problems else 'FAIL'} in {seconds:.1f} s; " + "; ".join(f"{k}: {v}" for k, v in figures.items()), flush=True)
+    for problem in problems:
+        print(f"  - {problem}")
+    if problems:
+        print(f"----- guest log of {label} -----\n{text[-8000:]}\n-----", flush=True)
+    return not problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binaries")
@@ -229,18 +244,8 @@ def main():
             name, image, initrd, f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), timeout=scenario.get("timeout", 300))
-        problems, figures = check(name, scenario, text)
-        if timed_out:
-            problems.insert(0, f"timed out after {seconds:.0f} s")
-        if "GUEST-END" not in text:
-            problems.insert(0, "the guest did not finish")
-        status = "PASS" if not problems else "FAIL"
-        print(f"arm64 {name}: {status} in {seconds:.1f} s; " + "; ".join(f"{k}: {v}" for k, v in figures.items()), flush=True)
-        if problems:
+        if not verdict(name, check(name, scenario, text), text, seconds, timed_out):
             failed.append(name)
-            for problem in problems:
-                print(f"  - {problem}")
-            print(f"----- guest log of {name} -----\n{text[-8000:]}\n-----", flush=True)
     if failed:
         print(f"arm64 scenarios failed: {' '.join(failed)}")
         sys.exit(1)
@@ -276,16 +281,8 @@ def replay(args, image, workdir):
                                  init=init, name=name + "-replay")
         text, seconds, timed_out = arm64.boot(name, image, initrd, scenario["append"], workdir, scenario["machine"],
                                               scenario["dts"], scenario.get("initrd", arm64.INITRD))
-        problems, figures = check(name, scenario, text, replayed_plan=plan)
-        if timed_out or "GUEST-END" not in text:
-            problems.insert(0, "the guest did not finish")
-        print(f"arm64 {name} (replayed): {'PASS' if not problems else 'FAIL'} in {seconds:.1f} s; " +
-              "; ".join(f"{k}: {v}" for k, v in figures.items()), flush=True)
-        if problems:
+        if not verdict(f"{name} (replayed)", check(name, scenario, text, replayed_plan=plan), text, seconds, timed_out):
             failed.append(name)
-            for problem in problems:
-                print(f"  - {problem}")
-            print(f"----- guest log of {name} -----\n{text[-8000:]}\n-----", flush=True)
     if failed:
         print(f"arm64 replayed scenarios failed: {' '.join(failed)}")
         sys.exit(1)

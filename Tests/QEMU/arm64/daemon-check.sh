@@ -72,10 +72,14 @@ if [ "$mode" = crash ] && [ "${CYCLES:-0}" -gt 0 ]; then
     while [ $cycle -lt $CYCLES ]; do
         cycle=$((cycle + 1))
         for n in $movable; do echo offline > $MEM/memory$n/state 2>/dev/null; done
+        # Without the journal the fresh plan gives the same zones (the Normal blocks are online above the boot end
+        # and count in the split); its reappearance marks the run's first write, as in the first kill above.
+        rm -f $root/run/deferred-memd/plan.json
         deferred-memd-boot run "$@" > /dev/null 2>&1 &
         pid=$!
-        # A delay that sweeps the run (exec to first write is 0.1-0.3 s under TCG, then 12 onlines), then the kill.
-        usleep $(( 100000 + (cycle % 12) * 30000 ))
+        i=0
+        while [ ! -e $root/run/deferred-memd/plan.json ] && [ $i -lt 400 ]; do usleep 10000; i=$((i + 1)); done
+        usleep $(( (cycle % 6) * 25000 ))
         kill -9 $pid 2>/dev/null
         wait $pid 2>/dev/null
         at_kill=0; for n in $movable; do [ "$(cat $MEM/memory$n/state)" = online ] && at_kill=$((at_kill + 1)); done
