@@ -40,7 +40,7 @@ SCENARIOS = {
                  dram=QEMU_RAM, reserved=[], mode="run",
                  expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "virt-crash": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=30,
+                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=20,
                        expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
     "banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
                   dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
