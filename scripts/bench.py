@@ -129,7 +129,7 @@ def rss_figures(binary):
 
 
 def engine_figures(bench, max_blocks, tool):
-    print("\n## Engine with the kernel taken out (CountingKernel behind the KernelWriter seam), in process")
+    print("\n## Engine with the kernel taken out (CountingKernel behind the HotplugKernel seam), in process")
     data = json.loads(subprocess.run([bench, "--max-blocks", str(max_blocks)] + (["--scratch", SCRATCH] if SCRATCH else []),
                                      capture_output=True, text=True, check=True).stdout)
     for workers in ("serial", "per-zone"):
