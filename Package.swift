@@ -95,6 +95,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // libFuzzer targets, one per parser of outside input (scripts/fuzz.sh builds them with -sanitize=fuzzer,address
+        // and -D FUZZING; the normal build is a stub main). Seeds under Fuzz/Corpus/<target>.
+        .target(name: "FuzzSupport", dependencies: ["CLibrary"], swiftSettings: strict),
+        .executableTarget(name: "FuzzFlattenedDevicetree", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzDevicetreeDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzKernelCommandLine", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzMemoryBlockDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzProcFiles", dependencies: ["FuzzSupport", "MachineSources", "MemoryModel"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzPlanJournal", dependencies: ["Execution", "FuzzSupport", "KernelFiles", "MachineSources", "MemoryModel", "Planning", "TinyJSON"],
+            swiftSettings: strict),
         .testTarget(
             name: "DeferredMemdTests",
             dependencies: [
@@ -104,7 +116,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            exclude: ["Golden"],
+            exclude: ["Golden", "FuzzFindings"],
             swiftSettings: strict),
     ]
 )

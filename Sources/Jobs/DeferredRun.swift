@@ -80,6 +80,7 @@ package struct DeferredRun: Sendable {
         let (plan, resumed) = effectivePlan(fresh)
         var notes: [String] = []
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
+        for warning in plan.warnings where warning.code == .planJournalIgnored { logger.warning("plan journal ignored", metadata: ["warning": "\(warning)"]) }
         let memory = MemoryBlockDirectory.path
         let needsProbe = needsProbe(plan)
 

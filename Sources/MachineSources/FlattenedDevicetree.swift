@@ -72,11 +72,12 @@ package struct FlattenedDevicetree: Sendable {
 
         // Structure block.
         let structEnd = structOffset + structSize
-        func cString(from start: Int, limit: Int) -> String? {
+        /// The string and where its NUL is (a name that is not UTF-8 decodes longer than its bytes).
+        func cString(from start: Int, limit: Int) -> (string: String, end: Int)? {
             var end = start
             while end < limit, bytes[end] != 0 { end += 1 }
             guard end < limit else { return nil }
-            return String(decoding: bytes[start..<end], as: UTF8.self)
+            return (String(decoding: bytes[start..<end], as: UTF8.self), end)
         }
         var stack: [DevicetreeNode] = []
         var root: DevicetreeNode?
@@ -91,10 +92,10 @@ package struct FlattenedDevicetree: Sendable {
             }
             switch token {
             case .beginNode:
-                guard let name = cString(from: cursor, limit: structEnd) else {
+                guard let (name, nameEnd) = cString(from: cursor, limit: structEnd) else {
                     throw fail("node name at offset \(cursor)", "a NUL-terminated node name inside the structure block")
                 }
-                cursor = (cursor + name.utf8.count + 1 + 3) & ~3
+                cursor = (nameEnd + 1 + 3) & ~3
                 guard stack.count < 64 else { throw fail("node depth 64 at offset \(tokenOffset)", "nodes nested less than 64 deep") }
                 guard root == nil else { throw fail("second root node at offset \(tokenOffset)", "one root node") }
                 stack.append(DevicetreeNode(name: name))
@@ -111,7 +112,7 @@ package struct FlattenedDevicetree: Sendable {
                 guard length <= structEnd - cursor else {
                     throw fail("property length \(length) at offset \(tokenOffset)", "a property value inside the structure block")
                 }
-                guard nameOffset < stringsSize, let name = cString(from: stringsOffset + nameOffset, limit: stringsOffset + stringsSize) else {
+                guard nameOffset < stringsSize, let (name, _) = cString(from: stringsOffset + nameOffset, limit: stringsOffset + stringsSize) else {
                     throw fail(
                         "property name offset \(nameOffset) at offset \(tokenOffset)", "a NUL-terminated name inside the \(stringsSize)-byte strings block")
                 }

@@ -18,17 +18,28 @@ package struct Meminfo: Sendable, Equatable {
         guard files.exists(path) else { return nil }
         let text: String
         do { text = try files.readText(path) } catch { throw SourceError(error) }
-        var fields: [Substring: UInt64] = [:]
+        return try parse(text)
+    }
+
+    /// `MemFree:  123456 kB` lines; the others are ignored (a figure too large for bytes only matters where used).
+    package static func parse(_ text: String) throws(SourceError) -> Meminfo {
+        var fields: [Substring: (kib: UInt64, line: Substring)] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(whereSeparator: { $0 == " " || $0 == ":" })
             guard parts.count >= 2, let kib = UInt64(parts[1]) else { continue }
-            fields[parts[0]] = kib * 1024
+            fields[parts[0]] = (kib, line)
         }
-        guard let free = fields["MemFree"] else {
+        func bytes(_ name: Substring) throws(SourceError) -> UInt64? {
+            guard let field = fields[name] else { return nil }
+            let (bytes, overflow) = field.kib.multipliedReportingOverflow(by: 1024)
+            guard !overflow else { throw SourceError(path: path, value: String(field.line), expected: "\(name): in kB, less than 16 EiB") }
+            return bytes
+        }
+        guard let free = try bytes("MemFree") else {
             throw SourceError(path: path, value: String(text.prefix(40)), expected: "a MemFree: line in kB")
         }
         var pageSize: UInt64 = 4096
-        if let huge = fields["Hugepagesize"], huge > 0 {
+        if let huge = try bytes("Hugepagesize"), huge > 0 {
             for shift: UInt64 in [12, 14, 16] where (UInt64(1) << shift) * (UInt64(1) << shift) / 8 == huge { pageSize = 1 << shift }
         }
         return Meminfo(memFree: free, pageSize: pageSize)

@@ -67,7 +67,16 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
         var blocks: [MemoryBlock] = []
         blocks.reserveCapacity(names.count)
         for name in names where name.hasPrefix("memory") {
-            guard let index = Int(name.dropFirst("memory".count)), index >= 0 else { continue }
+            // The kernel's names are decimal digits only (`Int` alone would take `memory+5` for memory5).
+            let digits = name.dropFirst("memory".count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let index = Int(digits) else { continue }
+            // Every block becomes an address range: one past the 64-bit address space is bad input, not a trap.
+            let (end, overflow) = UInt64(index).addingReportingOverflow(1)
+            guard !overflow, !end.multipliedReportingOverflow(by: blockSize).overflow else {
+                throw SourceError(
+                    path: path + "/" + name, value: name,
+                    expected: "a block inside the 64-bit address space (block_size_bytes \(Hex.prefixed(blockSize)))")
+            }
             blocks.append(try readBlock(index, from: files))
         }
         blocks.sort { $0.index < $1.index }

@@ -49,11 +49,15 @@ package struct ZoneSpans: Sendable, Equatable {
     /// `Node 0, zone   Normal` opens a zone; its `spanned N` and `start_pfn: N` lines give the span.
     package static func parse(_ text: String) throws(SourceError) -> ZoneSpans {
         var spans: [Span] = []
-        var current: (node: Int, zone: String, spanned: UInt64?, start: UInt64?)?
-        func close() {
-            if let zone = current, let spanned = zone.spanned, spanned > 0, let start = zone.start {
-                spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned))
+        var current: (node: Int, zone: String, line: Int, spanned: UInt64?, start: UInt64?)?
+        func close() throws(SourceError) {
+            guard let zone = current, let spanned = zone.spanned, spanned > 0, let start = zone.start else { return }
+            guard !start.addingReportingOverflow(spanned).overflow else {
+                throw SourceError(
+                    path: "\(path):\(zone.line)", value: "Node \(zone.node), zone \(zone.zone): start_pfn \(start), spanned \(spanned)",
+                    expected: "a span that ends inside the 64-bit page frame numbers")
             }
+            spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned))
         }
         for (number, line) in text.split(separator: "\n").enumerated() {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" })
@@ -61,8 +65,8 @@ package struct ZoneSpans: Sendable, Equatable {
                 guard words.count == 4, words[2] == "zone", let node = Int(words[1]) else {
                     throw SourceError(path: "\(path):\(number + 1)", value: String(line), expected: "Node N, zone NAME")
                 }
-                close()
-                current = (node, String(words[3]), nil, nil)
+                try close()
+                current = (node, String(words[3]), number + 1, nil, nil)
                 continue
             }
             guard words.count == 2, current != nil, words[0] == "spanned" || words[0] == "start_pfn" else { continue }
@@ -71,7 +75,7 @@ package struct ZoneSpans: Sendable, Equatable {
             }
             if words[0] == "spanned" { current?.spanned = value } else { current?.start = value }
         }
-        close()
+        try close()
         return ZoneSpans(spans: spans)
     }
 }

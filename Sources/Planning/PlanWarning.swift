@@ -32,6 +32,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case devicetree
         /// From the configuration (unknown sections and keys).
         case configuration
+        /// This boot's plan journal is corrupt (not what the daemon writes): ignored, the fresh plan is used.
+        case planJournalIgnored = "plan-journal-ignored"
     }
 
     package var code: Code
