@@ -6,7 +6,7 @@
 /// use; a Movable one adds nothing they can use. kata-containers #4847: hot-adding many GiB to a small boot
 /// memory ends in the OOM killer.
 package struct MemmapBudget: Sendable, Equatable {
-    /// `MemFree` when the plan was made.
+    /// `MemFree` when the plan was made, less the free pages of ZONE_MOVABLE (`/proc/zoneinfo`).
     package var free: UInt64
     /// The memmap of every block to probe.
     package var memmap: UInt64

@@ -287,7 +287,11 @@ package struct Planner: Sendable {
                 ))
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
-        if let meminfo = machine.meminfo, let budget = Self.memmapBudget(plan.blocks, blockSize: blockSize, free: meminfo.memFree) {
+        // MemFree less ZONE_MOVABLE's free pages (a boot with kernelcore= or movable_node has some): GFP_KERNEL only.
+        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: machine.meminfo?.pageSize ?? 4096) ?? 0
+        if let meminfo = machine.meminfo,
+            let budget = Self.memmapBudget(plan.blocks, blockSize: blockSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
+        {
             plan.memmapBudget = budget
             let figures =
                 "free memory \(ByteCount.describe(budget.free)) against the \(ByteCount.describe(budget.memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory at each probe)"

@@ -124,6 +124,22 @@ struct ScarceMemoryTests {
         #expect(one.memmapBudget?.need == 125 * Self.perProbe - Self.block + Planner.memmapMargin)
     }
 
+    @Test("free pages already in ZONE_MOVABLE (kernelcore= at boot) do not count: no memmap can come from them")
+    func movableFreeDoesNotCount() throws {
+        var machine = Self.machine(free: 300 << 20)
+        machine.zoneSpans = ZoneSpans(spans: [
+            .init(node: 0, zone: "Normal", startPFN: 0, spannedPages: 32768, freePages: 1000),
+            .init(node: 0, zone: "Movable", startPFN: 32768, spannedPages: 32768, freePages: 25600),
+        ])
+        let plan = try Planner().plan(machine: machine, split: SplitRequest(kernelCore: nil, movableCore: .percent(100), source: .flags))
+        #expect(plan.memmapBudget?.free == (300 - 100) << 20)
+        #expect(plan.memmapBudget?.fits == false)
+        machine.zoneSpans = nil
+        let unknown = try Planner().plan(machine: machine, split: SplitRequest(kernelCore: nil, movableCore: .percent(100), source: .flags))
+        #expect(unknown.memmapBudget?.free == 300 << 20)
+        #expect(unknown.memmapBudget?.fits == true)
+    }
+
     @Test("plenty of memory: not tight, no warning, the engine keeps its usual order; nothing to probe: no budget")
     func plenty() throws {
         let plan = try Self.plan(kernelCore: 50, free: 2 << 30)
