@@ -32,6 +32,9 @@ struct BlockExecutor: Sendable {
     let firstWrite: FirstWrite
     /// See `Engine.planIsFresh`.
     let planIsFresh: Bool
+    /// Read after every successful probe (the low point of free memory: the block's memmap is taken, its memory
+    /// not yet online); nil unless the plan says free memory is tight.
+    var freeMemory: FreeMemoryWatch? = nil
 
     static let memoryDirectory = MemoryBlockDirectory.path
 
@@ -133,6 +136,7 @@ struct BlockExecutor: Sendable {
             switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
             case .success:
                 probed = true
+                freeMemory?.sample()
             case .failure(let error) where error.errno == .fileExists:
                 break  // Already added (an earlier run or another agent): onlining decides.
             case .failure(let error):

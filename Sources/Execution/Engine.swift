@@ -65,10 +65,13 @@ package struct Engine: Sendable {
 
     package func run(stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> EngineResult {
         let runStart = Clock.monotonicNanoseconds()
+        let freeMemory = FreeMemoryWatch(kernel: kernel)
+        freeMemory.sample()
         let executor = BlockExecutor(
             kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
-            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh)
+            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh,
+            freeMemory: plan.memmapBudget?.tight == true ? freeMemory : nil)
         var initial = Progress()
         for zone in Zone.allCases {
             initial.planned[zone] = 0
@@ -96,9 +99,11 @@ package struct Engine: Sendable {
         let verifyStart = Clock.monotonicNanoseconds()
         verify(&finished, executor: executor)
         let end = Clock.monotonicNanoseconds()
+        freeMemory.sample()
         return EngineResult(
             records: finished, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
-            startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart)
+            startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart,
+            memFreeStart: freeMemory.start, memFreeLow: freeMemory.low)
     }
 
     /// Every block this run onlined, re-read once all writes are done: the report says what the kernel shows.

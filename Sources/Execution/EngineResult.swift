@@ -18,9 +18,18 @@ package struct EngineResult: Sendable {
     package var firstWriteMonotonic: UInt64 = 0
     /// Time spent re-reading the blocks this run onlined, after the writes.
     package var verifyNanoseconds: UInt64 = 0
+    /// `MemFree` before the first write (nil: `/proc/meminfo` could not be read).
+    package var memFreeStart: UInt64? = nil
+    /// The lowest `MemFree` read: at the start, after every probe while the plan says memory is tight, at the end.
+    package var memFreeLow: UInt64? = nil
 }
 
 extension EngineResult {
+    /// Nothing written: every planned block not reached (a plan refused before the engine ran).
+    package static func untouched(_ plan: Plan) -> EngineResult {
+        EngineResult(records: plan.blocks.map { BlockRecord(block: $0, worker: "none") }, workers: [], elapsedNanoseconds: 0, stopReason: nil)
+    }
+
     /// Per node, per zone: what was planned and what is online as planned. For the report and the journal.
     package var countsByNode: [Int: [Zone: ZoneCount]] {
         var counts: [Int: [Zone: ZoneCount]] = [:]

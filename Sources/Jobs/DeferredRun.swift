@@ -76,6 +76,19 @@ package struct DeferredRun: Sendable {
 
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
+        if let budget = fresh.memmapBudget, !budget.fits {
+            // Before any write (not even the journal or auto_online_blocks): a half-probed machine with its memmap
+            // spent is worse than the boot memory it had.
+            logger.error(
+                "not enough free memory for the memmap of the blocks to probe; nothing done",
+                metadata: ["free": "\(budget.free)", "need": "\(budget.need)", "memmap": "\(budget.memmap)"])
+            var report = RunReport(plan: fresh, result: .untouched(fresh), mode: mode, startedAt: startedWall)
+            report.mainEntered = mainEntered
+            do { try state.replace(Self.reportPath, streaming: report.write) } catch {
+                logger.error("cannot write the report", metadata: ["error": "\(error)"])
+            }
+            return report
+        }
         state.removeStaleTemporaryFiles()
         let (plan, resumed) = effectivePlan(fresh)
         var notes: [String] = []

@@ -91,6 +91,9 @@ package struct Plan: Sendable, Equatable {
     package var warnings: [PlanWarning]
     /// Why nothing may be probed or onlined at all: this is a crash-dump kernel (`Machine.crashKernelMarker`).
     package var crashKernel: String?
+    /// Free memory against the memmap of the blocks to probe; nil when nothing is probed or `/proc/meminfo` is
+    /// not known. A plan that does not fit (`fits` false) is refused before any write.
+    package var memmapBudget: MemmapBudget?
 
     package init(
         blockSize: UInt64, source: Source, bootEnd: UInt64?, ram: RangeSet, blocks: [Block], skipped: [Skipped], split: SplitRequest, normalFirst: Bool,

@@ -17,6 +17,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case movableRatio = "movable-ratio"
         /// Free memory is tight for the memmap of the blocks to probe.
         case memmapHeadroom = "memmap-headroom"
+        /// Free memory is below what the memmap of the blocks to probe needs, in the best order: nothing is done.
+        case memmapCannotFit = "memmap-cannot-fit"
         case autoOnlineBlocks = "auto-online-blocks"
         case noProbeFile = "no-probe-file"
         case kernelcoreMirror = "kernelcore-mirror"

@@ -15,6 +15,13 @@ package struct Planner: Sendable {
     package static let movableRatioLimit: UInt64 = 3
     /// The memmap costs 64 bytes per 4 KiB page: 1/64 of the memory added.
     package static let memmapDivisor: UInt64 = 64
+    /// Free memory kept beyond the memmap: the kernel's min watermark (min_free_kbytes: 1.9 MiB at 256 MiB of
+    /// boot memory), what each online keeps back (about 100–270 KiB less than the block came back free on 6.1), and
+    /// the daemon's own growth after it read `MemFree` (Docs/reliability.md, "Scarce boot memory", has the figures).
+    package static let memmapMargin: UInt64 = 16 << 20
+    /// What a probe takes from kernel memory besides the memmap (measured on 6.1 x86: 2048–2108 KiB per 128 MiB
+    /// block, 2048 of them memmap): the block's device and sysfs files, its resource and firmware map entries.
+    package static let probeOverhead: UInt64 = 64 << 10
 
     package init() {}
 
@@ -234,6 +241,31 @@ package struct Planner: Sendable {
         }
     }
 
+    // MARK: - The memmap
+
+    /// Free memory against the memmap of the blocks to probe, nil when none is probed. The need follows the
+    /// engine's order when memory is tight: Normal blocks first, each probed block onlined before the next probe,
+    /// each Normal block's memory usable by the probes after it. Each probe costs its memmap and `probeOverhead`.
+    static func memmapBudget(_ blocks: [Plan.Block], blockSize: UInt64, free: UInt64) -> MemmapBudget? {
+        let perBlock = blockSize / memmapDivisor
+        let pending = blocks.filter { !$0.alreadyOnline }
+        let probes = UInt64(pending.lazy.filter { $0.action == .probe }.count)
+        guard probes > 0 else { return nil }
+        let memmap = probes * perBlock
+        // Held: memmap allocated so far, less the memory Normal blocks brought (signed: Normal blocks may bring more).
+        var held: Int64 = 0
+        var peak: Int64 = 0
+        for block in pending.filter({ $0.zone == .normal }) + pending.filter({ $0.zone == .movable }) {
+            if block.action == .probe {
+                held += Int64(perBlock + probeOverhead)
+                peak = max(peak, held)
+            }
+            if block.zone == .normal { held -= Int64(blockSize) }
+        }
+        let need = UInt64(peak) + memmapMargin
+        return MemmapBudget(free: free, memmap: memmap, need: need, tight: free < max(memmap * 2, memmap + memmapMargin))
+    }
+
     // MARK: - Warnings
 
     func withAdvice(_ plan: Plan, machine: Machine) -> Plan {
@@ -255,14 +287,28 @@ package struct Planner: Sendable {
                 ))
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
-        let memmap = probeBytes / Self.memmapDivisor
-        if let meminfo = machine.meminfo, memmap > 0, meminfo.memFree < memmap * 2 {
-            plan.normalFirst = true
-            plan.warnings.append(
-                PlanWarning(
-                    .memmapHeadroom,
-                    "free memory \(ByteCount.describe(meminfo.memFree)) is tight for the \(ByteCount.describe(memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory); Normal blocks are onlined first"
-                ))
+        // MemFree less ZONE_MOVABLE's free pages (a boot with kernelcore= or movable_node has some): GFP_KERNEL only.
+        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: machine.meminfo?.pageSize ?? 4096) ?? 0
+        if let meminfo = machine.meminfo,
+            let budget = Self.memmapBudget(plan.blocks, blockSize: blockSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
+        {
+            plan.memmapBudget = budget
+            let figures =
+                "free memory \(ByteCount.describe(budget.free)) against the \(ByteCount.describe(budget.memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory at each probe)"
+            if budget.tight { plan.normalFirst = true }
+            if !budget.fits {
+                plan.warnings.append(
+                    PlanWarning(
+                        .memmapCannotFit,
+                        "\(figures): the plan needs \(ByteCount.describe(budget.need)) free at start, \(ByteCount.describe(budget.need - budget.free)) more, even with Normal blocks first; nothing is probed or onlined"
+                    ))
+            } else if budget.tight {
+                plan.warnings.append(
+                    PlanWarning(
+                        .memmapHeadroom,
+                        "\(figures) is tight; Normal blocks are onlined first, each probe followed by its online: the plan needs \(ByteCount.describe(budget.need)) free at start"
+                    ))
+            }
         }
         if plan.needsProbe {
             if let mode = machine.memory.autoOnlineBlocks, mode != "offline" {

@@ -10,6 +10,9 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
     case partial = 3
     /// Stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it).
     case interrupted = 4
+    /// Free memory cannot hold the memmap of the blocks to probe, even with Normal blocks first: nothing was
+    /// written (the `memmap-cannot-fit` warning gives the figures).
+    case memoryShortfall = 5
     /// A command-line usage error.
     case usage = 64
 }

@@ -121,6 +121,7 @@ package enum PlanReport {
                     })
             ),
             ("normalFirst", .bool(plan.normalFirst)),
+            ("memmap", plan.memmapBudget.map(\.json) ?? .null),
             ("warnings", .array(plan.warnings.map(\.json))),
             ("crashKernel", plan.crashKernel.map { .string($0) } ?? .null),
         ])

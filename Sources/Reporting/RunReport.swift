@@ -30,6 +30,7 @@ package struct RunReport: Sendable {
     /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
     package var status: ExitStatus {
         if plan.crashKernel != nil { return .nothingDone }
+        if let budget = plan.memmapBudget, !budget.fits { return .memoryShortfall }
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
         if case .kernelFailure = result.stopReason { return .nothingDone }
@@ -61,6 +62,14 @@ package struct RunReport: Sendable {
         if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
         if let reason = result.stopReason { line += "; stopped: \(reason)" }
         if let marker = plan.crashKernel { line += "; nothing done: crash-dump kernel (\(marker))" }
+        if let budget = plan.memmapBudget {
+            if !budget.fits {
+                line +=
+                    "; nothing done: free memory \(ByteCount.describe(budget.free)) is below the \(ByteCount.describe(budget.need)) the memmap of the blocks to probe needs (\(ByteCount.describe(budget.memmap)) in all, Normal blocks first)"
+            } else if budget.tight, let start = result.memFreeStart, let low = result.memFreeLow {
+                line += "; free memory \(ByteCount.describe(start)) at start, \(ByteCount.describe(low)) at its lowest"
+            }
+        }
         return line
     }
 
@@ -94,6 +103,9 @@ package struct RunReport: Sendable {
             ("monotonicFirstWrite", .uint(result.firstWriteMonotonic)),
             ("verifyNanoseconds", .uint(result.verifyNanoseconds)),
             ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
+            ("memFreeStart", result.memFreeStart.map { .uint($0) } ?? .null),
+            ("memFreeLow", result.memFreeLow.map { .uint($0) } ?? .null),
+            ("memmap", plan.memmapBudget.map(\.json) ?? .null),
             ("mode", .object(mode)),
             ("stopReason", result.stopReason.map { .string($0.description) } ?? .null),
             ("blockSize", .uint(plan.blockSize)),

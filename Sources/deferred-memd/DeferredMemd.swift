@@ -15,6 +15,7 @@ struct DeferredMemd: ParsableCommand {
               2   bad input: a malformed file, configuration or value; nothing was written
               3   partial success: some blocks failed or were onlined in another zone; the rest is online
               4   stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it)
+              5   not enough free memory for the memmap of the blocks to probe: nothing was written
               64  command-line usage error
             """,
         subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, WatchCommand.self, RescueCommand.self, CaptureCommand.self],

@@ -162,7 +162,7 @@ struct DryRunTests {
     func normalFirst() throws {
         let (dry, _) = try Self.compare(
             { root in
-                try Fixture.write("MemTotal:        2000000 kB\nMemFree:            1000 kB\n", to: "/proc/meminfo", in: root)
+                try Fixture.write("MemTotal:        2000000 kB\nMemFree:          100000 kB\n", to: "/proc/meminfo", in: root)
             }, example: "phone-12g")
         #expect(dry.plan.normalFirst)
         let zones = dry.writes.compactMap { write -> String? in write.path.hasSuffix("/state") ? write.value : nil }

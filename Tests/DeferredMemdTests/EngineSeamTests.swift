@@ -34,7 +34,9 @@ import TinyJSON
         ).run(stop: StopFlag())
     }
 
-    @Test("a deferred block of a fresh plan costs what a shell loop pays: the probe and online writes; then two verification reads")
+    @Test(
+        "a deferred block of a fresh plan costs what a shell loop pays: the probe and online writes; then two verification reads (and MemFree read at start and end of the run)"
+    )
     func writesAndReadsPerBlock() {
         for workers in WorkerMode.allCases {
             let kernel = CountingKernel(blockSize: Self.blockSize)
@@ -42,7 +44,7 @@ import TinyJSON
                 Self.plan(Array(repeating: .normal, count: 6) + Array(repeating: .movable, count: 4)), kernel: kernel, workers: workers, fresh: true)
             #expect(result.records.allSatisfy { $0.outcome == .onlined }, "\(workers)")
             #expect(kernel.writeCount == 20)
-            #expect(kernel.readCount == 20)
+            #expect(kernel.readCount == 20 + 2)
             #expect(result.firstWriteMonotonic >= result.startedMonotonic && result.firstWriteMonotonic > 0)
         }
     }
@@ -53,7 +55,7 @@ import TinyJSON
         let result = Self.run(Self.plan([.normal, .normal, .movable, .movable]), kernel: kernel, fresh: false)
         #expect(result.records.allSatisfy { $0.outcome == .onlined })
         #expect(kernel.writeCount == 8)
-        #expect(kernel.readCount == 4 + 8)
+        #expect(kernel.readCount == 4 + 8 + 2)
     }
 
     @Test("a second run over blocks already online writes nothing and reports them already online")

@@ -218,7 +218,7 @@ struct PlannerTests {
     @Test("warnings: MOVABLE:KERNEL above 3:1, auto_online_blocks not offline, no probe file, tight memmap headroom")
     func warnings() throws {
         let plan = try Planner().plan(
-            machine: Self.machine(dram: 16 << 30, boot: 1 << 30, autoOnline: "online", probe: false, memFree: 100 << 20),
+            machine: Self.machine(dram: 16 << 30, boot: 1 << 30, autoOnline: "online", probe: false, memFree: 300 << 20),
             split: Self.split(nil, .percent(100)))
         #expect(plan.warnings.contains { $0.code == .movableRatio && $0.message.contains("MOVABLE:KERNEL ratio 15.0:1") })
         #expect(plan.warnings.contains { $0.code == .autoOnlineBlocks && $0.message.contains("auto_online_blocks is 'online'") })

@@ -38,6 +38,9 @@ STOCK_DIMMS = [
     "-object", "memory-backend-ram,id=d0,size=2G", "-device", "pc-dimm,id=dimm0,memdev=d0",
     "-object", "memory-backend-ram,id=d1,size=2G", "-device", "pc-dimm,id=dimm1,memdev=d1",
 ]
+SCARCE_16G = ["-M", "pc", "-m", "16G"]
+# no_timer_check: on a loaded host, TCG is too slow for the IO-APIC timer check, which then panics the guest.
+SCARCE = "memhp_default_state=offline no_timer_check"
 DEFERRED = "mem=1G memhp_default_state=offline deferred_mem.kernelcore=50%"
 
 # name: (kernel, qemu machine arguments, kernel command line, least number of checks, timeout in seconds)
@@ -50,10 +53,14 @@ SCENARIOS = {
     "hotplug": ("stock", ["-M", "pc", "-m", "2G,slots=4,maxmem=16G"], "memhp_default_state=offline", 10, 400),
     "badinput": ("probe", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 240),
     "noprobe": ("stock", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 300),
+    "scarce-refuse": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.movablecore=100% dm.expect=refuse", 8, 900),
+    "scarce-256-50": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=50%", 8, 900),
+    "scarce-256-85": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=15% dm.workers=per-zone", 8, 900),
+    "scarce-320-85": ("probe", SCARCE_16G, f"mem=320M {SCARCE} deferred_mem.kernelcore=15%", 8, 900),
     "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
-SCENARIO_FOR_FILE = {"probe-q35": "probe"}
+SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
 BENCH_MODES = ["serial", "per-zone", "per-zone-nogate", "shell"]
 # DIMMs the host plugs when the guest asks (`PLUG name size` on the console).
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
