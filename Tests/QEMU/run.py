@@ -50,6 +50,9 @@ SCENARIOS = {
     "hotplug": ("stock", ["-M", "pc", "-m", "2G,slots=4,maxmem=16G"], "memhp_default_state=offline", 10, 400),
     "badinput": ("probe", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 240),
     "noprobe": ("stock", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 300),
+    "refuse": ("probe", PC_4G_MEM1G, DEFERRED, 52, 600),
+    "refuse-transient": ("probe", PC_4G_MEM1G, DEFERRED, 11, 400),
+    "refuse-some": ("probe", PC_4G_MEM1G, DEFERRED, 23, 400),
     "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
@@ -129,6 +132,10 @@ def initramfs(binary, workdir, extra=None, name="initramfs"):
     shutil.copy2(os.path.join(HERE, "guest", "init"), os.path.join(root, "init"))
     os.chmod(os.path.join(root, "init"), 0o755)
     shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "lib.sh"))
+    # The refuse scenarios' helper, preloaded into the daemon: built for the libc copied above.
+    os.makedirs(os.path.join(root, "lib"), exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", os.path.join(root, "lib", "inject-online.so"),
+                    os.path.join(HERE, "guest", "inject-online.c")], check=True)
     for name in os.listdir(os.path.join(HERE, "guest", "scenarios")):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", name), os.path.join(root, "scenarios", name))
     if extra:
