@@ -22,24 +22,29 @@ package final class SimulatedKernel: HotplugKernel {
 
     package enum Stage: String, Sendable { case probe, online }
 
-    /// An errno injected on one block's probe or online, `count` times (nil: forever).
+    /// An errno injected on one block's probe or online, or on every block's (`block` nil), `count` times (nil:
+    /// forever). Every block's online is what the real kernel's memory-notifier error injection does
+    /// (`notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error`): each `online*` write to an offline block
+    /// fails with exactly that errno and the block stays offline; writes to online blocks still get EINVAL first.
     package struct Fault: Sendable, Equatable {
         package var stage: Stage
-        package var block: Int
+        package var block: Int?
         package var errno: Errno
         package var count: Int?
 
-        package init(stage: Stage, block: Int, errno: Errno, count: Int?) {
+        package init(stage: Stage, block: Int?, errno: Errno, count: Int?) {
             self.stage = stage
             self.block = block
             self.errno = errno
             self.count = count
         }
 
-        /// `online:20:EBUSY:2` or `probe:5:ENOMEM:forever`.
+        /// `online:20:EBUSY:2`, `probe:5:ENOMEM:forever`, or `online:*:ENOMEM:forever` for every block.
         package init?(parsing text: String) {
             let parts = text.split(separator: ":").map(String.init)
-            guard parts.count == 4, let stage = Stage(rawValue: parts[0]), let block = Int(parts[1]), let errno = Errno(symbol: parts[2]) else { return nil }
+            guard parts.count == 4, let stage = Stage(rawValue: parts[0]), let errno = Errno(symbol: parts[2]) else { return nil }
+            let block: Int?
+            if parts[1] == "*" { block = nil } else if let n = Int(parts[1]) { block = n } else { return nil }
             let count: Int?
             if parts[3] == "forever" { count = nil } else if let n = Int(parts[3]), n > 0 { count = n } else { return nil }
             self.init(stage: stage, block: block, errno: errno, count: count)
@@ -175,7 +180,7 @@ package final class SimulatedKernel: HotplugKernel {
 
     private func takeFault(_ stage: Stage, _ block: Int) -> Errno? {
         state.withLock { state in
-            guard let position = state.faults.firstIndex(where: { $0.stage == stage && $0.block == block }) else { return nil }
+            guard let position = state.faults.firstIndex(where: { $0.stage == stage && ($0.block ?? block) == block }) else { return nil }
             let fault = state.faults[position]
             if let count = fault.count {
                 if count <= 1 { state.faults.remove(at: position) } else { state.faults[position].count = count - 1 }

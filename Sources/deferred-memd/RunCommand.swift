@@ -23,8 +23,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run against the tree at --sysroot with the simulated kernel standing in for the writes.") var simulate = false
     @Option(help: "Simulated kernel time per GiB (probe + online), in milliseconds.") var latencyMsPerGib: Double = 30
     @Option(help: "Simulated kernel lock model: global (upstream) or per-zone (vendor kernel).") var lockModel: SimulatedKernel.LockModel = .global
-    @Option(help: "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2 or probe:5:ENOMEM:forever. Repeatable.") var fault:
-        [SimulatedKernel.Fault] = []
+    @Option(
+        help:
+            "Simulated fault, STAGE:BLOCK:ERRNO:COUNT, e.g. online:20:EBUSY:2, probe:5:ENOMEM:forever, or online:*:ENOMEM:forever (every block, as the kernel's notifier error injection). Repeatable."
+    ) var fault: [SimulatedKernel.Fault] = []
 
     var job: RunJob {
         var job = RunJob()

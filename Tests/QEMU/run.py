@@ -57,6 +57,9 @@ SCENARIOS = {
     "scarce-256-50": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=50%", 8, 900),
     "scarce-256-85": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=15% dm.workers=per-zone", 8, 900),
     "scarce-320-85": ("probe", SCARCE_16G, f"mem=320M {SCARCE} deferred_mem.kernelcore=15%", 8, 900),
+    "refuse": ("probe", PC_4G_MEM1G, DEFERRED, 52, 600),
+    "refuse-transient": ("probe", PC_4G_MEM1G, DEFERRED, 11, 400),
+    "refuse-some": ("probe", PC_4G_MEM1G, DEFERRED, 23, 400),
     "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
@@ -136,6 +139,10 @@ def initramfs(binary, workdir, extra=None, name="initramfs"):
     shutil.copy2(os.path.join(HERE, "guest", "init"), os.path.join(root, "init"))
     os.chmod(os.path.join(root, "init"), 0o755)
     shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "lib.sh"))
+    # The refuse scenarios' helper, preloaded into the daemon: built for the libc copied above.
+    os.makedirs(os.path.join(root, "lib"), exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", os.path.join(root, "lib", "inject-online.so"),
+                    os.path.join(HERE, "guest", "inject-online.c")], check=True)
     for name in os.listdir(os.path.join(HERE, "guest", "scenarios")):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", name), os.path.join(root, "scenarios", name))
     if extra:

@@ -78,3 +78,20 @@ blocks_inside_ram() {
 
 json_number() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | head -1; }
 json_count() { grep -c "\"$1\": \"$2\"" "$3"; }
+
+# The kernel's memory-notifier error injection (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT): a negative errno written here
+# makes every online of any block fail with it (MEM_GOING_ONLINE), until 0 is written.
+INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
+mount_debugfs() { mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; }
+inject() { echo "$1" > $INJECT; }
+# Online writes the kernel refused by injection since boot (it logs each one).
+injections() { dmesg | grep -c 'Injecting error'; }
+# A report's figure for one block ("attempts", "errno", "outcome", "stage"): the reports print one member per line.
+json_block() {
+    awk -v n="$1" -v key="\"$2\":" '
+        $1 == "\"index\":" { sub(",", "", $2); current = $2 }
+        current == n && $1 == key { v = $2; sub(",$", "", v); gsub("\"", "", v); print v; exit }' "$3"
+}
+json_sum() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
+# Planned blocks ("index zone" lines) whose state is online.
+online_among() { local c=0; while read n z; do [ "$(state $n)" = online ] && c=$((c + 1)); done < "$1"; echo $c; }

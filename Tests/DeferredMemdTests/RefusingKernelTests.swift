@@ -1,0 +1,221 @@
+import Execution
+import Foundation
+import Jobs
+import KernelFiles
+import KernelSimulation
+import Logging
+import MachineSources
+import Reporting
+import SystemPackage
+import Testing
+
+/// What Linux 6.1 does when its memory notifier chain refuses onlining (`CONFIG_MEMORY_NOTIFIER_ERROR_INJECT`: a
+/// negative errno in `notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error`), as the QEMU `refuse`
+/// scenarios saw it, and what the daemon promises on such a kernel. `online:*:ERRNO:COUNT` is that injection in
+/// the simulated kernel.
+@Suite("A kernel that refuses to online (the memory notifier's error injection)")
+struct RefusingKernelTests {
+    static let example = "x86-vm-mem-limit"
+    static let memory = "/sys/devices/system/memory"
+
+    static func kernel(_ root: URL, faults: [SimulatedKernel.Fault]) throws -> (SimulatedKernel, KernelFiles) {
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try Machine.read(from: files)
+        return (SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0, faults: faults)), files)
+    }
+
+    static func blocks(_ root: URL) throws -> [[String: Any]] {
+        try #require(try report(root)["blocks"] as? [[String: Any]])
+    }
+
+    static func quietContext(faults: [SimulatedKernel.Fault]) -> JobContext {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return JobContext(logger: logger) { _, files, machine in
+            SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0, faults: faults))
+        }
+    }
+
+    @Test(
+        "the kernel: every online_* or online of an offline block fails with exactly the injected errno, the block stays offline with the same valid_zones, and the probe is unaffected",
+        arguments: [Errno.noMemory, .resourceBusy, .ioError, .invalidArgument, .notPermitted])
+    func kernelRefuses(errno: Errno) throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: errno, count: nil)])
+        try kernel.write("0x40000000", to: Self.memory + "/probe")
+        let zonesBefore = try files.readValue(Self.memory + "/memory8/valid_zones")
+        for command in ["online_movable", "online_kernel", "online"] {
+            let error = #expect(throws: KernelFileError.self) { try kernel.write(command, to: Self.memory + "/memory8/state") }
+            #expect(error?.errno == errno, "\(command)")
+            #expect(try files.readValue(Self.memory + "/memory8/state") == "offline")
+            #expect(try files.readValue(Self.memory + "/memory8/valid_zones") == zonesBefore)
+        }
+    }
+
+    @Test("the kernel: with auto_online_blocks=online a probe under injection succeeds and leaves the block offline")
+    func autoOnlineProbe() throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])
+        try kernel.write("online", to: Self.memory + "/auto_online_blocks")
+        try kernel.write("0x40000000", to: Self.memory + "/probe")
+        #expect(try files.readValue(Self.memory + "/memory8/state") == "offline")
+    }
+
+    @Test("the kernel: an online block still answers EINVAL, the injection is never reached")
+    func onlineBlockIsEinval() throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: 1)])
+        let error = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: Self.memory + "/memory0/state") }
+        #expect(error?.errno == .invalidArgument)
+        try kernel.write("0x40000000", to: Self.memory + "/probe")
+        #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: Self.memory + "/memory8/state") }
+        try kernel.write("online_kernel", to: Self.memory + "/memory8/state")  // the one refusal was not spent above
+    }
+
+    @Test(
+        "run: every block fails at stage online with the kernel's errno, after 5 attempts for EBUSY/ENOMEM and 1 for the rest; exit 1",
+        arguments: [("ENOMEM", 5), ("EBUSY", 5), ("EIO", 1), ("EINVAL", 1), ("EPERM", 1)])
+    func everyOnlineRefused(errno: String, onlineAttempts: Int) throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let result = try Binary.run(
+            ["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:*:\(errno):forever", "--sysroot", root.path], program: Binary.boot)
+        #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+        let blocks = try Self.blocks(root)
+        #expect(blocks.count == plan.blocks.count)
+        for block in blocks {
+            let probes = block["action"] as? String == "probe" ? 1 : 0
+            #expect(block["outcome"] as? String == "failed")
+            #expect(block["stage"] as? String == "online")
+            #expect(block["errno"] as? String == errno)
+            #expect(block["attempts"] as? Int == probes + onlineAttempts, "\(block)")
+        }
+        #expect(try misplaced(plan, in: root).count == plan.blocks.count, "nothing online")
+        #expect(result.stderr.contains(errno), "the log names the errno")
+        // Every block was probed all the same: a later run only onlines.
+        let files = KernelFiles(root: .init(root.path))
+        #expect(plan.blocks.allSatisfy { (try? files.readValue(Self.memory + "/memory\($0.index)/state")) == "offline" })
+    }
+
+    @Test("run: refused four times then cleared, the fifth and last attempt onlines the block; refused five times, it fails", arguments: [4, 5])
+    func transientRefusal(refusals: Int) throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let first = try #require(plan.blocks.first)
+        let result = try Binary.run(
+            ["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:*:EBUSY:\(refusals)", "--sysroot", root.path], program: Binary.boot)
+        let blocks = try Self.blocks(root)
+        let firstRecord = try #require(blocks.first { $0["index"] as? Int == first.index })
+        #expect(firstRecord["errno"] as? String == "EBUSY")
+        if refusals < 5 {
+            #expect(result.status == 0, "\(result.stdout)")
+            #expect(firstRecord["outcome"] as? String == "onlined")
+            #expect(firstRecord["attempts"] as? Int == 1 + refusals + 1)
+            #expect(try misplaced(plan, in: root).isEmpty)
+        } else {
+            // The refusals run out exactly when the daemon gives up: the first block fails, the second is onlined.
+            #expect(result.status == 3, "\(result.stdout)")
+            #expect(firstRecord["outcome"] as? String == "failed")
+            #expect(firstRecord["attempts"] as? Int == 1 + 5)
+            #expect(try misplaced(plan, in: root) == ["memory\(first.index): offline Normal Movable, planned \(first.zone.rawValue)"])
+        }
+        let others = blocks.filter { $0["index"] as? Int != first.index }
+        #expect(others.allSatisfy { $0["attempts"] as? Int == 2 && $0["outcome"] as? String == "onlined" })
+    }
+
+    @Test("run: the kernel refuses chosen blocks only; exactly those fail, each with its own errno, the others are online as planned; exit 3")
+    func someBlocksRefused() throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let normal = try #require(plan.blocks.filter { $0.zone == .normal }.dropFirst().first).index
+        let movable = try #require(plan.blocks.filter { $0.zone == .movable }.dropFirst(2).first).index
+        let last = try #require(plan.blocks.last).index
+        let chosen = [normal: ("ENOMEM", 6), movable: ("EIO", 2), last: ("EBUSY", 6)]
+        let faults = chosen.flatMap { ["--fault", "online:\($0.key):\($0.value.0):forever"] }
+        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path] + faults, program: Binary.boot)
+        #expect(result.status == 3, "\(result.stdout)")
+        for block in try Self.blocks(root) {
+            let index = try #require(block["index"] as? Int)
+            if let (errno, attempts) = chosen[index] {
+                #expect(block["outcome"] as? String == "failed")
+                #expect(block["errno"] as? String == errno)
+                #expect(block["attempts"] as? Int == attempts)
+            } else {
+                #expect(block["outcome"] as? String == "onlined")
+                #expect(block["attempts"] as? Int == 2)
+            }
+        }
+        #expect(Set(try misplaced(plan, in: root).map { String($0.prefix { $0 != ":" }) }) == Set(chosen.keys.map { "memory\($0)" }))
+        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
+        #expect(rerun.status == 0)
+        #expect(try misplaced(plan, in: root).isEmpty)
+    }
+
+    @Test("rescue on a kernel that refuses every online: 5 attempts in the kernel zone and one plain online per block, then it ends; exit 3")
+    func rescueOnRefusingKernel() throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let plan = try Fixture.plan(root)
+        let files = KernelFiles(root: .init(root.path))
+        let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let started = ContinuousClock.now
+        let outcome = Rescue(files: files, kernel: kernel, logger: logger).run(stop: StopFlag())
+        #expect(ContinuousClock.now - started < .seconds(120), "bounded: 6 writes and 150 ms of backoff per block")
+        #expect(outcome.onlined == 0)
+        #expect(outcome.failed.sorted() == plan.blocks.map(\.index).sorted())
+        // One probe per block, then 5 online_kernel and 1 online: a fixed number of writes, whatever the kernel says.
+        #expect(kernel.writeCount == plan.blocks.count * (1 + 5 + 1))
+        #expect(outcome.summary.hasPrefix("rescue: 0 blocks onlined in the kernel zone, \(plan.blocks.count) still offline"))
+
+        var job = RescueJob()
+        job.sysroot = root.path
+        job.simulate = true
+        #expect(job.run(context: Self.quietContext(faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])) == .partial)
+    }
+
+    /// `Key=value` lines of a unit's section, in order.
+    static func directives(_ unit: String, section: String) throws -> [(String, String)] {
+        let text = try String(contentsOf: Fixture.repository.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+        var current = ""
+        var result: [(String, String)] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("[") {
+                current = String(line)
+                continue
+            }
+            guard current == "[\(section)]", !line.hasPrefix("#"), let equals = line.firstIndex(of: "=") else { continue }
+            result.append((String(line[..<equals]), String(line[line.index(after: equals)...])))
+        }
+        return result
+    }
+
+    @Test(
+        "the units cannot loop on a refusing kernel: the main unit never restarts, its only OnFailure= is the fallback, which is a oneshot with neither OnFailure= nor Restart="
+    )
+    func unitsCannotLoop() throws {
+        let units = ["deferred-memd.service", "deferred-memd-fallback.service"]
+        // Follow OnFailure= from the main unit: every unit reached must not restart, and none may be reached twice.
+        var reached: [String] = []
+        var next = ["deferred-memd.service"]
+        while let unit = next.popLast() {
+            #expect(!reached.contains(unit), "OnFailure= cycle through \(unit)")
+            guard !reached.contains(unit) else { break }
+            reached.append(unit)
+            let service = try Self.directives(unit, section: "Service")
+            let restart = service.last { $0.0 == "Restart" }?.1 ?? "no"
+            #expect(restart == "no", "\(unit) has Restart=\(restart)")
+            #expect(!service.contains { $0.0 == "RestartSec" || $0.0 == "RestartForceExitStatus" }, "\(unit)")
+            next += try Self.directives(unit, section: "Unit").filter { $0.0 == "OnFailure" }.flatMap { $0.1.split(separator: " ").map(String.init) }
+        }
+        #expect(reached == units)
+        #expect(try Self.directives("deferred-memd-fallback.service", section: "Service").contains { $0 == ("Type", "oneshot") })
+    }
+}
