@@ -18,11 +18,15 @@ package struct Engine: Sendable {
     /// journal): a block planned for probing was absent, one planned for onlining was offline. The executor then
     /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
     package let planIsFresh: Bool
+    /// Auto-zone (`ProbeMethod.autoZone`, serial worker only): what `AutoOnlineSwitch.prepare` set
+    /// `auto_online_blocks` to; the executor switches it per zone. nil: two writes per block.
+    package let autoZone: AutoZoneSetting?
 
     package init(
         plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger,
-        planIsFresh: Bool = false
+        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil
     ) {
+        self.autoZone = options.workers == .serial ? autoZone : nil
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -68,7 +72,8 @@ package struct Engine: Sendable {
         let executor = BlockExecutor(
             kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
-            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh)
+            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh,
+            autoZone: autoZone)
         var initial = Progress()
         for zone in Zone.allCases {
             initial.planned[zone] = 0
@@ -105,7 +110,13 @@ package struct Engine: Sendable {
     private func verify(_ records: inout [BlockRecord], executor: BlockExecutor) {
         guard kernel.fatalCondition == nil else { return }
         for position in records.indices where records[position].outcome == .onlined {
-            guard let outcome = executor.verify(&records[position]) else { continue }
+            let outcome = executor.verify(&records[position])
+            if records[position].onlinedAfterProbe {
+                logger.warning(
+                    "block left offline by auto-online, onlined explicitly",
+                    metadata: ["block": "\(records[position].block.index)", "zone": "\(records[position].block.zone.rawValue)"])
+            }
+            guard let outcome else { continue }
             records[position].outcome = outcome
             log(records[position])
         }

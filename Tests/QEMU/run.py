@@ -54,7 +54,7 @@ SCENARIOS = {
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe"}
-BENCH_MODES = ["serial", "per-zone", "per-zone-nogate", "shell"]
+BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
 # DIMMs the host plugs when the guest asks (`PLUG name size` on the console).
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
 
@@ -300,7 +300,7 @@ def median(rounds, key):
 
 
 def print_bench(figures):
-    keys = [("blocks", "blocks"), ("wall_ms", "wall ms"), ("engine_ms", "engine ms"), ("kernel_write_ms_sum", "Σ kernel writes ms"),
+    keys = [("blocks", "blocks"), ("wall_ms", "wall ms"), ("engine_ms", "engine ms"), ("kernel_write_ms_sum", "Σ kernel writes ms"), ("kernel_writes", "kernel writes"),
             ("startup_to_first_write_ms", "exec→1st write ms"), ("startup_to_main_ms", "exec→main ms"), ("verify_ms", "verify ms"), ("exec_help_ms_x10", "10× --help ms"),
             ("plan_ms_x10", "10× plan ms"), ("busybox_true_ms_x10", "10× true ms"), ("peak_rss_kib", "peak RSS KiB")]
     rounds = len(figures.get("bench-serial", []))

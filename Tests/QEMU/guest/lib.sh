@@ -77,4 +77,5 @@ blocks_inside_ram() {
 }
 
 json_number() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | head -1; }
+json_sum() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | awk '{s += $1} END {print s + 0}'; }
 json_count() { grep -c "\"$1\": \"$2\"" "$3"; }
