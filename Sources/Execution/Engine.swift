@@ -87,6 +87,15 @@ package struct Engine: Sendable {
         var finished = plan.blocks.map { BlockRecord(block: $0, worker: "none") }
         var summaries: [WorkerSummary] = []
         for wave in waves() {
+            // The serial worker with no placement asked runs on the calling thread (a synchronous one: `run` is
+            // never called from the cooperative pool): no thread to create and join, ≈ 8 ms under TCG before
+            // the first write. CPUs or a priority for it keep a thread of its own, so the caller's are untouched.
+            if options.workers == .serial, wave.count == 1, let queue = wave.first, options.cpus[.normal] == nil, options.priority[.normal] == nil {
+                let (done, summary) = work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
+                for (position, record) in done { finished[position] = record }
+                summaries.append(summary)
+                continue
+            }
             let threads = wave.map { queue in
                 WorkerThread(name: queue.name) { () -> ([(Int, BlockRecord)], WorkerSummary) in
                     self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
