@@ -7,7 +7,8 @@ they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line
 `CHECK PASS|FAIL`, `MEASURE` and `SUMMARY` lines on the serial console; this script reads them back, fails with
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
-usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--cache DIR] [--figures FILE]
+usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
+              [--cache DIR] [--figures FILE]
 """
 import argparse
 import json
@@ -239,6 +240,7 @@ def main():
     parser.add_argument("--figures", default=os.path.join(REPO, ".build", "qemu-figures.json"))
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--bench-rounds", type=int, default=3)
+    parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     args = parser.parse_args()
 
     if not args.no_install:
@@ -272,7 +274,7 @@ def main():
     if not args.no_bench and (not args.only or "bench" in args.only):
         # Modes interleaved over rounds, so that drift in the host's speed spreads over all of them.
         for round in range(args.bench_rounds):
-            for mode in BENCH_MODES:
+            for mode in args.bench_modes:
                 name = f"bench-{mode}"
                 text, seconds, timed_out = boot(name, available["probe"], PC_4G_MEM1G,
                                                 f"{DEFERRED} dm.scenario=bench dm.mode={mode}", image, workdir, 300)
