@@ -1,6 +1,7 @@
 import KernelFiles
 import MachineSources
 import MemoryModel
+import SystemPackage
 
 /// What the daemon does when `auto_online_blocks` is not `offline` and blocks need probing.
 ///
@@ -28,9 +29,9 @@ package struct AutoOnlineSwitch: Sendable {
         /// Auto-zone: set to `to`, the first probed block's zone (`online_kernel`/`online_movable`); the executor
         /// switches it per zone and `restore` puts `from` back.
         case autoZone(from: String, to: String)
-        /// The kernel refused a zone name (before Linux 5.7 it takes `online` and `offline` only): two writes
-        /// per block, prepared as `then`.
-        indirect case zonesRefused(then: Preparation)
+        /// The kernel refused the zone name (EINVAL: before Linux 5.7 it takes `online` and `offline` only), or
+        /// the write failed otherwise: two writes per block, prepared as `then`.
+        indirect case zonesRefused(errno: Errno, then: Preparation)
     }
 
     /// Before the first probe. `autoZone` is the zone of the first block to probe when the run would probe with
@@ -61,8 +62,7 @@ package struct AutoOnlineSwitch: Sendable {
         do throws(KernelFileError) {
             if current != wanted { try kernel.write(wanted, to: Self.attribute) }
         } catch {
-            guard error.errno == .invalidArgument else { throw error }
-            return .zonesRefused(then: try twoWrite(current: current, original: original, saved: true, policy: policy))
+            return .zonesRefused(errno: error.errno, then: try twoWrite(current: current, original: original, saved: true, policy: policy))
         }
         return .autoZone(from: original, to: wanted)
     }

@@ -5,6 +5,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import SystemPackage
 import TinyJSON
 
 /// One `deferred-memd run`: the flow from a computed plan to a written report.
@@ -98,9 +99,10 @@ package struct DeferredRun: Sendable {
             do {
                 var preparation = try switcher.prepare(
                     needsProbe: firstProbed != nil && probeUnavailable == nil, policy: autoOnline, autoZone: wantsAutoZone ? firstProbed : nil)
-                if case .zonesRefused(let then) = preparation {
-                    notes.append("auto_online_blocks does not take a zone (a kernel before 5.7): two writes per block")
-                    logger.notice("auto_online_blocks does not take a zone: two writes per block")
+                if case .zonesRefused(let errno, let then) = preparation {
+                    let why = errno == .invalidArgument ? "does not take a zone name (a kernel before 5.7)" : "could not be set to a zone (\(errno))"
+                    notes.append("auto_online_blocks \(why): two writes per block")
+                    logger.notice("auto_online_blocks \(why): two writes per block")
                     preparation = then
                 }
                 switch preparation {

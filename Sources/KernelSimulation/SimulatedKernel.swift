@@ -21,7 +21,11 @@ package final class SimulatedKernel: HotplugKernel {
         case perZone = "per-zone"
     }
 
-    package enum Stage: String, Sendable { case probe, online }
+    /// `autoOnline`: a write to `auto_online_blocks` (the block number is ignored: `auto-online:0:EIO:1`).
+    package enum Stage: String, Sendable {
+        case probe, online
+        case autoOnline = "auto-online"
+    }
 
     /// An errno injected on one block's probe or online, `count` times (nil: forever).
     package struct Fault: Sendable, Equatable {
@@ -152,6 +156,7 @@ package final class SimulatedKernel: HotplugKernel {
         } else if machinePath == Self.memory + "/auto_online_blocks" {
             let accepted = options.autoOnlineZones ? ["offline", "online", "online_kernel", "online_movable"] : ["offline", "online"]
             guard accepted.contains(String(body)) else { throw fail(.invalidArgument) }
+            if let errno = takeFault(.autoOnline, 0) { throw fail(errno) }
             try rewrite(machinePath, String(body))
         } else if machinePath.hasPrefix(MemoryBlockDirectory.blockPrefix), machinePath.hasSuffix("/state"),
             let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count))
@@ -184,7 +189,7 @@ package final class SimulatedKernel: HotplugKernel {
 
     private func takeFault(_ stage: Stage, _ block: Int) -> Errno? {
         state.withLock { state in
-            guard let position = state.faults.firstIndex(where: { $0.stage == stage && $0.block == block }) else { return nil }
+            guard let position = state.faults.firstIndex(where: { $0.stage == stage && ($0.block == block || stage == .autoOnline) }) else { return nil }
             let fault = state.faults[position]
             if let count = fault.count {
                 if count <= 1 { state.faults.remove(at: position) } else { state.faults[position].count = count - 1 }

@@ -104,6 +104,35 @@ struct AutoZoneTests {
         #expect(entries.filter { $0["onlinedAfterProbe"] as? Bool == true }.count == 2)
     }
 
+    @Test("a switch that fails mid-run: auto_online_blocks set offline, that block and the rest take two writes")
+    func switchFailsMidRun() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        // Already online_kernel: the first write to the knob is the switch to online_movable, and it fails.
+        try Fixture.write("online_kernel\n", to: Self.knob, in: root)
+        let fault = SimulatedKernel.Fault(stage: .autoOnline, block: 0, errno: .ioError, count: 1)
+        let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, faults: [fault]))
+        #expect(outcome.status == .success)
+        #expect(try misplaced(outcome.plan, in: root).isEmpty)
+        #expect(spy.writes.filter { $0.path == Self.knob }.map(\.value) == ["online_movable", "offline", "online_kernel"])
+        let movable = outcome.result.records.filter { $0.block.zone == .movable }
+        #expect(movable.first?.writes == [.autoOnline, .probe, .state])
+        #expect(movable.dropFirst().allSatisfy { $0.writes == [.probe, .state] })
+        #expect(outcome.result.records.filter { $0.block.zone == .normal }.allSatisfy { $0.writes == .probe })
+    }
+
+    @Test("the first zone cannot be set (EIO, not EINVAL): two writes per block from the start, and the report says so")
+    func firstSwitchFails() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        let fault = SimulatedKernel.Fault(stage: .autoOnline, block: 0, errno: .ioError, count: 1)
+        let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, faults: [fault]))
+        #expect(outcome.status == .success)
+        #expect(try misplaced(outcome.plan, in: root).isEmpty)
+        #expect(spy.writes.filter { $0.path.hasSuffix("/state") }.count == 23)
+        #expect(outcome.notes.contains { $0.contains("could not be set to a zone") })
+    }
+
     @Test(
         "two writes per block where auto-zone cannot hold: per-zone workers (one global knob), two-write asked, AutoOnline=refuse",
         arguments: [
