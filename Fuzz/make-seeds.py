@@ -119,6 +119,7 @@ MovableCore=
 Workers=per-zone
 Gate=yes
 AutoOnline=switch
+ProbeMethod=two-write
 [Workers]
 NormalCPUs=0-3,8
 MovableCPUs=4-7

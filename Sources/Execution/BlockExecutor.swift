@@ -18,6 +18,11 @@ import SystemPackage
 /// - anything else → the block fails, and the other blocks go on.
 /// A successful `online_kernel`/`online_movable` means the kernel put the block in that zone; `verify` re-reads
 /// every such block once the writes are done, so the report states what the kernel shows, not what it said.
+///
+/// Auto-zone (`autoZone` set): `auto_online_blocks` is switched to the block's zone when it differs, and the probe
+/// is the only write; the kernel onlines the block inside it (Linux 6.1 `add_memory_resource` →
+/// `online_memory_block`, the same `zone_for_pfn_range` as a `state` write). That online's failure is ignored by
+/// the kernel (the probe still succeeds), so `verify` onlines a block it finds offline, as two writes would have.
 struct BlockExecutor: Sendable {
     let kernel: any HotplugKernel
     let probeGuard: ProbeGuard
@@ -35,6 +40,8 @@ struct BlockExecutor: Sendable {
     /// Read after every successful probe (the low point of free memory: the block's memmap is taken, its memory
     /// not yet online); nil unless the plan says free memory is tight.
     var freeMemory: FreeMemoryWatch? = nil
+    /// Auto-zone: `auto_online_blocks` holds the zone being probed and the probe onlines the block; nil: two writes.
+    let autoZone: AutoZoneSetting?
 
     static let memoryDirectory = MemoryBlockDirectory.path
 
@@ -97,7 +104,21 @@ struct BlockExecutor: Sendable {
     /// Re-reads a block this run onlined: the outcome to report instead, or nil when it holds; the kernel's own
     /// name of its zone goes into the record either way.
     func verify(_ record: inout BlockRecord) -> BlockOutcome? {
-        let observed = observe(record.block.index)
+        var observed = observe(record.block.index)
+        if observed == .offline, record.writes == .probe || record.writes == [.autoOnline, .probe] {
+            // The probe's auto-online failed, silently: online it as the two-write path would have.
+            record.onlinedAfterProbe = true
+            record.writes.insert(.state)
+            let command = record.block.zone.onlineCommand
+            switch write(command, to: MemoryBlockDirectory.attribute("state", of: record.block.index), record: &record) {
+            case .success:
+                observed = observe(record.block.index)
+            case .failure(let error):
+                return .failed(
+                    stage: .online, errno: error.errno,
+                    reason: "memory\(record.block.index) stayed offline after its probe (auto-online failed) and \(command) failed: \(error.description)")
+            }
+        }
         if case .online(_, let name) = observed, !name.isEmpty { record.kernelZone = name }
         switch observed {
         case .online(let zone, _) where zone == record.block.zone:
@@ -133,16 +154,25 @@ struct BlockExecutor: Sendable {
             if let probeUnavailable { return .failed(stage: .probe, errno: nil, reason: probeUnavailable) }
             let range = AddressRange(start: UInt64(block.index) * blockSize, end: UInt64(block.index + 1) * blockSize)
             if let reason = probeGuard.refusal(for: range) { return .refused(reason: reason) }
+            let autoOnlined: Bool
+            switch switchAutoOnline(to: block.zone, record: &record) {
+            case .success(let on): autoOnlined = on
+            case .failure(let error): return .failed(stage: .probe, errno: error.errno, reason: "cannot switch auto_online_blocks off: \(error.description)")
+            }
+            record.writes.insert(.probe)
             switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
             case .success:
-                probed = true
+                // Auto-zone: the kernel onlined it in this write, or left it offline for `verify` to find.
                 freeMemory?.sample()
+                if autoOnlined { return .onlined }
+                probed = true
             case .failure(let error) where error.errno == .fileExists:
                 break  // Already added (an earlier run or another agent): onlining decides.
             case .failure(let error):
                 return .failed(stage: .probe, errno: error.errno, reason: error.description)
             }
         }
+        record.writes.insert(.state)
         switch write(block.zone.onlineCommand, to: MemoryBlockDirectory.attribute("state", of: block.index), record: &record) {
         case .success:
             return .onlined
@@ -163,6 +193,23 @@ struct BlockExecutor: Sendable {
         case .failure(let error):
             return .failed(stage: .online, errno: error.errno, reason: error.description)
         }
+    }
+
+    /// Auto-zone: makes `auto_online_blocks` hold `zone`'s command before a probe (a write only when the zone
+    /// changes). Returns whether the probe will online the block; false on the two-write path. A switch that
+    /// fails leaves the kernel's value unknown: it is set to `offline` and the run goes on with two writes, and
+    /// only when that fails too does the block fail (a probe would online it in whatever zone the value names).
+    private func switchAutoOnline(to zone: Zone, record: inout BlockRecord) -> Result<Bool, KernelFileError> {
+        guard let autoZone, let current = autoZone.current else { return .success(false) }
+        let wanted = zone.onlineCommand
+        guard current != wanted else { return .success(true) }
+        record.writes.insert(.autoOnline)
+        if case .success = write(wanted, to: AutoOnlineSwitch.attribute, record: &record) {
+            autoZone.current = wanted
+            return .success(true)
+        }
+        autoZone.current = nil
+        return write("offline", to: AutoOnlineSwitch.attribute, record: &record).map { false }
     }
 
     /// One logical write with retries for transient errnos. Attempts and the last errno go into the record.

@@ -16,6 +16,11 @@ package struct BlockRecord: Sendable, Equatable {
     package var finishedAt: UInt64
     /// Time spent inside kernel writes (what the kernel itself took, gate waits excluded).
     package var writeNanoseconds: UInt64
+    /// The kinds of write this block took; `.probe` alone: auto-zone onlined it inside the probe write.
+    package var writes: BlockWrites
+    /// Auto-online left it offline after a successful probe (the kernel does not report that failure), and the
+    /// verification onlined it with a `state` write.
+    package var onlinedAfterProbe: Bool
 
     package init(block: Plan.Block, worker: String) {
         self.block = block
@@ -27,5 +32,7 @@ package struct BlockRecord: Sendable, Equatable {
         self.startedAt = 0
         self.finishedAt = 0
         self.writeNanoseconds = 0
+        self.writes = []
+        self.onlinedAfterProbe = false
     }
 }

@@ -18,11 +18,15 @@ package struct Engine: Sendable {
     /// journal): a block planned for probing was absent, one planned for onlining was offline. The executor then
     /// writes without reading `state` first, as a shell loop would; the kernel's refusals still decide.
     package let planIsFresh: Bool
+    /// Auto-zone (`ProbeMethod.autoZone`, serial worker only): what `AutoOnlineSwitch.prepare` set
+    /// `auto_online_blocks` to; the executor switches it per zone. nil: two writes per block.
+    package let autoZone: AutoZoneSetting?
 
     package init(
         plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger,
-        planIsFresh: Bool = false
+        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil
     ) {
+        self.autoZone = options.workers == .serial ? autoZone : nil
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -71,7 +75,8 @@ package struct Engine: Sendable {
             kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize,
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
             probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh,
-            freeMemory: plan.memmapBudget?.tight == true ? freeMemory : nil)
+            freeMemory: plan.memmapBudget?.tight == true ? freeMemory : nil,
+            autoZone: autoZone)
         var initial = Progress()
         for zone in Zone.allCases {
             initial.planned[zone] = 0
@@ -85,6 +90,15 @@ package struct Engine: Sendable {
         var finished = plan.blocks.map { BlockRecord(block: $0, worker: "none") }
         var summaries: [WorkerSummary] = []
         for wave in waves() {
+            // The serial worker with no placement asked runs on the calling thread (a synchronous one: `run` is
+            // never called from the cooperative pool): no thread to create and join, ≈ 8 ms under TCG before
+            // the first write. CPUs or a priority for it keep a thread of its own, so the caller's are untouched.
+            if options.workers == .serial, wave.count == 1, let queue = wave.first, options.cpus[.normal] == nil, options.priority[.normal] == nil {
+                let (done, summary) = work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
+                for (position, record) in done { finished[position] = record }
+                summaries.append(summary)
+                continue
+            }
             let threads = wave.map { queue in
                 WorkerThread(name: queue.name) { () -> ([(Int, BlockRecord)], WorkerSummary) in
                     self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
@@ -110,7 +124,13 @@ package struct Engine: Sendable {
     private func verify(_ records: inout [BlockRecord], executor: BlockExecutor) {
         guard kernel.fatalCondition == nil else { return }
         for position in records.indices where records[position].outcome == .onlined {
-            guard let outcome = executor.verify(&records[position]) else { continue }
+            let outcome = executor.verify(&records[position])
+            if records[position].onlinedAfterProbe {
+                logger.warning(
+                    "block left offline by auto-online, onlined explicitly",
+                    metadata: ["block": "\(records[position].block.index)", "zone": "\(records[position].block.zone.rawValue)"])
+            }
+            guard let outcome else { continue }
             records[position].outcome = outcome
             log(records[position])
         }

@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 import MemoryModel
 import Planning
 import TinyJSON
@@ -78,7 +79,8 @@ package struct PlanJournal: Sendable {
 
     /// Consecutive blocks with the same node, zone and action, as one entry: a 16 TiB plan is a handful of
     /// entries, not 131,072, and it is written before the first kernel write.
-    package func record(_ plan: Plan) throws(KernelFileError) {
+    /// `probeMethod` says how this run probes (a resumed run reads it for nothing but the record).
+    package func record(_ plan: Plan, probeMethod: ProbeMethod? = nil) throws(KernelFileError) {
         var extents: [JSONValue] = []
         var current: (first: Int, count: Int, block: Plan.Block)?
         func close() {
@@ -100,7 +102,9 @@ package struct PlanJournal: Sendable {
             }
         }
         close()
-        let value = JSONValue.object([("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize)), ("extents", .array(extents))])
+        var members: [(String, JSONValue)] = [("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize))]
+        if let probeMethod { members.append(("probeMethod", .string(probeMethod.rawValue))) }
+        let value = JSONValue.object(members + [("extents", .array(extents))])
         try state.replace(Self.path, text: value.serialized(indent: nil) + "\n")
     }
 }

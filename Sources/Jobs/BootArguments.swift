@@ -97,6 +97,9 @@ package enum BootArguments {
             case "--fault":
                 guard let fault = reader.value(inline).flatMap(SimulatedKernel.Fault.init(parsing:)) else { return nil }
                 job.faults.append(fault)
+            case "--probe-method":
+                guard let method = reader.value(inline).flatMap(ProbeMethod.init(rawValue:)) else { return nil }
+                job.placement.probeMethod = method
             case "--workers":
                 guard let mode = reader.value(inline).flatMap(WorkerMode.init(rawValue:)) else { return nil }
                 job.placement.workers = mode

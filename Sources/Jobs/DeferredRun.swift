@@ -5,11 +5,13 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import SystemPackage
 import TinyJSON
 
 /// One `deferred-memd run`: the flow from a computed plan to a written report.
 ///
-/// plan (reconciled with this boot's journal) → auto_online_blocks switched off if probing → journal written →
+/// plan (reconciled with this boot's journal) → auto_online_blocks switched off (two writes per block) or to the
+/// first probed zone (auto-zone) if probing → journal written →
 /// engine → auto_online_blocks restored → report written atomically to `/run/deferred-memd/report.json`.
 package struct DeferredRun: Sendable {
     package static let reportPath = "/run/deferred-memd/report.json"
@@ -47,9 +49,12 @@ package struct DeferredRun: Sendable {
         return PlanJournal(state: state).reconcile(fresh)
     }
 
-    /// Whether any planned block is not present yet, so that a run would write to `probe`.
-    func needsProbe(_ plan: Plan) -> Bool {
-        plan.blocks.contains { !files.exists(MemoryBlockDirectory.attribute("state", of: $0.index)) }
+    /// The zone of the first block the serial worker will probe (Normal first when the plan says so), or nil
+    /// when every planned block is present, so that a run would not write to `probe`.
+    func firstProbedZone(_ plan: Plan) -> Zone? {
+        let absent = { (block: Plan.Block) in !files.exists(MemoryBlockDirectory.attribute("state", of: block.index)) }
+        if plan.normalFirst, plan.blocks.contains(where: { $0.zone == .normal && absent($0) }) { return .normal }
+        return plan.blocks.first(where: absent)?.zone
     }
 
     /// One entry per node and zone with what came online, so the journal can be asked `ZONE=Movable NODE=1`.
@@ -95,27 +100,44 @@ package struct DeferredRun: Sendable {
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
         for warning in plan.warnings where warning.code == .planJournalIgnored { logger.warning("plan journal ignored", metadata: ["warning": "\(warning)"]) }
         let memory = MemoryBlockDirectory.path
-        let needsProbe = needsProbe(plan)
+        let firstProbed = firstProbedZone(plan)
 
         var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
         let switcher = AutoOnlineSwitch(state: state, kernel: kernel)
         var switched = false
+        var method = ProbeMethod.twoWrite
+        var autoZone: AutoZoneSetting?
         if !plan.blocks.isEmpty {
+            let wantsAutoZone = options.effectiveProbeMethod == .autoZone
             do {
-                switch try switcher.prepare(needsProbe: needsProbe && probeUnavailable == nil, policy: autoOnline) {
-                case .nothingToDo: break
+                var preparation = try switcher.prepare(
+                    needsProbe: firstProbed != nil && probeUnavailable == nil, policy: autoOnline, autoZone: wantsAutoZone ? firstProbed : nil)
+                if case .zonesRefused(let errno, let then) = preparation {
+                    let why = errno == .invalidArgument ? "does not take a zone name (a kernel before 5.7)" : "could not be set to a zone (\(errno))"
+                    notes.append("auto_online_blocks \(why): two writes per block")
+                    logger.notice("auto_online_blocks \(why): two writes per block")
+                    preparation = then
+                }
+                switch preparation {
+                case .nothingToDo, .zonesRefused: break
                 case .switched(let from):
                     switched = true
                     notes.append("auto_online_blocks was '\(from)': set to 'offline' for the run, restored afterwards")
                     logger.notice("auto_online_blocks switched off for the run", metadata: ["was": "\(from)"])
+                case .autoZone(let from, let to):
+                    switched = true
+                    method = .autoZone
+                    autoZone = AutoZoneSetting(current: to)
+                    notes.append("auto_online_blocks was '\(from)': set to each probed block's zone for the run (one write per block), restored afterwards")
                 case .refused(let current):
                     probeUnavailable = "auto_online_blocks is '\(current)' and AutoOnline=refuse: probing would let the kernel pick the zone"
                 }
             } catch {
                 probeUnavailable = "cannot switch auto_online_blocks off: \(error)"
             }
+            if firstProbed != nil { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
             do {
-                try PlanJournal(state: state).record(plan)
+                try PlanJournal(state: state).record(plan, probeMethod: method)
             } catch {
                 logger.warning("cannot record the plan journal; a crash now would be recovered with a fresh plan", metadata: ["error": "\(error)"])
             }
@@ -123,14 +145,19 @@ package struct DeferredRun: Sendable {
 
         let engine = Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger,
-            planIsFresh: !resumed)
+            planIsFresh: !resumed, autoZone: autoZone)
         let result = engine.run(stop: stop, progress: progress)
+        let reonlined = result.records.filter(\.onlinedAfterProbe).count
+        if reonlined > 0 {
+            notes.append(
+                "\(reonlined) block(s) stayed offline after their probe (the kernel's auto-online failed, silently) and were onlined with a state write")
+        }
 
         if switched {
             do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
         }
         logTotals(result, blockSize: plan.blockSize)
-        var report = RunReport(plan: plan, result: result, mode: mode, notes: notes, startedAt: startedWall)
+        var report = RunReport(plan: plan, result: result, mode: mode + [("probeMethod", .string(method.rawValue))], notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
         do {
             try state.replace(Self.reportPath, streaming: report.write)

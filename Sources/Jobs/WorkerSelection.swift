@@ -11,11 +11,13 @@ package struct WorkerSelection: Sendable, Equatable {
     package var movableCPUs: [Int]?
     package var normalPriority: WorkerPriority?
     package var movablePriority: WorkerPriority?
+    package var probeMethod: ProbeMethod?
 
     package init(
         workers: WorkerMode? = nil, gate: Bool? = nil, normalCPUs: [Int]? = nil, movableCPUs: [Int]? = nil, normalPriority: WorkerPriority? = nil,
-        movablePriority: WorkerPriority? = nil
+        movablePriority: WorkerPriority? = nil, probeMethod: ProbeMethod? = nil
     ) {
+        self.probeMethod = probeMethod
         self.workers = workers
         self.gate = gate
         self.normalCPUs = normalCPUs
@@ -32,6 +34,8 @@ package struct WorkerSelection: Sendable, Equatable {
         var priority: [Zone: WorkerPriority] = [:]
         priority[.normal] = normalPriority ?? configuration.normalPriority ?? shared
         priority[.movable] = movablePriority ?? configuration.movablePriority ?? shared
-        return EngineOptions(workers: workers ?? configuration.workers ?? .serial, gate: gate ?? configuration.gate ?? true, cpus: cpus, priority: priority)
+        return EngineOptions(
+            workers: workers ?? configuration.workers ?? .serial, gate: gate ?? configuration.gate ?? true, cpus: cpus, priority: priority,
+            probeMethod: probeMethod ?? configuration.probeMethod)
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 import SystemPackage
 
 /// The kernel of a dry run: reads come from the machine's tree, writes are recorded and applied to an overlay in
-/// memory, never to the tree.
+/// memory, never to the tree. A probe made while `auto_online_blocks` names a zone leaves the block online in it.
 ///
 /// The engine runs against it exactly as against the live kernel, so what a dry run prints is, by construction,
 /// the writes the real run makes. The overlay models what the engine's later reads must see: a probed block
@@ -43,6 +43,21 @@ package final class RecordingKernel: HotplugKernel {
     /// Every write so far, in the order the engine made them.
     package var writes: [Write] { overlay.withLock { $0.writes } }
 
+    static let autoOnline = MemoryBlockDirectory.path + "/auto_online_blocks"
+    /// What `auto_online_blocks` takes (Linux 5.7+; a dry run assumes a kernel that takes zone names).
+    static let onlineTypes = ["offline", "online", "online_kernel", "online_movable"]
+
+    /// Block `index` online by `command` (`online`, `online_kernel`, `online_movable`).
+    private static func online(_ index: Int, _ command: String, in overlay: inout Overlay) {
+        overlay.values[MemoryBlockDirectory.attribute("state", of: index)] = "online"
+        let zones = MemoryBlockDirectory.attribute("valid_zones", of: index)
+        switch command {
+        case "online_movable": overlay.values[zones] = "Movable"
+        case "online_kernel": overlay.values[zones] = "Normal"
+        default: overlay.values[zones] = nil
+        }
+    }
+
     package func read(_ machinePath: String) throws(KernelFileError) -> String {
         if let value = overlay.withLock({ $0.values[machinePath] }) { return value }
         return try files.readValue(machinePath)
@@ -56,20 +71,29 @@ package final class RecordingKernel: HotplugKernel {
                 guard let address = Memparse.parseNumber(Substring(value), base: .kernel), address % blockSize == 0 else { return .invalidArgument }
                 let state = MemoryBlockDirectory.attribute("state", of: Int(address / blockSize))
                 guard overlay.values[state] == nil && !files.exists(state) else { return .fileExists }
+                let index = Int(address / blockSize)
                 overlay.values[state] = "offline"
-                overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: Int(address / blockSize))] = "Normal Movable"
+                overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: index)] = "Normal Movable"
+                // auto_online_blocks onlines the block inside the probe write, as a `state` write of its value.
+                let autoOnline = overlay.values[Self.autoOnline] ?? (try? files.readValue(Self.autoOnline)) ?? "offline"
+                if autoOnline != "offline" { Self.online(index, autoOnline, in: &overlay) }
+                return nil
+            }
+            if machinePath == Self.autoOnline {
+                guard overlay.values[machinePath] != nil || files.exists(machinePath) else { return .noSuchFileOrDirectory }
+                guard Self.onlineTypes.contains(value) else { return .invalidArgument }
+                overlay.values[machinePath] = value
                 return nil
             }
             if let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" {
                 guard let current = overlay.values[machinePath] ?? (try? files.readValue(machinePath)) else { return .noSuchFileOrDirectory }
                 let online = value != "offline"
                 guard online != (current == "online") else { return .invalidArgument }
-                overlay.values[machinePath] = online ? "online" : "offline"
-                let zones = MemoryBlockDirectory.attribute("valid_zones", of: index)
-                switch value {
-                case "online_movable": overlay.values[zones] = "Movable"
-                case "online_kernel": overlay.values[zones] = "Normal"
-                default: overlay.values[zones] = nil
+                if online {
+                    Self.online(index, value, in: &overlay)
+                } else {
+                    overlay.values[machinePath] = "offline"
+                    overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: index)] = nil
                 }
                 return nil
             }

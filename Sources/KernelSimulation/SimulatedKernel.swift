@@ -9,7 +9,8 @@ import SystemPackage
 ///
 /// Every read stays a real file read; each write is applied to the tree the way the kernel applies it, or fails
 /// with the errno the kernel returns (probe: junk or unaligned EINVAL, existing block EEXIST, beyond 2^52
-/// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`,
+/// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`
+/// (with `online_kernel`/`online_movable` as Linux 5.7+, or refusing them as older kernels do),
 /// appends probed blocks to `/sys/firmware/memmap` as the kernel does, and treats onlining a block with no RAM
 /// behind it as the panic it is on a real machine.
 package final class SimulatedKernel: HotplugKernel {
@@ -20,7 +21,11 @@ package final class SimulatedKernel: HotplugKernel {
         case perZone = "per-zone"
     }
 
-    package enum Stage: String, Sendable { case probe, online }
+    /// `autoOnline`: a write to `auto_online_blocks` (the block number is ignored: `auto-online:0:EIO:1`).
+    package enum Stage: String, Sendable {
+        case probe, online
+        case autoOnline = "auto-online"
+    }
 
     /// An errno injected on one block's probe or online, or on every block's (`block` nil), `count` times (nil:
     /// forever). Every block's online is what the real kernel's memory-notifier error injection does
@@ -58,8 +63,15 @@ package final class SimulatedKernel: HotplugKernel {
         package var faults: [Fault]
         /// Where RAM really is; nil: what the tree describes of the hardware (`SimulatedKernel.hardwareRAM`).
         package var physicalRAM: RangeSet?
+        /// Linux 5.7+: `auto_online_blocks` takes `online_kernel` and `online_movable`. false: an older kernel,
+        /// which takes `online` and `offline` only and refuses the zone names with EINVAL.
+        package var autoOnlineZones: Bool
 
-        package init(nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = [], physicalRAM: RangeSet? = nil) {
+        package init(
+            nanosecondsPerGiB: UInt64 = 30_000_000, lockModel: LockModel = .global, faults: [Fault] = [], physicalRAM: RangeSet? = nil,
+            autoOnlineZones: Bool = true
+        ) {
+            self.autoOnlineZones = autoOnlineZones
             self.physicalRAM = physicalRAM
             self.nanosecondsPerGiB = nanosecondsPerGiB
             self.lockModel = lockModel
@@ -147,7 +159,9 @@ package final class SimulatedKernel: HotplugKernel {
             guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
             try locked(key: 2) { () throws(KernelFileError) in try probe(String(body), fail: fail) }
         } else if machinePath == Self.memory + "/auto_online_blocks" {
-            guard ["offline", "online", "online_kernel", "online_movable"].contains(body) else { throw fail(.invalidArgument) }
+            let accepted = options.autoOnlineZones ? ["offline", "online", "online_kernel", "online_movable"] : ["offline", "online"]
+            guard accepted.contains(String(body)) else { throw fail(.invalidArgument) }
+            if let errno = takeFault(.autoOnline, 0) { throw fail(errno) }
             try rewrite(machinePath, String(body))
         } else if machinePath.hasPrefix(MemoryBlockDirectory.blockPrefix), machinePath.hasSuffix("/state"),
             let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count))
@@ -180,7 +194,7 @@ package final class SimulatedKernel: HotplugKernel {
 
     private func takeFault(_ stage: Stage, _ block: Int) -> Errno? {
         state.withLock { state in
-            guard let position = state.faults.firstIndex(where: { $0.stage == stage && ($0.block ?? block) == block }) else { return nil }
+            guard let position = state.faults.firstIndex(where: { $0.stage == stage && (stage == .autoOnline || ($0.block ?? block) == block) }) else { return nil }
             let fault = state.faults[position]
             if let count = fault.count {
                 if count <= 1 { state.faults.remove(at: position) } else { state.faults[position].count = count - 1 }
@@ -228,7 +242,9 @@ package final class SimulatedKernel: HotplugKernel {
             }
         }
         try outcome.get()
-        // auto_online_blocks: the block is onlined inside the same probe write; if that fails, probe still succeeds.
+        // auto_online_blocks: the block is onlined inside the same probe write, in the zone a `state` write of the
+        // same command picks (6.1 `online_memory_block`); if that fails (an injected online fault), the block
+        // stays offline and the probe still succeeds: `add_memory_resource` ignores `walk_memory_blocks`' result.
         if autoOnline != "offline" {
             try? changeState(index, to: autoOnline, fail: fail)
         }

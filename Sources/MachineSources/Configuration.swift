@@ -17,6 +17,8 @@ package struct Configuration: Sendable, Equatable {
     package var gate: Bool?
     /// `[Run] AutoOnline=switch|refuse`: what to do when `auto_online_blocks` is not `offline`.
     package var autoOnline: AutoOnlinePolicy?
+    /// `[Run] ProbeMethod=auto-zone|two-write`: how a probed block is onlined (unset: automatic).
+    package var probeMethod: ProbeMethod?
     /// `[Workers] NormalCPUs=` / `MovableCPUs=`: CPU lists for the zone workers.
     package var normalCPUs: [Int]?
     package var movableCPUs: [Int]?
@@ -125,6 +127,7 @@ package struct Configuration: Sendable, Equatable {
         case ("Run", "Workers"): workers = try choice(WorkerMode.self)
         case ("Run", "Gate"): gate = try yesNo()
         case ("Run", "AutoOnline"): autoOnline = try choice(AutoOnlinePolicy.self)
+        case ("Run", "ProbeMethod"): probeMethod = try choice(ProbeMethod.self)
         case ("Workers", "NormalCPUs"): normalCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "MovableCPUs"): movableCPUs = value.isEmpty ? nil : try cpuList(value, key: key, location: location)
         case ("Workers", "Nice"):

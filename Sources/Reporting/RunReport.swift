@@ -154,8 +154,9 @@ package struct RunReport: Sendable {
             ("action", .string(record.block.action.rawValue)), ("outcome", .string(record.outcome.name)),
             ("attempts", .int(Int64(record.attempts))), ("errno", record.lastErrno.map { .string($0.symbol) } ?? .null),
             ("worker", .string(record.worker)), ("startedAt", .uint(record.startedAt)), ("finishedAt", .uint(record.finishedAt)),
-            ("writeNanoseconds", .uint(record.writeNanoseconds)),
+            ("writeNanoseconds", .uint(record.writeNanoseconds)), ("writes", .array(record.writes.names.map { .string($0) })),
         ]
+        if record.onlinedAfterProbe { members.append(("onlinedAfterProbe", .bool(true))) }
         switch record.outcome {
         case .conflict(let actual): members.append(("actualZone", .string(actual)))
         case .failed(let stage, _, let reason):

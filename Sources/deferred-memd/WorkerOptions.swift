@@ -19,10 +19,15 @@ struct WorkerOptions: ParsableArguments {
     var normalPriority: WorkerPriority?
     @Option(help: ArgumentHelp("Movable zone worker priority: a nice value (-20..19) or idle (SCHED_IDLE).", valueName: "nice|idle"), transform: Self.priority)
     var movablePriority: WorkerPriority?
+    @Option(
+        help:
+            "How a probed block is onlined: auto-zone (auto_online_blocks set to its zone, one write per block; the default with the serial worker, Linux 5.7+) or two-write (probe, then state)."
+    ) var probeMethod: ProbeMethod?
 
     var selection: WorkerSelection {
         WorkerSelection(
-            workers: workers, gate: gate, normalCPUs: normalCPUs, movableCPUs: movableCPUs, normalPriority: normalPriority, movablePriority: movablePriority)
+            workers: workers, gate: gate, normalCPUs: normalCPUs, movableCPUs: movableCPUs, normalPriority: normalPriority, movablePriority: movablePriority,
+            probeMethod: probeMethod)
     }
 
     static func cpus(_ text: String) throws -> [Int] {
@@ -37,3 +42,4 @@ struct WorkerOptions: ParsableArguments {
 }
 
 extension WorkerMode: ExpressibleByArgument {}
+extension ProbeMethod: ExpressibleByArgument {}

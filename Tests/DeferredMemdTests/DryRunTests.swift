@@ -124,13 +124,24 @@ struct DryRunTests {
         #expect(!dry.writes.contains { $0.path.hasSuffix("/probe") || $0.path.hasSuffix("/auto_online_blocks") })
     }
 
-    @Test("auto_online_blocks switched off for the run and restored after it: both writes are in the dry run")
+    @Test("auto_online_blocks switched off for the run (two writes) and restored after it: both writes are in the dry run")
     func autoOnlineSwitched() throws {
         let (dry, _) = try Self.compare(
-            { try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: $0) }, example: "x86-vm-mem-limit")
+            { root in
+                try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+                try Fixture.write("[Run]\nProbeMethod=two-write\n", to: "/etc/deferred-memd.conf", in: root)
+            }, example: "x86-vm-mem-limit")
         let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
         #expect(knob == ["offline", "online_movable"])
         #expect(dry.writes.first?.path.hasSuffix("/auto_online_blocks") == true)
+    }
+
+    @Test("auto-zone over auto_online_blocks=online_movable: set per zone, the original left in place at the end")
+    func autoOnlineAutoZone() throws {
+        let (dry, _) = try Self.compare(
+            { try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: $0) }, example: "x86-vm-mem-limit")
+        let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
+        #expect(knob == ["online_kernel", "online_movable"], "the Movable run ends with the original value: nothing to restore")
     }
 
     @Test("a crashed run's journal is resumed by the dry run as by the run")
@@ -184,6 +195,11 @@ struct DryRunTests {
         #expect(list.count == echoes.count)
         for (entry, line) in zip(list, echoes) {
             #expect(line == "echo \(entry["value"] as? String ?? "?") > \(entry["path"] as? String ?? "?")")
+            // auto_online_blocks (auto-zone's switches and the restore) is about no block; every probe and state write is.
+            guard entry["path"] as? String != "/sys/devices/system/memory/auto_online_blocks" else {
+                #expect(entry["block"] is NSNull && ["online_kernel", "online_movable", "offline"].contains(entry["value"] as? String ?? ""))
+                continue
+            }
             #expect(entry["block"] is Int)
             #expect(["Normal", "Movable"].contains(entry["zone"] as? String ?? ""))
         }

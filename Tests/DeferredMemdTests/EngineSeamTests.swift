@@ -49,6 +49,25 @@ import TinyJSON
         }
     }
 
+    @Test("the serial worker runs on the calling thread (no thread to start before the first write), unless it is placed")
+    func serialWorkerOnCallingThread() {
+        let caller = pthread_self()
+        for (options, inline) in [
+            (EngineOptions(workers: .serial), true), (EngineOptions(workers: .serial, priority: [.normal: .nice(0)]), false),
+            (EngineOptions(workers: .perZone, gate: false), false),
+        ] {
+            let threads = Mutex<[pthread_t]>([])
+            let plan = Self.plan([.normal, .movable])
+            _ = Engine(
+                plan: plan, kernel: CountingKernel(blockSize: Self.blockSize), probeGuard: ProbeGuard(ram: plan.ram, reserved: []), probeUnavailable: nil,
+                options: options, logger: Logger(label: "test"), planIsFresh: true
+            ).run(stop: StopFlag()) { _ in threads.withLock { $0.append(pthread_self()) } }
+            let seen = threads.withLock { $0 }
+            #expect(seen.count == 2)
+            #expect(seen.allSatisfy { pthread_equal($0, caller) != 0 } == inline, "\(options.workers) \(options.priority)")
+        }
+    }
+
     @Test("a plan resumed from the journal is not trusted: each block's state is read once before its writes")
     func resumedPlanReadsStateFirst() {
         let kernel = CountingKernel(blockSize: Self.blockSize)

@@ -66,13 +66,17 @@ struct RunTests {
         ("online:20:EPERM:forever", "failed", 3), ("online:20:EINVAL:1", "failed", 3), ("online:20:EIO:1", "failed", 3),
     ]
 
+    /// On the two-write path, where a `state` write's errno reaches the daemon (auto-zone's online inside the probe
+    /// fails silently: `AutoZoneTests`).
     @Test("the fault matrix: transient errnos are retried, others fail that block only", arguments: 0..<faults.count)
     func faultMatrix(index: Int) throws {
         let (fault, outcome, exit) = Self.faults[index]
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
-        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", fault, "--sysroot", root.path])
+        let result = try Binary.run([
+            "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", fault, "--probe-method", "two-write", "--sysroot", root.path,
+        ])
         #expect(result.status == exit, "\(fault): \(result.stdout) \(result.stderr)")
         let blocks = try #require(try report(root)["blocks"] as? [[String: Any]])
         let block20 = try #require(blocks.first { $0["index"] as? Int == 20 })
@@ -250,10 +254,15 @@ struct RunTests {
         let before = try treeSnapshot(root)
         let result = try Binary.run(["run", "--dry-run", "--sysroot", root.path])
         #expect(result.status == 0)
+        #expect(result.stdout.contains("echo online_kernel > /sys/devices/system/memory/auto_online_blocks"))
         #expect(result.stdout.contains("echo 0x40000000 > /sys/devices/system/memory/probe"))
-        #expect(result.stdout.contains("echo online_kernel > /sys/devices/system/memory/memory8/state"))
-        #expect(result.stdout.contains("echo online_movable > /sys/devices/system/memory/memory39/state"))
+        #expect(result.stdout.contains("echo online_movable > /sys/devices/system/memory/auto_online_blocks"))
+        #expect(!result.stdout.contains("/state"), "auto-zone: the probe onlines each block")
         #expect(!result.stdout.contains("echo 0xb8000000"), "the partial block at the PCI hole is never probed")
+        let twoWrite = try Binary.run(["run", "--dry-run", "--probe-method", "two-write", "--sysroot", root.path])
+        #expect(twoWrite.stdout.contains("echo online_kernel > /sys/devices/system/memory/memory8/state"))
+        #expect(twoWrite.stdout.contains("echo online_movable > /sys/devices/system/memory/memory39/state"))
+        #expect(!twoWrite.stdout.contains("auto_online_blocks"))
         #expect(try treeSnapshot(root) == before)
     }
 

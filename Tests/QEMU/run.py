@@ -7,7 +7,8 @@ they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line
 `CHECK PASS|FAIL`, `MEASURE` and `SUMMARY` lines on the serial console; this script reads them back, fails with
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
-usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--cache DIR] [--figures FILE]
+usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
+              [--cache DIR] [--figures FILE]
 """
 import argparse
 import json
@@ -64,7 +65,7 @@ SCENARIOS = {
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
-BENCH_MODES = ["serial", "per-zone", "per-zone-nogate", "shell"]
+BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
 # DIMMs the host plugs when the guest asks (`PLUG name size` on the console).
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
 
@@ -253,6 +254,7 @@ def main():
     parser.add_argument("--figures", default=os.path.join(REPO, ".build", "qemu-figures.json"))
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--bench-rounds", type=int, default=3)
+    parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     args = parser.parse_args()
 
     if not args.no_install:
@@ -286,7 +288,7 @@ def main():
     if not args.no_bench and (not args.only or "bench" in args.only):
         # Modes interleaved over rounds, so that drift in the host's speed spreads over all of them.
         for round in range(args.bench_rounds):
-            for mode in BENCH_MODES:
+            for mode in args.bench_modes:
                 name = f"bench-{mode}"
                 text, seconds, timed_out = boot(name, available["probe"], PC_4G_MEM1G,
                                                 f"{DEFERRED} dm.scenario=bench dm.mode={mode}", image, workdir, 300)
@@ -314,7 +316,7 @@ def median(rounds, key):
 
 
 def print_bench(figures):
-    keys = [("blocks", "blocks"), ("wall_ms", "wall ms"), ("engine_ms", "engine ms"), ("kernel_write_ms_sum", "Σ kernel writes ms"),
+    keys = [("blocks", "blocks"), ("wall_ms", "wall ms"), ("engine_ms", "engine ms"), ("kernel_write_ms_sum", "Σ kernel writes ms"), ("kernel_writes", "kernel writes"),
             ("startup_to_first_write_ms", "exec→1st write ms"), ("startup_to_main_ms", "exec→main ms"), ("verify_ms", "verify ms"), ("exec_help_ms_x10", "10× --help ms"),
             ("plan_ms_x10", "10× plan ms"), ("busybox_true_ms_x10", "10× true ms"), ("peak_rss_kib", "peak RSS KiB")]
     rounds = len(figures.get("bench-serial", []))

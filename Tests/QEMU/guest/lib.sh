@@ -77,6 +77,7 @@ blocks_inside_ram() {
 }
 
 json_number() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | head -1; }
+json_sum() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | awk '{s += $1} END {print s + 0}'; }
 json_count() { grep -c "\"$1\": \"$2\"" "$3"; }
 
 # The kernel's memory-notifier error injection (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT): a negative errno written here

@@ -1,9 +1,9 @@
 # Measurements (probe-capable kernel, mem=1G, deferred_mem.kernelcore=50%): one way of onlining the deferred
-# memory per boot, named by dm.mode= (serial, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
+# memory per boot, named by dm.mode= (serial, serial-two-write, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
 # (and checks that everything came online); the host collects them.
 . /lib.sh
 mode=$(sed -n 's/.*dm\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
-deferred-memd run --dry-run > /run/dry.txt 2>&1
+deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 size=$(block_size)
@@ -28,7 +28,8 @@ shell)
     ;;
 *)
     case $mode in
-        serial) flags="--workers serial" ;;
+        serial) flags="--workers serial" ;;  # the default probe method: auto-zone on this 6.1 kernel
+        serial-two-write) flags="--workers serial --probe-method two-write" ;;
         per-zone) flags="--workers per-zone --gate" ;;
         per-zone-nogate) flags="--workers per-zone --no-gate" ;;
     esac
@@ -41,6 +42,8 @@ shell)
     measure engine_ms $(($(json_number elapsedNanoseconds /run/report.json) / 1000000))
     writes=$(sed -n 's/.*"writeNanoseconds": \([0-9]*\).*/\1/p' /run/report.json | tail -n $total | awk '{s += $1} END {print s}')
     measure kernel_write_ms_sum $((writes / 1000000))
+    measure kernel_write_us_sum $((writes / 1000))
+    measure kernel_writes $(sed -n 's/.*"attempts": \([0-9]*\).*/\1/p' /run/report.json | awk '{s += $1} END {print s}')
     measure startup_to_first_write_ms $(($(json_number monotonicFirstWrite /run/report.json) / 1000000 - t0))
     measure startup_to_main_ms $(($(json_number monotonicMain /run/report.json) / 1000000 - t0))
     measure verify_ms $(($(json_number verifyNanoseconds /run/report.json) / 1000000))
