@@ -14,7 +14,7 @@ last=$(tail -1 /run/planned.txt | cut -d' ' -f1)
 echo "chosen: memory$normal (Normal, -12) memory$movable (Movable, -5) memory$last (-16)"
 grep -v -e "^$normal " -e "^$movable " -e "^$last " /run/planned.txt > /run/others.txt
 LD_PRELOAD=/lib/inject-online.so DM_INJECT="$normal:-12:0 $movable:-5:0 $last:-16:0" DM_INJECT_LOG=/run/inject.log \
-    deferred-memd-boot run --json > /run/report.json 2> /run/run.err
+    deferred-memd-boot run --probe-method two-write --json > /run/report.json 2> /run/run.err
 expect_eq exit-code $? 3
 expect_eq three-failed "$(json_count outcome failed /run/report.json)" 3
 for pair in "$normal ENOMEM 6" "$movable EIO 2" "$last EBUSY 6"; do
@@ -30,7 +30,7 @@ expect_eq kernel-refused-eleven-writes "$(injections)" 11
 expect_eq helper-refused-eleven-writes "$(wc -l < /run/inject.log)" 11
 expect_eq no-refusal-elsewhere "$(cut -d' ' -f1 /run/inject.log | sort -u | tr '\n' ' ')" "$(printf 'memory%s\n' $normal $movable $last | sort | tr '\n' ' ')"
 
-deferred-memd-boot run --json > /run/rerun.json 2> /run/rerun.err
+deferred-memd-boot run --probe-method two-write --json > /run/rerun.json 2> /run/rerun.err
 expect_eq rerun-exit-code $? 0
 check_online_as_planned rerun-every-block-online-as-planned /run/planned.txt
 expect_eq rerun-onlined-the-three "$(json_count outcome onlined /run/rerun.json)" 3

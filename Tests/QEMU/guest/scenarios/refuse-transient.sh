@@ -13,7 +13,7 @@ second=$(sed -n 2p /run/planned.txt | cut -d' ' -f1)
 t0=$(now_ms)
 # Four refusals: the daemon's fifth and last attempt is the one that succeeds.
 LD_PRELOAD=/lib/inject-online.so DM_INJECT='*:-16:4' DM_INJECT_LOG=/run/inject.log \
-    deferred-memd-boot run --json > /run/report.json 2> /run/run.err
+    deferred-memd-boot run --probe-method two-write --json > /run/report.json 2> /run/run.err
 rc=$?
 t1=$(now_ms)
 expect_eq exit-code $rc 0
