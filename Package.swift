@@ -116,7 +116,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            exclude: ["Golden", "FuzzFindings"],
+            exclude: ["Golden", "FuzzFindings", "DoctorFixtures"],
             swiftSettings: strict),
     ]
 )

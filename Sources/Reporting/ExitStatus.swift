@@ -10,6 +10,8 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
     case partial = 3
     /// Stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it).
     case interrupted = 4
+    /// `doctor`: at least one check fails (warnings alone exit 0).
+    case checkFailed = 5
     /// A command-line usage error.
     case usage = 64
 }
