@@ -43,7 +43,6 @@ package struct DoctorJob: Sendable, Equatable {
             input = DoctorInput(machine: .failure(.init(error.message)))
         }
         input.release = KernelConfig.release(from: files)
-        input.compressedConfigPresent = files.exists(KernelConfig.compressedPath)
         input.memoryDirectoryPresent = files.isDirectory(MemoryBlockDirectory.path)
         do { input.kernelConfig = try KernelConfig.read(from: files) } catch { input.otherFailures.append(error.description) }
         do { input.parameters = try MemoryHotplugParameters.read(from: files) } catch { input.otherFailures.append(error.description) }

@@ -1,10 +1,8 @@
 import KernelFiles
 
-/// The running kernel's build configuration, where the machine keeps a readable copy.
-///
-/// `/proc/config.gz` (CONFIG_IKCONFIG_PROC) is gzip, and the package has no decompressor (the service binary
-/// links no zlib): it is noted, not read. `/boot/config-<release>`, which Debian, Ubuntu and Fedora install with
-/// the kernel, is read instead.
+/// The running kernel's build configuration, where the machine keeps a readable copy: `/proc/config.gz`
+/// (CONFIG_IKCONFIG_PROC; the running kernel's own, gzip, read with `Gzip`), else `/boot/config-<release>`, which
+/// Debian, Ubuntu and Fedora install with the kernel.
 package struct KernelConfig: Sendable, Equatable {
     package static let compressedPath = "/proc/config.gz"
     /// `uname -r` of the running kernel.
@@ -41,8 +39,17 @@ package struct KernelConfig: Sendable, Equatable {
         return release
     }
 
-    /// `/boot/config-<release>` for the running kernel; nil when the release or the file is unknown.
+    /// `/proc/config.gz`, else `/boot/config-<release>`; nil when neither is there. A `/proc/config.gz` that does
+    /// not decompress is bad input (it is the kernel's own file).
     package static func read(from files: KernelFiles) throws(SourceError) -> KernelConfig? {
+        if files.exists(compressedPath) {
+            let bytes: [UInt8]
+            do { bytes = try files.readBytes(compressedPath) } catch { throw SourceError(error) }
+            guard let text = Gzip.decompress(bytes) else {
+                throw SourceError(path: compressedPath, value: "\(bytes.count) bytes", expected: "a gzip file of at most 16 MiB")
+            }
+            return parse(String(decoding: text, as: UTF8.self), path: compressedPath)
+        }
         guard let release = release(from: files) else { return nil }
         let path = bootPath(release: release)
         guard files.exists(path) else { return nil }

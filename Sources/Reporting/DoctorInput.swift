@@ -6,8 +6,6 @@ package struct DoctorInput: Sendable {
     /// `/proc/sys/kernel/osrelease`.
     package var release: String?
     package var kernelConfig: KernelConfig?
-    /// `/proc/config.gz` exists (and is not read: compressed).
-    package var compressedConfigPresent = false
     /// `/sys/devices/system/memory` exists.
     package var memoryDirectoryPresent = false
     /// The machine, or why it could not be read (a `SourceError`'s message).

@@ -182,18 +182,64 @@ struct DoctorTests {
         }
     }
 
-    @Test("no /boot/config-<release>: says /proc/config.gz is compressed and unread, and falls back to sysfs")
+    /// `gzip -c` of the text, by the system's gzip.
+    func gzip(_ text: String, level: String = "-6") throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c", level]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
+    @Test("/proc/config.gz, the running kernel's own, wins over /boot/config-<release>: read with the package's inflate")
     func compressedConfig() throws {
         let root = try tree()
         defer { Fixture.remove(root) }
+        let config = Self.goodConfig.replacingOccurrences(of: "CONFIG_MEMORY_HOTREMOVE=y", with: "# CONFIG_MEMORY_HOTREMOVE is not set")
+        try gzip(config).write(to: root.appendingPathComponent("proc/config.gz"))
+        let all = findings(root)
+        #expect(try only("kernel-config", in: all).message == "kernel \(Self.release): configuration read from /proc/config.gz")
+        #expect(try only("hot-remove", in: all).verdict == .warn, "the compressed configuration, not /boot's, is the one read")
+    }
+
+    @Test("neither /proc/config.gz nor /boot/config-<release>: said, and the kernel checks fall back to sysfs")
+    func noConfig() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("boot"))
-        try Fixture.write("\u{1f}\u{8b}", to: KernelConfig.compressedPath, in: root)
         let all = findings(root)
         let config = try only("kernel-config", in: all)
         #expect(config.verdict == .warn)
-        #expect(config.message.contains("/proc/config.gz exists but is compressed and not read"))
+        #expect(config.message.contains("no /proc/config.gz, no /boot/config-\(Self.release)"))
         #expect(try only("memory-hotplug", in: all).message.hasPrefix("sysfs shows"))
         #expect(all.filter { $0.code == "default-online-type" }.isEmpty)
+    }
+
+    @Test("inflate: dynamic and fixed Huffman blocks from gzip, a stored block, and corrupt input refused")
+    func inflate() throws {
+        // A configuration-like text of 300 KiB: gzip -9 makes dynamic blocks of it; a short one gets a fixed block.
+        let long = (0..<12_000).map { "CONFIG_OPTION_\($0 * 7919 % 100_003)=\($0 % 3 == 0 ? "y" : "m")\n" }.joined()
+        for (text, level) in [(long, "-9"), (long, "-1"), ("CONFIG_MEMORY_HOTPLUG=y\n", "-6"), ("", "-6")] {
+            let bytes = [UInt8](try gzip(text, level: level))
+            #expect(Gzip.decompress(bytes) == Array(text.utf8), "gzip \(level) of \(text.utf8.count) bytes")
+        }
+        // A stored block (BTYPE 00): header, then LEN, NLEN and the bytes as they are.
+        let payload = Array("stored\n".utf8)
+        let stored: [UInt8] =
+            [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x01, UInt8(payload.count), 0, ~UInt8(payload.count), 0xff] + payload + [0, 0, 0, 0, 7, 0, 0, 0]
+        #expect(Gzip.decompress(stored) == payload)
+        var corrupt = [UInt8](try gzip(long))
+        corrupt.removeLast(corrupt.count / 2)
+        #expect(Gzip.decompress(corrupt) == nil)
+        #expect(Gzip.decompress(Array("CONFIG_X=y\n".utf8)) == nil)
+        #expect(Gzip.decompress([UInt8](try gzip(long)), limit: 1000) == nil)
     }
 
     // MARK: the command line
