@@ -52,7 +52,7 @@ SCENARIOS = {
     "noprobe": ("stock", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 300),
     "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
-    "systemd-doctor": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 7, 900),
+    "systemd-doctor": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe"}
 BENCH_MODES = ["serial", "per-zone", "per-zone-nogate", "shell"]
