@@ -103,6 +103,7 @@ let package = Package(
         .executableTarget(name: "FuzzKernelCommandLine", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
         .executableTarget(name: "FuzzMemoryBlockDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: strict),
+        .executableTarget(name: "FuzzDoctorSources", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
         .executableTarget(name: "FuzzProcFiles", dependencies: ["FuzzSupport", "MachineSources", "MemoryModel"], swiftSettings: strict),
         .executableTarget(
             name: "FuzzPlanJournal", dependencies: ["Execution", "FuzzSupport", "KernelFiles", "MachineSources", "MemoryModel", "Planning", "TinyJSON"],
@@ -116,7 +117,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            exclude: ["Golden", "FuzzFindings"],
+            exclude: ["Golden", "FuzzFindings", "DoctorFixtures"],
             swiftSettings: strict),
     ]
 )

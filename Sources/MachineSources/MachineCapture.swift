@@ -4,12 +4,15 @@ import KernelFiles
 /// (`--sysroot DIR`) or attached to a bug report. Reads only; writes only under the destination.
 package struct MachineCapture: Sendable {
     /// Trees copied whole (directories) or as single files, when present.
-    package static let paths = [
-        MemoryBlockDirectory.path, DeferredMemInit.directory, FirmwareMemmap.directory,
-        "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path, ZoneSpans.path, SystemRAMResources.path,
-        Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
-        "/sys/module/memory_hotplug/parameters",
-    ]
+    package static let paths =
+        [
+            MemoryBlockDirectory.path, DeferredMemInit.directory, FirmwareMemmap.directory,
+            "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path, ZoneSpans.path, SystemRAMResources.path,
+            Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
+            "/sys/module/memory_hotplug/parameters",
+            // What `doctor` reads besides: the kernel's release (and so its /boot/config-<release>) and the udev rules.
+            KernelConfig.releasePath,
+        ] + UdevRules.directories
 
     package let source: KernelFiles
     package let destination: KernelFiles
@@ -27,6 +30,9 @@ package struct MachineCapture: Sendable {
         for path in Self.paths where source.exists(path) {
             // /proc/device-tree is a symlink to /sys/firmware/devicetree/base: copy what it points at.
             count += try copy(path, depth: 0)
+        }
+        if let release = KernelConfig.release(from: source), source.exists(KernelConfig.bootPath(release: release)) {
+            count += try copy(KernelConfig.bootPath(release: release), depth: 0)
         }
         return count
     }

@@ -13,6 +13,8 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Free memory cannot hold the memmap of the blocks to probe, even with Normal blocks first: nothing was
     /// written (the `memmap-cannot-fit` warning gives the figures).
     case memoryShortfall = 5
+    /// `doctor`: at least one check fails (warnings alone exit 0).
+    case checkFailed = 6
     /// A command-line usage error.
     case usage = 64
 }

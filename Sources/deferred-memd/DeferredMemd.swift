@@ -16,9 +16,10 @@ struct DeferredMemd: ParsableCommand {
               3   partial success: some blocks failed or were onlined in another zone; the rest is online
               4   stopped by SIGTERM/SIGINT before the plan was finished (a re-run finishes it)
               5   not enough free memory for the memmap of the blocks to probe: nothing was written
+              6   doctor: at least one check fails
               64  command-line usage error
             """,
-        subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, WatchCommand.self, RescueCommand.self, CaptureCommand.self],
+        subcommands: [PlanCommand.self, StatusCommand.self, RunCommand.self, WatchCommand.self, RescueCommand.self, CaptureCommand.self, DoctorCommand.self],
         defaultSubcommand: PlanCommand.self)
 
     /// The one logging bootstrap: structured journal entries when stderr is the journal, plain lines otherwise.

@@ -63,6 +63,7 @@ SCENARIOS = {
     "refuse-some": ("probe", PC_4G_MEM1G, DEFERRED, 23, 400),
     "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
+    "systemd-doctor": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
 BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
@@ -97,8 +98,10 @@ def shared_libraries(binary):
     return sorted(paths)
 
 
-def debian_root(cache, binary, workdir):
-    """The Debian root of the systemd scenarios with deferred-memd installed and enabled, as a gzip'd cpio."""
+def debian_root(cache, binary, workdir, kernel):
+    """The Debian root of the systemd scenarios with deferred-memd installed and enabled, as a gzip'd cpio.
+
+    The stock kernel's configuration goes to /boot/config-<release>, as its package installs it, for `doctor`."""
     base = subprocess.run([os.path.join(HERE, "build-systemd-root.sh"), cache], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     root = os.path.join(workdir, "debian")
@@ -117,6 +120,13 @@ def debian_root(cache, binary, workdir):
     os.makedirs(os.path.join(root, "dm"), exist_ok=True)
     shutil.copy2(os.path.join(HERE, "guest", "systemd-check.sh"), os.path.join(root, "dm", "check.sh"))
     shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "dm", "lib.sh"))
+    # Red Hat's memory-onlining rule, which the init installs for systemd-doctor only.
+    shutil.copy2(os.path.join(REPO, "Tests", "DeferredMemdTests", "DoctorFixtures", "40-redhat.rules"), os.path.join(root, "dm", "40-redhat.rules"))
+    boot_dir = os.path.dirname(kernel)
+    for name in os.listdir(boot_dir):
+        if name.startswith("config-"):
+            os.makedirs(os.path.join(root, "boot"), exist_ok=True)
+            shutil.copy2(os.path.join(boot_dir, name), os.path.join(root, "boot", name))
     archive = os.path.join(workdir, "debian.cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
@@ -266,7 +276,8 @@ def main():
     systemd_image = None
     if any(name.startswith("systemd") for name in selected):
         systemd_image = initramfs(os.path.abspath(args.binary), workdir,
-                                  extra=debian_root(args.cache, os.path.abspath(args.binary), workdir), name="systemd")
+                                  extra=debian_root(args.cache, os.path.abspath(args.binary), workdir, available["stock"]),
+                                  name="systemd")
     log(f"qemu: kernels {available['probe']} and {available['stock']}; initramfs {os.path.getsize(image) >> 10} KiB")
 
     failures = []

@@ -3,6 +3,9 @@
 #     status text, active state, READY timing and journal fields are checked; the fallback did not run.
 #   dm.scenario=systemd-fallback: the configuration is bad, the main run fails, and the fallback unit brings
 #     every block online in the kernel zone.
+#   dm.scenario=systemd-doctor: Red Hat's 40-redhat.rules is installed in /usr/lib/udev/rules.d and the stock
+#     kernel's configuration in /boot: `deferred-memd doctor` names the rule's file and line as a failure, reads
+#     the configuration (no probe interface, hot-remove on), and exits 6, as does `doctor --json`.
 . /dm/lib.sh
 scenario=$(sed -n 's/.*dm\.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "GUEST-START $scenario (systemd)"
@@ -13,6 +16,8 @@ while [ $i -lt 600 ]; do
     fallback=$(systemctl show -P ActiveState deferred-memd-fallback.service)
     case "$scenario:$main:$fallback" in
         systemd:active:*|systemd-fallback:failed:active) break ;;
+        systemd-doctor:activating:*|systemd-doctor:*:activating) ;;
+        systemd-doctor:*) break ;;
     esac
     sleep 0.1; i=$((i + 1))
 done
@@ -40,6 +45,23 @@ if [ "$scenario" = systemd ]; then
     systemctl restart deferred-memd.service
     expect_eq exec-condition-skips-a-second-start "$(systemctl show -P ActiveState deferred-memd.service)" inactive
     expect_eq skipped-is-not-failed "$(systemctl is-failed deferred-memd.service)" inactive
+elif [ "$scenario" = systemd-doctor ]; then
+    # Whatever the race between the rule and the unit did, doctor must name the rule.
+    echo "zones after boot: $(for n in $(present_blocks); do zone $n; done | sort | uniq -c | tr '\n' ' ')"
+    deferred-memd doctor > /run/doctor.txt 2>&1; rc=$?
+    cat /run/doctor.txt
+    expect_eq doctor-exits-6 "$rc" 6
+    expect_contains doctor-fails-the-rule "^fail  udev-rule  *\/usr\/lib\/udev\/rules.d\/40-redhat.rules:14 onlines memory" /run/doctor.txt
+    expect_contains doctor-says-how-to-mask "ln -s /dev/null /etc/udev/rules.d/40-redhat.rules" /run/doctor.txt
+    expect_contains doctor-reads-the-kernel-config "^ok    kernel-config  *kernel $(uname -r): configuration read from /boot/config-$(uname -r)" /run/doctor.txt
+    expect_contains doctor-sees-hot-remove "^ok    hot-remove  *CONFIG_MEMORY_HOTREMOVE=y" /run/doctor.txt
+    deferred-memd doctor --json > /run/doctor.json 2>&1; rc=$?
+    expect_eq doctor-json-exits-6 "$rc" 6
+    expect_contains doctor-json-has-the-rule '"code": "udev-rule"' /run/doctor.json
+    # Masked as doctor says, the rule is gone from its findings.
+    ln -s /dev/null /etc/udev/rules.d/40-redhat.rules
+    deferred-memd doctor > /run/doctor-masked.txt 2>&1
+    expect_contains doctor-honours-the-mask "^ok    udev-rules  *no udev rule onlines memory.*masked: 40-redhat.rules" /run/doctor-masked.txt
 else
     expect_eq main-unit-failed "$main" failed
     expect_eq main-unit-exit-status "$(systemctl show -P ExecMainStatus deferred-memd.service)" 2
