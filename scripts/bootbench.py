@@ -2,9 +2,9 @@
 """The boot benchmark (issue #16): table, slopes and SVG from the boots of `Tests/QEMU/run.py --only bootbench`.
 
 Usage: scripts/bootbench.py [FIGURES.json] [--svg OUT.svg]   (default .build/qemu-figures.json; prints, asserts nothing)
-Each record is one boot: variant (full, kernel-deferred, deferred-memd), gib, init_ms (uptime when /init began),
-all_online_ms (full, kernel-deferred: /init, since 6.1 initialises every struct page before it; deferred-memd: the
-daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB."""
+Each record is one boot: variant (full, kernel-deferred, deferred-memd), gib, init_ms (from the kernel's banner to /init,
+host clock), all_online_ms (full, kernel-deferred: /init, since 6.1 initialises every struct page before it;
+deferred-memd: the daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB."""
 import argparse, json, os, statistics
 from html import escape
 
@@ -46,7 +46,7 @@ def print_report(records, log=print):
         return
     sizes = sorted({gib for _, gib in table})
     boots = max(m["boots"] for m in table.values())
-    log(f"boot benchmark (6.1 probe kernel, QEMU TCG, 2 vCPUs, -M pc): medians of up to {boots} boots, ms since boot")
+    log(f"boot benchmark (6.1 probe kernel, QEMU TCG, 2 vCPUs, -M pc): medians of up to {boots} boots, ms from the kernel's banner")
     log("  " + f"{'GiB':>4s}" + "".join(f"{v + ' /init':>22s}{v + ' all':>20s}" for v in VARIANTS))
     for gib in sizes:
         cells = "".join(f"{fmt(table.get((v, gib)), 'init'):>22s}{fmt(table.get((v, gib)), 'all'):>20s}" for v in VARIANTS)
@@ -62,7 +62,7 @@ def print_report(records, log=print):
     starts = [int(r["kernel_start_ms"]) for r in records if int(r.get("kernel_start_ms", -1)) >= 0]
     if starts:
         log(f"  QEMU start -> kernel banner: median {statistics.median(starts):.0f} ms over {len(starts)} boots (firmware, "
-            "decompression; included above)")
+            "decompression; not included above)")
     for gib in sizes:
         mib = {v: statistics.median(int(r["memtotal_kib"]) for r in records if r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r) / 1024
                for v in VARIANTS if any(r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r for r in records)}
@@ -103,7 +103,7 @@ def render(records, title):
            'font-family="sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-           f'<text x="{left}" y="36" fill="#555">solid: uptime when /init began; dashed: all memory online (medians)</text>',
+           f'<text x="{left}" y="36" fill="#555">ms from the kernel&#8217;s first line (host clock), medians: solid, /init began; dashed, all memory online</text>',
            f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>']
     for gib in [0] + sizes:
@@ -116,7 +116,7 @@ def render(records, title):
         out.append(f'<text x="{left - 7}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
         t += ystep
     out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
-               'text-anchor="middle">ms since boot</text>')
+               'text-anchor="middle">ms since the kernel started</text>')
     s = slopes(table)
     for i, variant in enumerate(VARIANTS):
         colour = COLOURS[variant]
