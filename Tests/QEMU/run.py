@@ -11,7 +11,7 @@ usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-benc
               [--boot-sizes 4,8] [--boot-rounds 1]
 
 `bootbench` (issue #16) boots the same guest per RAM size in three variants (full, kernel-deferred, deferred-memd),
-one guest at a time, rounds interleaved; `--only bootbench --boot-sizes 4,8,16 --boot-rounds 3` is the fuller run
+one guest at a time, rounds interleaved; `--only bootbench --boot-sizes 4,8,16 --boot-rounds 2` is the fuller run
 behind Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
 """
 import argparse
