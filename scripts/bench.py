@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Every performance figure of issue #6 beside its target. Prints figures; asserts nothing.
 
-Usage: scripts/bench.py [--binary PATH] [--tool PATH] [--bench PATH] [--svg PATH] [--max-blocks N]
+Usage: scripts/bench.py [--binary PATH] [--tool PATH] [--bench PATH] [--svg PATH] [--max-blocks N] [--boot-svg PATH]
+                        [--boot-only]
 Defaults: .build/release/deferred-memd-boot (what deferred-memd.service runs: size, start-up, memory, timeline),
 .build/release/deferred-memd (the command-line tool: its size, for the record) and
 .build/release/deferred-memd-bench (build them with `swift build -c release --static-swift-stdlib
 --disable-local-rpath`), timeline to .build/timeline.svg.
-The real-kernel figures come from the last `python3 Tests/QEMU/run.py` (.build/qemu-figures.json)."""
+The real-kernel figures come from the last `python3 Tests/QEMU/run.py` (.build/qemu-figures.json), the boot
+benchmark's among them (issue #16; --boot-only prints just those and draws --boot-svg, default
+.build/boot-benchmark.svg)."""
 import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+
+import bootbench
 
 BLOCK = 128 << 20
 GiB = 1 << 30
@@ -209,6 +214,30 @@ def real_kernel_figures(path):
         f"engine {med(two, 'engine_ms'):.0f} ms")
 
 
+def boot_figures(path, svg):
+    print("\n## Boot benchmark (issue #16): QEMU TCG, 6.1 probe kernel, full / kernel-deferred / deferred-memd boots")
+    try:
+        records = json.load(open(path)).get("bootbench", [])
+    except (OSError, ValueError):
+        records = []
+    bootbench.print_report(records, lambda line: print("  " + line))
+    table = bootbench.medians(records)
+    s = bootbench.slopes(table)
+    if s[("deferred-memd", "init")] is None:
+        return
+    per = lambda value: "-" if value is None else f"{value:.0f} ms/GiB"
+    for other in ("full", "kernel-deferred"):
+        saved = None if s[(other, "init")] is None else s[(other, "init")] - s[("deferred-memd", "init")]
+        row(f"boot: saved before /init, vs {other}", per(saved), "20-30 ms/GiB", None,
+            "write-up's SM8550 figure (hardware); under TCG read the ratios")
+    for variant in bootbench.VARIANTS:
+        ratio = "" if not s[("full", "all")] or s[(variant, "all")] is None else f"x{s[(variant, 'all')] / s[('full', 'all')]:.2f} of full"
+        row(f"boot: time to all memory online, {variant}", per(s[(variant, "all")]), "-", None, ratio)
+    with open(svg, "w") as f:
+        f.write(bootbench.render(records, "Boot under QEMU TCG: time to /init and to all memory, 6.1 probe kernel"))
+    print(f"\nboot benchmark chart: {svg}")
+
+
 def main():
     global binary_path
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -218,8 +247,13 @@ def main():
     parser.add_argument("--svg", default=os.path.join(REPO, ".build/timeline.svg"))
     parser.add_argument("--max-blocks", type=int, default=131072)
     parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--boot-svg", default=os.path.join(REPO, ".build/boot-benchmark.svg"))
+    parser.add_argument("--boot-only", action="store_true", help="only the boot benchmark's figures and chart")
     parser.add_argument("binary_positional", nargs="?")
     args = parser.parse_args()
+    if args.boot_only:
+        boot_figures(os.path.join(REPO, ".build/qemu-figures.json"), args.boot_svg)
+        return
     binary_path = os.path.abspath(args.binary_positional or args.binary)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"# deferred-memd benchmarks: {binary_path}\n# {os.cpu_count()} CPUs ({cpu}); figure, value, target, verdict")
@@ -228,6 +262,7 @@ def main():
     rss_figures(binary_path)
     engine_figures(os.path.abspath(args.bench), args.max_blocks, os.path.abspath(args.tool))
     real_kernel_figures(os.path.join(REPO, ".build/qemu-figures.json"))
+    boot_figures(os.path.join(REPO, ".build/qemu-figures.json"), args.boot_svg)
     lock_model_figures(binary_path)
     timeline(binary_path, args.svg)
     missed = [r[0] for r in rows if r[3] is False]

@@ -1,30 +1,43 @@
 #!/bin/bash
-# Builds the probe-capable kernel from Debian's linux-source-6.1 and the fragment beside this script.
-# Usage: build-probe-kernel.sh OUTPUT_DIR   (prints the bzImage path; reuses it when the fragment is unchanged)
+# Builds the probe-capable kernel from Debian's linux-source-6.1 and the fragment(s) beside this script.
+# Usage: build-probe-kernel.sh [--variant NAME] OUTPUT_DIR
+#   prints the bzImage path; reuses it when no fragment changed. A variant merges probe-kernel-NAME.config on top of
+#   probe-kernel.config (e.g. --variant deferred-init), and its image's hash covers both fragments, so a change to
+#   the base fragment rebuilds every variant.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+variant=
+if [ "${1:-}" = --variant ]; then variant=${2:?variant name}; shift 2; fi
 out=${1:?output directory}
 mkdir -p "$out"
-fragment="$here/probe-kernel.config"
+fragments=("$here/probe-kernel.config")
+prefix=bzImage-probe
+if [ -n "$variant" ]; then
+  fragments+=("$here/probe-kernel-$variant.config")
+  [ -f "${fragments[1]}" ] || { echo "build-probe-kernel: no fragment ${fragments[1]}" >&2; exit 1; }
+  prefix=bzImage-probe-$variant
+fi
 tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true)
 [ -n "$tarball" ] || { echo "build-probe-kernel: /usr/src/linux-source-6.1.tar.xz missing (apt-get install linux-source-6.1)" >&2; exit 1; }
-stamp=$( (sha256sum "$fragment" "$tarball" | cut -d' ' -f1; gcc --version | head -1) | sha256sum | cut -c1-16)
-image="$out/bzImage-probe-$stamp"
+stamp=$( (sha256sum "${fragments[@]}" "$tarball" | cut -d' ' -f1; gcc --version | head -1) | sha256sum | cut -c1-16)
+image="$out/$prefix-$stamp"
 if [ -s "$image" ]; then echo "$image"; exit 0; fi
-work="$out/linux-build"
+# One work tree per image, so that two builds (base and a variant) can run side by side.
+work="$out/linux-build-$stamp"
 rm -rf "$work"; mkdir -p "$work"
 tar -C "$work" -xf "$tarball"
 src=$(ls -d "$work"/linux-source-6.1*)
 (
   cd "$src"
   make -s tinyconfig >&2
-  scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
+  scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >&2
   make -s olddefconfig >&2
-  # Every line of the fragment must have survived olddefconfig (a dependency missing drops it silently).
-  missing=$(grep '^CONFIG_' "$fragment" | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
+  # Every line of every fragment must have survived olddefconfig (a dependency missing drops it silently).
+  missing=$(cat "${fragments[@]}" | grep '^CONFIG_' | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
   [ -z "$missing" ] || { echo "build-probe-kernel: not set after olddefconfig: $missing" >&2; exit 1; }
   make -s -j"$(nproc)" bzImage >&2
-) 
-cp "$src/arch/x86/boot/bzImage" "$image"
+)
+cp "$src/arch/x86/boot/bzImage" "$image.tmp"
+mv "$image.tmp" "$image"
 rm -rf "$work"
 echo "$image"

@@ -8,7 +8,11 @@ they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
-              [--cache DIR] [--figures FILE]
+              [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-rounds 1]
+
+`bootbench` (issue #16) boots the same guest per RAM size in three variants (full, kernel-deferred, deferred-memd),
+one guest at a time, rounds interleaved; `--only bootbench --boot-sizes 4,8,16 --boot-rounds 2` is the fuller run
+behind Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
 """
 import argparse
 import json
@@ -19,7 +23,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scripts"))
+import bootbench  # noqa: E402  (scripts/bootbench.py: the boot benchmark's table, slopes and SVG)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -67,6 +75,16 @@ SCENARIOS = {
 }
 SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
 BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
+# Boot benchmark: variant -> (kernel, kernel command line). The daemon's boot keeps 1 GiB, as the other scenarios.
+# All: the early console prints the kernel's banner as it starts (its arrival is timed; loglevel=6 first, since the
+# early console replays only what the loglevel of the moment lets through); no_timer_check, because a busy host
+# made 6.1's IO-APIC timer check fail ("IO-APIC + timer doesn't work", a panic) under TCG.
+BOOT_COMMON = "loglevel=6 earlyprintk=serial,ttyS0 no_timer_check"
+BOOT_VARIANTS = {
+    "full": ("probe", BOOT_COMMON),
+    "kernel-deferred": ("probe-deferred-init", BOOT_COMMON),
+    "deferred-memd": ("probe", f"{DEFERRED} {BOOT_COMMON}"),
+}
 # DIMMs the host plugs when the guest asks (`PLUG name size` on the console).
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
 
@@ -79,12 +97,16 @@ def ensure_packages():
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
 
 
-def kernels(cache):
-    probe = subprocess.run([os.path.join(HERE, "build-probe-kernel.sh"), cache], check=True,
-                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-    stock = subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
-                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-    return {"probe": probe, "stock": stock}
+def kernels(cache, variants=()):
+    """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT)."""
+    built = lambda *arguments: subprocess.run([os.path.join(HERE, "build-probe-kernel.sh"), *arguments, cache], check=True,
+                                              stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    found = {"probe": built()}
+    for variant in variants:
+        found[f"probe-{variant}"] = built("--variant", variant)
+    found["stock"] = subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
+                                    stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    return found
 
 
 def shared_libraries(binary):
@@ -136,13 +158,21 @@ def debian_root(cache, binary, workdir, kernel):
     return archive
 
 
-def initramfs(binary, workdir, extra=None, name="initramfs"):
+def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
+    """The guests' initramfs. boot_only: what a real one would hold for the boot benchmark, the service's binary
+    (deferred-memd-boot) stripped as install.sh strips it, without the command-line tool: the kernel unpacks the
+    image before /init, so its size is part of every boot's time."""
     root = os.path.join(workdir, name + "-root")
     for sub in ["bin", "sbin", "proc", "sys", "dev", "run", "tmp", "etc", "scenarios"]:
         os.makedirs(os.path.join(root, sub), exist_ok=True)
     shutil.copy2(shutil.which("busybox") or "/bin/busybox", os.path.join(root, "bin", "busybox"))
-    shutil.copy2(binary, os.path.join(root, "sbin", "deferred-memd"))
-    shutil.copy2(os.path.join(os.path.dirname(binary), "deferred-memd-boot"), os.path.join(root, "sbin", "deferred-memd-boot"))
+    service = os.path.join(os.path.dirname(binary), "deferred-memd-boot")
+    if boot_only:
+        binary = service
+        subprocess.run(["strip", "--strip-unneeded", "-o", os.path.join(root, "sbin", "deferred-memd-boot"), service], check=True)
+    else:
+        shutil.copy2(binary, os.path.join(root, "sbin", "deferred-memd"))
+        shutil.copy2(service, os.path.join(root, "sbin", "deferred-memd-boot"))
     for library in shared_libraries(binary):
         target = os.path.join(root, library.lstrip("/"))
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -154,8 +184,8 @@ def initramfs(binary, workdir, extra=None, name="initramfs"):
     os.makedirs(os.path.join(root, "lib"), exist_ok=True)
     subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", os.path.join(root, "lib", "inject-online.so"),
                     os.path.join(HERE, "guest", "inject-online.c")], check=True)
-    for name in os.listdir(os.path.join(HERE, "guest", "scenarios")):
-        shutil.copy2(os.path.join(HERE, "guest", "scenarios", name), os.path.join(root, "scenarios", name))
+    for script in os.listdir(os.path.join(HERE, "guest", "scenarios")):
+        shutil.copy2(os.path.join(HERE, "guest", "scenarios", script), os.path.join(root, "scenarios", script))
     if extra:
         shutil.copy2(extra, os.path.join(root, os.path.basename(extra)))
     image = os.path.join(workdir, name + ".cpio.gz")
@@ -200,15 +230,18 @@ def parse_size(text):
     return int(text[:-1]) << {"M": 20, "G": 30}[text[-1]]
 
 
+def qemu_command(kernel, machine, append, image, serial):
+    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2", *machine,
+            "-kernel", kernel, "-initrd", image,
+            "-append", f"console=ttyS0 loglevel=4 panic=-1 {append}",
+            "-display", "none", "-monitor", "none", "-serial", serial, "-no-reboot"]
+
+
 def boot(name, kernel, machine, append, image, workdir, timeout):
     """Boots one guest; returns (serial log text, seconds, timed out)."""
     serial = os.path.join(workdir, f"{name}.log")
     qmp_path = os.path.join(workdir, f"{name}.qmp")
-    command = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2", *machine,
-               "-kernel", kernel, "-initrd", image,
-               "-append", f"console=ttyS0 loglevel=4 panic=-1 {append}",
-               "-display", "none", "-monitor", "none", "-serial", f"file:{serial}", "-no-reboot",
-               "-qmp", f"unix:{qmp_path},server=on,wait=off"]
+    command = qemu_command(kernel, machine, append, image, f"file:{serial}") + ["-qmp", f"unix:{qmp_path},server=on,wait=off"]
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     qmp = None
@@ -230,6 +263,39 @@ def boot(name, kernel, machine, append, image, workdir, timeout):
     output = process.stdout.read().decode(errors="replace") if process.stdout else ""
     text = read(serial) + ("\n[qemu] " + output if output.strip() else "")
     return text, time.monotonic() - started, timed_out
+
+
+def timed_boot(kernel, machine, append, image, timeout):
+    """Boots one guest with its console on a pipe; returns (console text, seconds, timed out, marks): marks are the
+    milliseconds from QEMU's start at which each `DM-…` line of the guest, and the kernel's banner (`Linux version`,
+    on an early console), arrived. The host's clock, because the guest's cannot see the struct page initialisation:
+    in 6.1's start_kernel, setup_arch() (memmap_init) and mm_init() (memblock_free_all) run before
+    timekeeping_init() starts /proc/uptime and sched_clock_init() lets printk times leave 0."""
+    started = time.monotonic()
+    process = subprocess.Popen(qemu_command(kernel, machine, append, image, "stdio"), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, marks = [], {}
+
+    def reader():
+        for raw in process.stdout:
+            line = raw.decode(errors="replace").rstrip("\r\n")
+            mark = line.split()[0] if line.startswith("DM-") else "kernel" if "] Linux version " in line else None
+            if mark and mark not in marks:
+                marks[mark] = int((time.monotonic() - started) * 1000)
+            lines.append(line)
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    timed_out = False
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        process.kill()
+        process.wait()
+    seconds = time.monotonic() - started
+    thread.join(5)
+    return "\n".join(lines), seconds, timed_out, marks
 
 
 def read(path):
@@ -255,6 +321,43 @@ def verdict(name, text, least, timed_out):
     return not problems, passed, problems, measures
 
 
+def boot_benchmark(available, binary, workdir, sizes, rounds, failures):
+    """Issue #16: each RAM size booted in each variant, one guest at a time, rounds interleaved; returns one record
+    per boot and appends the name of any boot that failed to failures. "All memory online" is the guest's check:
+    every whole block of System RAM in the firmware map online (the daemon leaves a block that is only partly RAM,
+    as at the top of the pc machine's low RAM, 0xb8000000-0xbffdffff, offline; a full boot has it)."""
+    image = initramfs(binary, workdir, name="bootbench", boot_only=True)
+    log(f"boot benchmark: initramfs {os.path.getsize(image) >> 10} KiB (busybox, stripped deferred-memd-boot)")
+    started = time.monotonic()
+    records = []
+    for round in range(rounds):
+        for gib in sizes:
+            for variant, (kernel, append) in BOOT_VARIANTS.items():
+                name = f"bootbench-{variant}-{gib}g"
+                text, seconds, timed_out, marks = timed_boot(available[kernel], ["-M", "pc", "-m", f"{gib}G"],
+                                                             f"{append} dm.scenario=bootbench dm.variant={variant}",
+                                                             image, 120 + 30 * gib)
+                ok, passed, problems, measures = verdict(name, text, 3, timed_out)
+                # Host times from the kernel's banner (its first line; QEMU's start to it, firmware and decompression,
+                # kept apart as kernel_start_ms): /init began (DM-INIT), all memory online (the daemon's end, or
+                # /init where the kernel initialised all of it before).
+                end = "DM-ALL-ONLINE" if variant == "deferred-memd" else "DM-INIT"
+                if all(mark in marks for mark in ("kernel", "DM-INIT", end)):
+                    measures["kernel_start_ms"] = marks["kernel"]
+                    measures["init_ms"], measures["all_online_ms"] = marks["DM-INIT"] - marks["kernel"], marks[end] - marks["kernel"]
+                else:
+                    problems.append(f"a console line is missing: the kernel's banner, DM-INIT or {end}")
+                    ok = False
+                records.append({"variant": variant, "gib": gib, "round": round + 1, "qemu_wall_ms": int(seconds * 1000), **measures})
+                log(f"qemu: {name:28s} round {round + 1} {'ok' if ok else 'FAIL'}  " + " ".join(f"{k}={v}" for k, v in measures.items()))
+                if not ok:
+                    failures.append(name)
+                    log(f"--- {name}: " + "; ".join(problems) + f"\n{text[-8000:]}")
+    log(f"\nboot benchmark: {len(records)} boots in {time.monotonic() - started:.0f} s")
+    bootbench.print_report(records, log)
+    return records
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -265,11 +368,14 @@ def main():
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--bench-rounds", type=int, default=3)
     parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
+    parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
+    parser.add_argument("--boot-rounds", type=int, default=1)
     args = parser.parse_args()
+    bootbench_selected = not args.no_bench and (not args.only or "bootbench" in args.only)
 
     if not args.no_install:
         ensure_packages()
-    available = kernels(args.cache)
+    available = kernels(args.cache, ["deferred-init"] if bootbench_selected else [])
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
@@ -310,6 +416,10 @@ def main():
                     failures.append(name)
                     log(f"--- {name}: " + "; ".join(problems) + f"\n{text[-8000:]}")
         print_bench(figures)
+
+    if bootbench_selected:
+        figures["bootbench"] = boot_benchmark(available, os.path.abspath(args.binary), workdir, [int(size) for size in args.boot_sizes.split(",")],
+                                              args.boot_rounds, failures)
 
     os.makedirs(os.path.dirname(args.figures), exist_ok=True)
     with open(args.figures, "w") as f:

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""The boot benchmark (issue #16): table, slopes and SVG from the boots of `Tests/QEMU/run.py --only bootbench`.
+
+Usage: scripts/bootbench.py [FIGURES.json] [--svg OUT.svg]   (default .build/qemu-figures.json; prints, asserts nothing)
+Each record is one boot: variant (full, kernel-deferred, deferred-memd), gib, init_ms (from the kernel's banner to /init,
+host clock), all_online_ms (full, kernel-deferred: /init, since 6.1 initialises every struct page before it;
+deferred-memd: the daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB."""
+import argparse, json, os, statistics
+from html import escape
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VARIANTS = ["full", "kernel-deferred", "deferred-memd"]
+COLOURS = {"full": "#d62728", "kernel-deferred": "#1f77b4", "deferred-memd": "#2ca02c"}
+
+
+def medians(records):
+    """{(variant, gib): {"init": ms, "all": ms, "boots": n}} over the boots that reported both times."""
+    out = {}
+    for variant in VARIANTS:
+        for gib in sorted({r["gib"] for r in records}):
+            boots = [r for r in records if r["variant"] == variant and r["gib"] == gib and "init_ms" in r and "all_online_ms" in r]
+            if boots:
+                out[(variant, gib)] = {"init": statistics.median(int(r["init_ms"]) for r in boots),
+                                       "all": statistics.median(int(r["all_online_ms"]) for r in boots), "boots": len(boots)}
+    return out
+
+
+def slope(points):
+    """Least-squares ms per GiB through (gib, ms) points; None with fewer than two sizes."""
+    if len({x for x, _ in points}) < 2:
+        return None
+    mx, my = statistics.fmean(x for x, _ in points), statistics.fmean(y for _, y in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def slopes(table):
+    """ms per GiB of each variant's time to /init and to all memory."""
+    fit = lambda variant, key: slope([(gib, m[key]) for (v, gib), m in table.items() if v == variant])
+    return {(variant, key): fit(variant, key) for variant in VARIANTS for key in ("init", "all")}
+
+
+def print_report(records, log=print):
+    table = medians(records)
+    if not table:
+        log("  (no boot benchmark figures: run python3 Tests/QEMU/run.py --only bootbench first)")
+        return
+    sizes = sorted({gib for _, gib in table})
+    boots = max(m["boots"] for m in table.values())
+    log(f"boot benchmark (6.1 probe kernel, QEMU TCG, 2 vCPUs, -M pc): medians of up to {boots} boots, ms from the kernel's banner")
+    log("  " + f"{'GiB':>4s}" + "".join(f"{v + ' /init':>22s}{v + ' all':>20s}" for v in VARIANTS))
+    for gib in sizes:
+        cells = "".join(f"{fmt(table.get((v, gib)), 'init'):>22s}{fmt(table.get((v, gib)), 'all'):>20s}" for v in VARIANTS)
+        log("  " + f"{gib:>4d}" + cells)
+    s = slopes(table)
+    ms = lambda value: "-" if value is None else f"{value:.1f}"
+    log("  slopes, ms per GiB (least squares over the medians):")
+    for variant in VARIANTS:
+        log(f"    {variant:16s} to /init {ms(s[(variant, 'init')]):>8s}   to all memory online {ms(s[(variant, 'all')]):>8s}")
+    saved = lambda other: None if s[(other, "init")] is None else s[(other, "init")] - s[("deferred-memd", "init")]
+    log(f"    saved before /init by deferred-memd: {ms(saved('full'))} ms/GiB against full, "
+        f"{ms(saved('kernel-deferred'))} ms/GiB against kernel-deferred")
+    starts = [int(r["kernel_start_ms"]) for r in records if int(r.get("kernel_start_ms", -1)) >= 0]
+    if starts:
+        log(f"  QEMU start -> kernel banner: median {statistics.median(starts):.0f} ms over {len(starts)} boots (firmware, "
+            "decompression; not included above)")
+    for gib in sizes:
+        mib = {v: statistics.median(int(r["memtotal_kib"]) for r in records if r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r) / 1024
+               for v in VARIANTS if any(r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r for r in records)}
+        log(f"  {gib} GiB, MemTotal at the end: " + ", ".join(f"{v} {m:.0f} MiB" for v, m in mib.items()))
+    for line in user_view(table):
+        log("  " + line)
+
+
+def user_view(table):
+    """What the medians mean for a user at the largest size measured with all three variants."""
+    sizes = [gib for gib in sorted({g for _, g in table}, reverse=True) if all((v, gib) in table for v in VARIANTS)]
+    if not sizes:
+        return []
+    gib = sizes[0]
+    full, kernel, memd = (table[(v, gib)] for v in VARIANTS)
+    return [f"at {gib} GiB, with deferred-memd userspace starts {full['init'] - memd['init']:.0f} ms sooner than in a full "
+            f"boot and {kernel['init'] - memd['init']:.0f} ms sooner than with DEFERRED_STRUCT_PAGE_INIT;",
+            f"the last GiB is online {memd['all'] - full['all']:.0f} ms later than in a full boot "
+            f"({memd['all'] - kernel['all']:.0f} ms later than with DEFERRED_STRUCT_PAGE_INIT)."]
+
+
+def fmt(m, key):
+    return "-" if m is None else f"{m[key]:.0f}"
+
+
+def render(records, title):
+    """Time to /init (solid) and to all memory online (dashed) against RAM size, one colour per variant."""
+    table = medians(records)
+    sizes = sorted({gib for _, gib in table})
+    width, height, left, right, top, bottom = 840, 400, 70, 250, 52, 52
+    most = max([m[k] for m in table.values() for k in ("init", "all")] + [1])
+    ystep = next(s for s in (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 1e9) if most / s <= 7)
+    ymax = ystep * (int(most / ystep) + 1)
+    xmax = max(sizes + [1])
+    x = lambda gib: left + (width - left - right) * gib / xmax
+    y = lambda ms: height - bottom - (height - top - bottom) * ms / ymax
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+           f'<text x="{left}" y="36" fill="#555">ms from the kernel&#8217;s first line (host clock), medians: solid, /init began; dashed, all memory online</text>',
+           f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>']
+    for gib in [0] + sizes:
+        out.append(f'<line x1="{x(gib):.1f}" y1="{height - bottom}" x2="{x(gib):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
+        out.append(f'<text x="{x(gib):.1f}" y="{height - bottom + 17}" text-anchor="middle">{gib}</text>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">guest RAM, GiB (-m)</text>')
+    t = 0
+    while t <= ymax:
+        out.append(f'<line x1="{left - 4}" y1="{y(t):.1f}" x2="{left}" y2="{y(t):.1f}" stroke="black"/>')
+        out.append(f'<text x="{left - 7}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
+        t += ystep
+    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
+               'text-anchor="middle">ms since the kernel started</text>')
+    s = slopes(table)
+    for i, variant in enumerate(VARIANTS):
+        colour = COLOURS[variant]
+        for key, dash in (("init", ""), ("all", ' stroke-dasharray="6 4"')):
+            points = [(x(gib), y(table[(variant, gib)][key])) for gib in sizes if (variant, gib) in table]
+            if not points:
+                continue
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+            out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
+        ly = top + 8 + 48 * i
+        per = lambda key: "-" if s[(variant, key)] is None else f"{s[(variant, key)]:.0f}"
+        out.append(f'<line x1="{width - right + 12}" y1="{ly}" x2="{width - right + 32}" y2="{ly}" stroke="{colour}" stroke-width="3"/>')
+        out.append(f'<text x="{width - right + 38}" y="{ly + 4}">{escape(variant)}</text>')
+        out.append(f'<text x="{width - right + 38}" y="{ly + 19}" fill="#555">/init {per("init")} ms/GiB</text>')
+        out.append(f'<text x="{width - right + 38}" y="{ly + 34}" fill="#555">all memory {per("all")} ms/GiB</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("figures", nargs="?", default=os.path.join(REPO, ".build/qemu-figures.json"))
+    parser.add_argument("--svg")
+    args = parser.parse_args()
+    with open(args.figures) as f:
+        records = json.load(f).get("bootbench", [])
+    print_report(records)
+    if args.svg and records:
+        with open(args.svg, "w") as f:
+            f.write(render(records, "Boot under QEMU TCG: time to /init and to all memory, 6.1 probe kernel"))
+        print(f"boot benchmark SVG: {args.svg}")
+
+
+if __name__ == "__main__":
+    main()
