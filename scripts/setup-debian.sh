@@ -7,7 +7,8 @@ need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 # prometheus (promtool) and prometheus-node-exporter: scripts/check-metrics.sh checks our metrics files with them.
-for pkg in util-linux python3 pkg-config systemd time binutils prometheus prometheus-node-exporter "$@"; do
+# lintian and dpkg-dev (dpkg-shlibdeps): scripts/build-deb.sh.
+for pkg in util-linux python3 pkg-config systemd time binutils prometheus prometheus-node-exporter lintian dpkg-dev "$@"; do
     have "$pkg" || need+=("$pkg")
 done
 for pair in libsystemd-dev:libsystemd0 libudev-dev:libudev1; do
