@@ -3,6 +3,9 @@
 #     status text, active state, READY timing and journal fields are checked; the fallback did not run.
 #   dm.scenario=systemd-fallback: the configuration is bad, the main run fails, and the fallback unit brings
 #     every block online in the kernel zone.
+#   dm.scenario=systemd-upgrade: the package was installed, its conffile changed (MovableCore=25%), and a newer
+#     package installed over it: the change is kept, the service still enabled, and it onlines per the change.
+# Every one boots a root where `dpkg -i` installed the package and its postinst enabled the service.
 . /dm/lib.sh
 scenario=$(sed -n 's/.*dm\.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "GUEST-START $scenario (systemd)"
@@ -12,13 +15,18 @@ while [ $i -lt 600 ]; do
     main=$(systemctl show -P ActiveState deferred-memd.service)
     fallback=$(systemctl show -P ActiveState deferred-memd-fallback.service)
     case "$scenario:$main:$fallback" in
-        systemd:active:*|systemd-fallback:failed:active) break ;;
+        systemd:active:*|systemd-upgrade:active:*|systemd-fallback:failed:active) break ;;
     esac
     sleep 0.1; i=$((i + 1))
 done
 status=$(systemctl show -P StatusText deferred-memd.service)
 echo "deferred-memd.service: ActiveState=$main StatusText=$status"
 journalctl -u deferred-memd -u deferred-memd-fallback --no-pager -o cat | tail -20
+expect_eq installed-by-dpkg "$(dpkg-query -W -f='${Status}' deferred-memd)" "install ok installed"
+case "$(readlink /etc/systemd/system/sysinit.target.wants/deferred-memd.service)" in
+    */lib/systemd/system/deferred-memd.service) pass enabled-by-postinst ;;
+    *) fail enabled-by-postinst "no sysinit.target.wants link: $(ls /etc/systemd/system/sysinit.target.wants)" ;;
+esac
 if [ "$scenario" = systemd ]; then
     expect_eq main-unit-active "$main" active
     expect_eq main-unit-result "$(systemctl show -P Result deferred-memd.service)" success
@@ -40,6 +48,15 @@ if [ "$scenario" = systemd ]; then
     systemctl restart deferred-memd.service
     expect_eq exec-condition-skips-a-second-start "$(systemctl show -P ActiveState deferred-memd.service)" inactive
     expect_eq skipped-is-not-failed "$(systemctl is-failed deferred-memd.service)" inactive
+elif [ "$scenario" = systemd-upgrade ]; then
+    version=$(sed -n 's/.*dm\.version=\([^ ]*\).*/\1/p' /proc/cmdline)
+    expect_eq package-upgraded "$(dpkg-query -W -f='${Version}' deferred-memd)" "$version"
+    expect_contains conffile-change-kept "MovableCore=25%" /etc/deferred-memd.conf
+    expect_eq no-conffile-question-left "$(ls /etc/deferred-memd.conf.dpkg-* 2>/dev/null | wc -l)" 0
+    expect_eq main-unit-active "$main" active
+    case "$status" in "onlined 32/32 blocks"*) pass status-text-is-the-summary ;; *) fail status-text-is-the-summary "$status" ;; esac
+    no_block_offline nothing-left-offline
+    expect_eq quarter-movable-per-the-change "$(for n in $(present_blocks); do zone $n; done | grep -c Movable)" 8
 else
     expect_eq main-unit-failed "$main" failed
     expect_eq main-unit-exit-status "$(systemctl show -P ExecMainStatus deferred-memd.service)" 2
