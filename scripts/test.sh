@@ -30,6 +30,10 @@ swift build -c release --static-swift-stdlib --disable-local-rpath -Xswiftc -war
 python3 Tests/crash-trials.py --binary .build/release/deferred-memd-boot --trials 200
 # The install path and the units: systemd-analyze verify clean, exposure at most 2.0 (scores printed).
 scripts/check-units.sh .build/release/deferred-memd
+# The Debian package of this release build, lintian-clean; the systemd QEMU scenarios below install it.
+scripts/build-deb.sh --build-dir .build/release
+# The metrics files against Debian's promtool and node_exporter (its textfile collector, on loopback).
+scripts/check-metrics.sh .build/release
 
 # The daemon for aarch64 (Debian sid's swiftlang against a trixie arm64 sysroot; roots cached under
 # ~/.cache/deferred-memd/arm64-cross), checked under qemu-user against the x86 build on the arm64 example.

@@ -94,6 +94,9 @@ package enum BootArguments {
             case "--lock-model":
                 guard let model = reader.value(inline).flatMap(SimulatedKernel.LockModel.init(rawValue:)) else { return nil }
                 job.lockModel = model
+            case "--metrics-directory":
+                guard let directory = reader.value(inline).flatMap({ MetricsDirectory(parsing: Substring($0)) }) else { return nil }
+                job.metricsDirectory = directory
             case "--fault":
                 guard let fault = reader.value(inline).flatMap(SimulatedKernel.Fault.init(parsing:)) else { return nil }
                 job.faults.append(fault)
@@ -148,6 +151,9 @@ package enum BootArguments {
             case "--log-level":
                 guard let level = reader.value(inline).flatMap(Logger.Level.init(rawValue:)) else { return nil }
                 job.logLevel = level
+            case "--metrics-directory":
+                guard let directory = reader.value(inline).flatMap({ MetricsDirectory(parsing: Substring($0)) }) else { return nil }
+                job.metricsDirectory = directory
             default: return nil
             }
         }

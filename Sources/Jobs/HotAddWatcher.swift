@@ -4,6 +4,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Reporting
 
 /// `deferred-memd watch`: onlines memory blocks as they are hot-added, per policy, in place of the distro's
 /// udev rule (`SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online"`), which would let the kernel pick
@@ -49,6 +50,19 @@ package struct HotAddWatcher: Sendable {
             if failed > 0 { text += ", \(failed) failed" }
             return text
         }
+
+        /// Counters since watching started, for the metrics file next to the last burst's figures.
+        var families: [PrometheusTextfile.Family] {
+            [
+                .init("deferred_memd_watch_bursts_total", .counter, help: "Bursts of hot-added blocks handled since watch started.", [.init([], "\(bursts)")]),
+                .init(
+                    "deferred_memd_watch_onlined_blocks_total", .counter, help: "Hot-added blocks onlined since watch started, by zone.",
+                    Zone.allCases.map { .init([("zone", $0.rawValue)], "\(onlined[$0] ?? 0)") }),
+                .init(
+                    "deferred_memd_watch_failed_blocks_total", .counter, help: "Hot-added blocks that failed to come online since watch started.",
+                    [.init([], "\(failed)")]),
+            ]
+        }
     }
 
     package let files: KernelFiles
@@ -58,10 +72,12 @@ package struct HotAddWatcher: Sendable {
     package let options: Options
     package let logger: Logger
     package let notifications: RunNotifications?
+    /// Where each burst's metrics go, or nil.
+    package let metrics: MetricsPublisher?
 
     package init(
         files: KernelFiles, kernel: any HotplugKernel, policy: HotAddPolicy, engine: EngineOptions, options: Options = Options(), logger: Logger,
-        notifications: RunNotifications? = nil
+        notifications: RunNotifications? = nil, metrics: MetricsPublisher? = nil
     ) {
         self.files = files
         self.kernel = kernel
@@ -70,11 +86,14 @@ package struct HotAddWatcher: Sendable {
         self.options = options
         self.logger = logger
         self.notifications = notifications
+        self.metrics = metrics
     }
 
     /// Runs until `stop` is requested or the source is exhausted. Errors reading the source end the watch.
     package func run(source: any BlockEventSource, stop: StopFlag) throws -> Totals {
         var totals = Totals()
+        // Counters start again with the process; a file from an earlier watch would describe another boot.
+        metrics?.remove(command: "watch")
         if options.coldplug {
             let offline = (try? MemoryBlockDirectory.read(from: files))?.blocks.filter { $0.state == .offline }.map(\.index) ?? []
             if !offline.isEmpty {
@@ -142,6 +161,11 @@ package struct HotAddWatcher: Sendable {
         totals.bursts += 1
         for record in result.records {
             if record.outcome.isSuccess { totals.onlined[record.block.zone, default: 0] += 1 } else { totals.failed += 1 }
+        }
+        if let metrics {
+            var figures = RunReport(plan: plan, result: result, mode: []).metrics(command: "watch", endedAt: Clock.wallMilliseconds())
+            figures.extra = totals.families
+            metrics.publish(figures)
         }
         let normal = plan.blocks.filter { $0.zone == .normal }.count
         logger.info(

@@ -27,6 +27,10 @@ package struct Rescue: Sendable {
         package var onlined: Int
         package var failed: [Int]
         package var note: String?
+        /// Every block's final outcome (a block onlined by the plain `online` counts as onlined), for metrics.
+        package var records: [BlockRecord] = []
+        package var blockSize: UInt64 = 0
+        package var elapsedNanoseconds: UInt64 = 0
         package var summary: String {
             var text = "rescue: \(onlined) blocks onlined in the kernel zone"
             if !failed.isEmpty { text += ", \(failed.count) still offline (memory\(failed.map(String.init).joined(separator: ", memory")))" }
@@ -68,10 +72,12 @@ package struct Rescue: Sendable {
         }
         let engine = Engine(
             plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
+        let started = Clock.monotonicNanoseconds()
         let result = engine.run(stop: stop)
+        var records = result.records
         var onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
         var failed: [Int] = []
-        for record in result.records where !record.outcome.isSuccess {
+        for (position, record) in result.records.enumerated() where !record.outcome.isSuccess {
             // Online but in Movable (a udev rule got there) is online: nothing to rescue.
             if case .conflict = record.outcome { continue }
             let state = MemoryBlockDirectory.attribute("state", of: record.block.index)
@@ -82,13 +88,16 @@ package struct Rescue: Sendable {
             do {
                 try kernel.write("online", to: state)
                 onlined += 1
+                records[position].outcome = .onlined
                 logger.notice("rescue: block onlined in the kernel's own choice of zone", metadata: ["block": "\(record.block.index)"])
             } catch {
                 failed.append(record.block.index)
                 logger.error("rescue: block stays offline", metadata: ["block": "\(record.block.index)", "error": "\(error)"])
             }
         }
-        return Outcome(onlined: onlined, failed: failed, note: note)
+        return Outcome(
+            onlined: onlined, failed: failed, note: note, records: records, blockSize: plan.blockSize,
+            elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
     }
 
     /// Offline blocks found by listing, tolerating blocks that do not read cleanly.

@@ -10,6 +10,9 @@ package struct RescueJob: Sendable, Equatable {
     /// Against the tree at `sysroot`, with the simulated kernel standing in for the writes.
     package var simulate = false
     package var logLevel: Logger.Level = .info
+    /// `--metrics-directory`; else `[Metrics] Directory=` if the configuration reads (rescue needs nothing else
+    /// from it, and must run when it does not parse).
+    package var metricsDirectory: MetricsDirectory?
 
     package init() {}
 
@@ -30,6 +33,13 @@ package struct RescueJob: Sendable, Equatable {
         }
         let outcome = context.stoppable { stop in Rescue(files: files, kernel: kernel, logger: context.logger).run(stop: stop) }
         print(outcome.summary)
-        return outcome.failed.isEmpty ? .success : .partial
+        let status: ExitStatus = outcome.failed.isEmpty ? .success : .partial
+        if let directory = metricsDirectory ?? (try? Configuration.read(from: files, explicitPath: nil))?.metricsDirectory {
+            MetricsPublisher(directory: directory, files: files, logger: context.logger).publish(
+                RunMetrics(
+                    command: "rescue", records: outcome.records, blockSize: outcome.blockSize, durationNanoseconds: outcome.elapsedNanoseconds,
+                    exitStatus: status, endedAtMilliseconds: Clock.wallMilliseconds(), warnings: []))
+        }
+        return status
     }
 }

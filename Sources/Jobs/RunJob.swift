@@ -26,6 +26,8 @@ package struct RunJob: Sendable, Equatable {
     package var lockModel: SimulatedKernel.LockModel = .global
     /// Simulated faults (`--fault STAGE:BLOCK:ERRNO:COUNT`).
     package var faults: [SimulatedKernel.Fault] = []
+    /// `--metrics-directory`, over `[Metrics] Directory=`; neither: no metrics.
+    package var metricsDirectory: MetricsDirectory?
 
     package init() {}
 
@@ -62,14 +64,14 @@ package struct RunJob: Sendable, Equatable {
     package func dry(context: JobContext) throws(BadInput) -> DryRun {
         var job = self
         job.dryRun = true
-        let (run, fresh) = try job.prepare(context: context)
+        let (run, fresh, _) = try job.prepare(context: context)
         let report = context.stoppable { stop in run.execute(fresh, stop: stop) }
         let writes = (run.kernel as? RecordingKernel)?.writes ?? []
         return DryRun(plan: report.plan, writes: writes, report: report)
     }
 
-    /// The flow of a run, ready to execute, and the fresh plan.
-    func prepare(context: JobContext) throws(BadInput) -> (DeferredRun, Plan) {
+    /// The flow of a run, ready to execute, the fresh plan, and where metrics go.
+    func prepare(context: JobContext) throws(BadInput) -> (DeferredRun, Plan, MetricsDirectory?) {
         let (loaded, configuration, fresh) = try machine.loadPlan()
         let files = machine.files
         let options = placement.engineOptions(configuration)
@@ -82,12 +84,15 @@ package struct RunJob: Sendable, Equatable {
             kernel: context.makeKernel(kernel, files, loaded), options: options,
             autoOnline: autoOnline ?? configuration.autoOnline ?? .switch, logger: context.logger, mode: mode)
         run.mainEntered = ServiceContext.mainEntered
-        return (run, fresh)
+        return (run, fresh, metricsDirectory ?? configuration.metricsDirectory)
     }
 
     func execute(context: JobContext) throws(BadInput) -> ExitStatus {
-        let (run, fresh) = try prepare(context: context)
+        let (run, fresh, metricsDirectory) = try prepare(context: context)
         let logger = context.logger, notifications = context.notifications
+        let metrics = metricsDirectory.map { MetricsPublisher(directory: $0, files: machine.files, logger: logger) }
+        // A rescue's figures describe the run before it: at a new run, an earlier boot's are stale.
+        metrics?.remove(command: "rescue")
         for warning in fresh.warnings { logger.warning("\(warning)") }
         let line: ProgressLine? = isatty(2) == 1 && !json ? ProgressLine() : nil
         var progress: (@Sendable (Execution.Progress) -> Void)?
@@ -101,6 +106,7 @@ package struct RunJob: Sendable, Equatable {
         let report = context.stoppable { stop in run.execute(fresh, stop: stop, progress: progress) }
         line?.finish()
         notifications?.finished(report)
+        metrics?.publish(report.metrics(command: "run", endedAt: Clock.wallMilliseconds()))
         if json { report.write { print($0, terminator: "") } } else { print(report.summary) }
         return report.status
     }

@@ -20,6 +20,8 @@ package struct WatchJob: Sendable, Equatable {
     package var quietMilliseconds: UInt64 = 100
     package var simulate = false
     package var logLevel: Logger.Level = .info
+    /// `--metrics-directory`, over `[Metrics] Directory=`; neither: no metrics.
+    package var metricsDirectory: MetricsDirectory?
 
     package init() {}
 
@@ -63,7 +65,8 @@ package struct WatchJob: Sendable, Equatable {
             let watcher = HotAddWatcher(
                 files: files, kernel: kernel, policy: hotAdd, engine: placement.engineOptions(configuration),
                 options: .init(quietNanoseconds: quietMilliseconds * 1_000_000, coldplug: coldplug), logger: context.logger,
-                notifications: context.notifications)
+                notifications: context.notifications,
+                metrics: (metricsDirectory ?? configuration.metricsDirectory).map { MetricsPublisher(directory: $0, files: files, logger: context.logger) })
             context.logger.info("watching memory hot-add", metadata: ["policy": "\((policy ?? configuration.watchPolicy ?? .split).rawValue)"])
             do {
                 let totals = try watcher.run(source: source, stop: stop)

@@ -161,18 +161,22 @@ package struct KernelFiles: Sendable {
 
     /// Writes a file so that readers see the old or the new contents, never a torn one (temp file, fsync, rename).
     /// `durable: false` skips the fsync: for the simulated kernel's tree, where only atomicity matters.
-    package func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true) throws(KernelFileError) {
-        try replaceFileAtomically(machinePath, durable: durable) { emit in emit(text) }
+    /// `permissions` sets the mode whatever the umask (the units' `UMask=0077`), for files other users read.
+    package func replaceFileAtomically(_ machinePath: String, text: String, durable: Bool = true, permissions: UInt32? = nil) throws(KernelFileError) {
+        try replaceFileAtomically(machinePath, durable: durable, permissions: permissions) { emit in emit(text) }
     }
 
     /// As `replaceFileAtomically(_:text:)`, for documents too large to hold whole: `produce` hands over the text
     /// in pieces, which go to the temporary file through a 64 KiB buffer.
-    package func replaceFileAtomically(_ machinePath: String, durable: Bool = true, streaming produce: ((String) -> Void) -> Void) throws(KernelFileError) {
+    package func replaceFileAtomically(
+        _ machinePath: String, durable: Bool = true, permissions: UInt32? = nil, streaming produce: ((String) -> Void) -> Void
+    ) throws(KernelFileError) {
         let target = resolvedString(machinePath)
         let temporary = resolvedString(machinePath + ".tmp.\(getpid()).\(pthread_self())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw KernelFileError(.create, pathString: temporary, errno: Errno(rawValue: CLibrary.errno)) }
         var failure: Int32 = 0
+        if let permissions, fchmod(fd, mode_t(permissions)) != 0 { failure = CLibrary.errno }
         var buffer: [UInt8] = []  // grows to at most a little over 64 KiB; a small file is one allocation
         func drain() {
             guard failure == 0 else {

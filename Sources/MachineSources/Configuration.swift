@@ -31,11 +31,13 @@ package struct Configuration: Sendable, Equatable {
     package var watchPolicy: WatchPolicy?
     package var watchRatio: UInt64?
     package var watchPerNode: Bool?
+    /// `[Metrics] Directory=`: where the Prometheus text files go (node_exporter's textfile collector).
+    package var metricsDirectory: MetricsDirectory?
     /// The files that were read, in order, for messages and `plan --json`.
     package var files: [String] = []
     package var warnings: [String] = []
 
-    static let sections = ["Plan", "Run", "Workers", "Watch"]
+    static let sections = ["Plan", "Run", "Workers", "Watch", "Metrics"]
 
     package init() {}
 
@@ -150,6 +152,15 @@ package struct Configuration: Sendable, Equatable {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: "a MOVABLE:KERNEL ratio in percent, such as 301")
             }
             watchRatio = number
+        case ("Metrics", "Directory"):
+            if value.isEmpty {
+                metricsDirectory = nil
+                return
+            }
+            guard let directory = MetricsDirectory(parsing: value) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: MetricsDirectory.expected)
+            }
+            metricsDirectory = directory
         case ("Workers", "NormalPriority"): normalPriority = try priority()
         case ("Workers", "MovablePriority"): movablePriority = try priority()
         case (let section, _) where !Self.sections.contains(section):

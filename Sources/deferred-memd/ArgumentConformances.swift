@@ -14,3 +14,9 @@ extension SimulatedKernel.Fault: ExpressibleByArgument {
         self.init(parsing: argument)
     }
 }
+
+extension MetricsDirectory: ExpressibleByArgument {
+    package init?(argument: String) {
+        self.init(parsing: Substring(argument))
+    }
+}

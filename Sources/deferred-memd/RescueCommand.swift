@@ -1,6 +1,7 @@
 import ArgumentParser
 import Jobs
 import Logging
+import MachineSources
 
 /// `rescue` on the command line; what it does is `RescueJob`'s (the fallback unit runs it from deferred-memd-boot).
 struct RescueCommand: ParsableCommand {
@@ -13,6 +14,8 @@ struct RescueCommand: ParsableCommand {
 
     @Option(help: "Root directory holding the machine's /sys and /proc (a capture or a test tree).") var sysroot: String = "/"
     @Flag(help: "Use the simulated kernel on the tree at --sysroot (tests and demos).") var simulate = false
+    @Option(help: "Write Prometheus metrics to DIR/deferred-memd-rescue.prom (node_exporter's textfile directory), over [Metrics] Directory=.")
+    var metricsDirectory: MetricsDirectory?
     @Option(help: "Log level.") var logLevel: Logger.Level = .info
 
     var job: RescueJob {
@@ -20,6 +23,7 @@ struct RescueCommand: ParsableCommand {
         job.sysroot = sysroot
         job.simulate = simulate
         job.logLevel = logLevel
+        job.metricsDirectory = metricsDirectory
         return job
     }
 

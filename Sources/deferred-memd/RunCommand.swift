@@ -18,6 +18,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the report (or the dry run's writes) as JSON on stdout.") var json = false
     @OptionGroup(title: "Workers") var placement: WorkerOptions
     @Option(help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") var autoOnline: AutoOnlinePolicy?
+    @Option(help: "Write Prometheus metrics to DIR/deferred-memd-run.prom (node_exporter's textfile directory), over [Metrics] Directory=.")
+    var metricsDirectory: MetricsDirectory?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
     @Flag(help: "Run against the tree at --sysroot with the simulated kernel standing in for the writes.") var simulate = false
@@ -40,6 +42,7 @@ struct RunCommand: ParsableCommand {
         job.latencyMsPerGib = latencyMsPerGib
         job.lockModel = lockModel
         job.faults = fault
+        job.metricsDirectory = metricsDirectory
         return job
     }
 

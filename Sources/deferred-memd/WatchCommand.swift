@@ -32,6 +32,8 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "End a burst after this many milliseconds without a new block.") var quietMs: UInt64 = 100
     @Option(help: .hidden) var eventsFrom: String?
     @Flag(help: "Use the simulated kernel on the tree at --sysroot (tests and demos).") var simulate = false
+    @Option(help: "Write Prometheus metrics to DIR/deferred-memd-watch.prom (node_exporter's textfile directory), over [Metrics] Directory=.")
+    var metricsDirectory: MetricsDirectory?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
     var job: WatchJob {
@@ -45,6 +47,7 @@ struct WatchCommand: ParsableCommand {
         job.quietMilliseconds = quietMs
         job.simulate = simulate
         job.logLevel = logLevel
+        job.metricsDirectory = metricsDirectory
         return job
     }
 

@@ -14,6 +14,7 @@ struct OptionParityTests {
         "sysroot": "/tmp/parity-root", "config": "/tmp/parity.conf", "kernelcore": "40%", "movablecore": "1G",
         "normal-cpus": "0-1", "movable-cpus": "1", "normal-priority": "5", "movable-priority": "idle",
         "latency-ms-per-gib": "7", "fault": "online:20:EBUSY:2",
+        "metrics-directory": "/tmp/parity-metrics",
     ]
     /// Options that only make sense with another one.
     static let companions: [String: [String]] = ["fault": ["--simulate"]]

@@ -69,10 +69,16 @@ SCENARIOS = {
     "refuse": ("probe", PC_4G_MEM1G, DEFERRED, 52, 600),
     "refuse-transient": ("probe", PC_4G_MEM1G, DEFERRED, 11, 400),
     "refuse-some": ("probe", PC_4G_MEM1G, DEFERRED, 23, 400),
-    "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 13, 900),
-    "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 6, 900),
+    "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 15, 900),
+    "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
     "systemd-doctor": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
+    "systemd-upgrade": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline dm.version=0.1.0+upgrade1", 9, 900),
 }
+# The systemd scenarios install the .deb (scripts/build-deb.sh) with dpkg; systemd-upgrade then changes the
+# conffile and installs this newer version over it.
+PACKAGE_VERSION = "0.1.0"
+UPGRADE_VERSION = "0.1.0+upgrade1"
+UPGRADED_CONFIGURATION = "# changed by the administrator before the upgrade\n[Plan]\nMovableCore=25%\n"
 SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
 BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
 # Boot benchmark: variant -> (kernel, kernel command line). The daemon's boot keeps 1 GiB, as the other scenarios.
@@ -120,21 +126,36 @@ def shared_libraries(binary):
     return sorted(paths)
 
 
-def debian_root(cache, binary, workdir, kernel):
-    """The Debian root of the systemd scenarios with deferred-memd installed and enabled, as a gzip'd cpio.
+def build_deb(binary, version):
+    """The package of the release build beside `binary` (lintian is scripts/test.sh's, not every boot's)."""
+    out = subprocess.run([os.path.join(REPO, "scripts", "build-deb.sh"), "--build-dir", os.path.dirname(binary), "--version", version,
+                          "--no-lintian"], check=True, stdout=subprocess.PIPE, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def dpkg_install(root, deb):
+    """`dpkg -i` into the root, as an administrator would (its maintainer scripts run chrooted there); no TTY,
+    no --force-conf*: a conffile question would fail the install."""
+    subprocess.run(["dpkg", "--root", root, "-i", deb], check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
+def debian_root(cache, binary, workdir, kernel, upgrade=False):
+    """The Debian root of the systemd scenarios with the deferred-memd package installed by dpkg (its postinst
+    enables the service), as a gzip'd cpio. `upgrade`: then the conffile changed and a newer package over it.
 
     The stock kernel's configuration goes to /boot/config-<release>, as its package installs it, for `doctor`."""
     base = subprocess.run([os.path.join(HERE, "build-systemd-root.sh"), cache], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     root = os.path.join(workdir, "debian")
     subprocess.run(["cp", "-a", base, root], check=True)
-    subprocess.run([os.path.join(REPO, "scripts", "install.sh"), "--destdir", root, "--binary", binary],
-                   check=True, stdout=subprocess.DEVNULL)
+    dpkg_install(root, build_deb(binary, PACKAGE_VERSION))
+    if upgrade:
+        with open(os.path.join(root, "etc", "deferred-memd.conf"), "w") as f:
+            f.write(UPGRADED_CONFIGURATION)
+        dpkg_install(root, build_deb(binary, UPGRADE_VERSION))
     units = os.path.join(root, "etc", "systemd", "system")
-    for target, unit in [("sysinit.target.wants", "deferred-memd.service"), ("multi-user.target.wants", "dm-check.service")]:
-        os.makedirs(os.path.join(units, target), exist_ok=True)
-        source = f"/usr/lib/systemd/system/{unit}" if unit.startswith("deferred") else f"/etc/systemd/system/{unit}"
-        os.symlink(source, os.path.join(units, target, unit))
+    os.makedirs(os.path.join(units, "multi-user.target.wants"), exist_ok=True)
+    os.symlink("/etc/systemd/system/dm-check.service", os.path.join(units, "multi-user.target.wants", "dm-check.service"))
     shutil.copy2(os.path.join(HERE, "guest", "systemd-check.service"), os.path.join(units, "dm-check.service"))
     # A getty on the serial console would hang up the checks' output there.
     for masked in ["serial-getty@ttyS0.service", "getty.target"]:
@@ -149,7 +170,7 @@ def debian_root(cache, binary, workdir, kernel):
         if name.startswith("config-"):
             os.makedirs(os.path.join(root, "boot"), exist_ok=True)
             shutil.copy2(os.path.join(boot_dir, name), os.path.join(root, "boot", name))
-    archive = os.path.join(workdir, "debian.cpio.gz")
+    archive = os.path.join(workdir, "debian-upgrade.cpio.gz" if upgrade else "debian.cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
     with open(archive, "wb") as f:
@@ -187,7 +208,7 @@ def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
     for script in os.listdir(os.path.join(HERE, "guest", "scenarios")):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", script), os.path.join(root, "scenarios", script))
     if extra:
-        shutil.copy2(extra, os.path.join(root, os.path.basename(extra)))
+        shutil.copy2(extra, os.path.join(root, "debian.cpio.gz"))
     image = os.path.join(workdir, name + ".cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
@@ -379,11 +400,14 @@ def main():
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
-    systemd_image = None
-    if any(name.startswith("systemd") for name in selected):
-        systemd_image = initramfs(os.path.abspath(args.binary), workdir,
-                                  extra=debian_root(args.cache, os.path.abspath(args.binary), workdir, available["stock"]),
-                                  name="systemd")
+    systemd_images = {}
+    for name in selected:
+        if name.startswith("systemd"):
+            upgrade = name == "systemd-upgrade"
+            if upgrade not in systemd_images:
+                systemd_images[upgrade] = initramfs(os.path.abspath(args.binary), workdir,
+                                                    extra=debian_root(args.cache, os.path.abspath(args.binary), workdir, available["stock"], upgrade),
+                                                    name="systemd-upgrade" if upgrade else "systemd")
     log(f"qemu: kernels {available['probe']} and {available['stock']}; initramfs {os.path.getsize(image) >> 10} KiB")
 
     failures = []
@@ -392,7 +416,7 @@ def main():
         kernel, machine, append, least, timeout = SCENARIOS[name]
         text, seconds, timed_out = boot(name, available[kernel], machine,
                                         f"{append} dm.scenario={SCENARIO_FOR_FILE.get(name, name)}",
-                                        systemd_image if name.startswith("systemd") else image, workdir, timeout)
+                                        systemd_images[name == "systemd-upgrade"] if name.startswith("systemd") else image, workdir, timeout)
         ok, passed, problems, measures = verdict(name, text, least, timed_out)
         log(f"qemu: {name:10s} {'PASS' if ok else 'FAIL'}  {len(passed)} checks, {seconds:.1f} s ({kernel} kernel)")
         if measures:

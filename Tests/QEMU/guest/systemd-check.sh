@@ -6,6 +6,9 @@
 #   dm.scenario=systemd-doctor: Red Hat's 40-redhat.rules is installed in /usr/lib/udev/rules.d and the stock
 #     kernel's configuration in /boot: `deferred-memd doctor` names the rule's file and line as a failure, reads
 #     the configuration (no probe interface, hot-remove on), and exits 6, as does `doctor --json`.
+#   dm.scenario=systemd-upgrade: the package was installed, its conffile changed (MovableCore=25%), and a newer
+#     package installed over it: the change is kept, the service still enabled, and it onlines per the change.
+# Every one boots a root where `dpkg -i` installed the package and its postinst enabled the service.
 . /dm/lib.sh
 scenario=$(sed -n 's/.*dm\.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "GUEST-START $scenario (systemd)"
@@ -15,7 +18,7 @@ while [ $i -lt 600 ]; do
     main=$(systemctl show -P ActiveState deferred-memd.service)
     fallback=$(systemctl show -P ActiveState deferred-memd-fallback.service)
     case "$scenario:$main:$fallback" in
-        systemd:active:*|systemd-fallback:failed:active) break ;;
+        systemd:active:*|systemd-upgrade:active:*|systemd-fallback:failed:active) break ;;
         systemd-doctor:activating:*|systemd-doctor:*:activating) ;;
         systemd-doctor:*) break ;;
     esac
@@ -24,6 +27,11 @@ done
 status=$(systemctl show -P StatusText deferred-memd.service)
 echo "deferred-memd.service: ActiveState=$main StatusText=$status"
 journalctl -u deferred-memd -u deferred-memd-fallback --no-pager -o cat | tail -20
+expect_eq installed-by-dpkg "$(dpkg-query -W -f='${Status}' deferred-memd)" "install ok installed"
+case "$(readlink /etc/systemd/system/sysinit.target.wants/deferred-memd.service)" in
+    */lib/systemd/system/deferred-memd.service) pass enabled-by-postinst ;;
+    *) fail enabled-by-postinst "no sysinit.target.wants link: $(ls /etc/systemd/system/sysinit.target.wants)" ;;
+esac
 if [ "$scenario" = systemd ]; then
     expect_eq main-unit-active "$main" active
     expect_eq main-unit-result "$(systemctl show -P Result deferred-memd.service)" success
@@ -62,6 +70,15 @@ elif [ "$scenario" = systemd-doctor ]; then
     ln -s /dev/null /etc/udev/rules.d/40-redhat.rules
     deferred-memd doctor > /run/doctor-masked.txt 2>&1
     expect_contains doctor-honours-the-mask "^ok    udev-rules  *no udev rule onlines memory.*masked: 40-redhat.rules" /run/doctor-masked.txt
+elif [ "$scenario" = systemd-upgrade ]; then
+    version=$(sed -n 's/.*dm\.version=\([^ ]*\).*/\1/p' /proc/cmdline)
+    expect_eq package-upgraded "$(dpkg-query -W -f='${Version}' deferred-memd)" "$version"
+    expect_contains conffile-change-kept "MovableCore=25%" /etc/deferred-memd.conf
+    expect_eq no-conffile-question-left "$(ls /etc/deferred-memd.conf.dpkg-* 2>/dev/null | wc -l)" 0
+    expect_eq main-unit-active "$main" active
+    case "$status" in "onlined 32/32 blocks"*) pass status-text-is-the-summary ;; *) fail status-text-is-the-summary "$status" ;; esac
+    no_block_offline nothing-left-offline
+    expect_eq quarter-movable-per-the-change "$(for n in $(present_blocks); do zone $n; done | grep -c Movable)" 8
 else
     expect_eq main-unit-failed "$main" failed
     expect_eq main-unit-exit-status "$(systemctl show -P ExecMainStatus deferred-memd.service)" 2
