@@ -194,7 +194,9 @@ package final class SimulatedKernel: HotplugKernel {
 
     private func takeFault(_ stage: Stage, _ block: Int) -> Errno? {
         state.withLock { state in
-            guard let position = state.faults.firstIndex(where: { $0.stage == stage && (stage == .autoOnline || ($0.block ?? block) == block) }) else { return nil }
+            guard let position = state.faults.firstIndex(where: { $0.stage == stage && (stage == .autoOnline || ($0.block ?? block) == block) }) else {
+                return nil
+            }
             let fault = state.faults[position]
             if let count = fault.count {
                 if count <= 1 { state.faults.remove(at: position) } else { state.faults[position].count = count - 1 }
