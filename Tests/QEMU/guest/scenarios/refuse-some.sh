@@ -5,7 +5,7 @@
 # online in its planned zone; exit 3. A re-run without injection onlines the three in their planned zones.
 . /lib.sh
 mount_debugfs
-deferred-memd run --dry-run > /run/dry.txt 2>&1
+deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 normal=$(grep kernel /run/planned.txt | sed -n 2p | cut -d' ' -f1)

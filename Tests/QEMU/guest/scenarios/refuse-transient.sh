@@ -5,7 +5,7 @@
 # block online as planned, exit 0, and the first block's attempts in the report are 1 probe + 5 online writes.
 . /lib.sh
 mount_debugfs
-deferred-memd run --dry-run > /run/dry.txt 2>&1
+deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 first=$(head -1 /run/planned.txt | cut -d' ' -f1)

@@ -38,7 +38,7 @@ expect_eq positive-injection-is-none "$(cat $INJECT)" 0
 inject -12
 echo "FACT valid_zones of memory$last before and after: '$zones_before' / '$(zone $last)'"
 
-deferred-memd run --dry-run > /run/dry.txt 2>&1
+deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 before=$(present_blocks | wc -l)

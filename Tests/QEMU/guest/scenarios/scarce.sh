@@ -19,7 +19,7 @@ measure memfree_boot_kib $(free_kib)
 measure min_free_kbytes $(cat /proc/sys/vm/min_free_kbytes)
 
 deferred-memd plan --json > /run/plan.json 2>/dev/null
-deferred-memd run --dry-run > /run/dry.txt 2>&1
+deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
 measure plan_need_kib $(($(sed -n '/"memmap"/,/}/s/.*"need": \([0-9]*\).*/\1/p' /run/plan.json) / 1024))
 measure plan_memmap_kib $(($(sed -n '/"memmap"/,/}/s/.*"memmap": \([0-9]*\).*/\1/p' /run/plan.json) / 1024))
