@@ -58,25 +58,18 @@ package struct PrometheusTextfile: Sendable, Equatable {
     }
 
     /// HELP text: backslash and newline escaped.
-    static func escapedHelp(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escapedHelp(_ text: String) -> String { escaped(text, quote: false) }
 
     /// A label value: backslash, double quote and newline escaped.
-    static func escapedLabel(_ text: String) -> String {
+    static func escapedLabel(_ text: String) -> String { escaped(text, quote: true) }
+
+    /// The text format's escapes: backslash and newline always, the double quote inside label values only.
+    private static func escaped(_ text: String, quote: Bool) -> String {
         var out = ""
         for character in text {
             switch character {
             case "\\": out += "\\\\"
-            case "\"": out += "\\\""
+            case "\"" where quote: out += "\\\""
             case "\n": out += "\\n"
             default: out.append(character)
             }
