@@ -30,12 +30,13 @@ package struct EngineOptions: Sendable, Equatable {
         self.priority = priority
     }
 
-    /// One kernel write per block needs `auto_online_blocks` to hold the zone being probed, and there is one
-    /// `auto_online_blocks` for the whole machine: per-zone workers probing Normal and Movable blocks at the same
-    /// time would each need it to hold their own zone. So auto-zone is the serial worker's (its default there:
-    /// measured faster, Docs/performance.md); per-zone workers keep two writes, whatever was asked.
+    /// Two writes unless auto-zone is asked for, and auto-zone only with the serial worker: one kernel write per
+    /// block needs `auto_online_blocks` to hold the zone being probed, and there is one `auto_online_blocks` for
+    /// the whole machine, which per-zone workers probing Normal and Movable blocks at once cannot share. Not the
+    /// default: it measured no faster on the real kernel (the kernel's work is the same), and while it holds a
+    /// zone, memory hot-added by anyone else is onlined there by the kernel (Docs/performance.md).
     package var effectiveProbeMethod: ProbeMethod {
         guard workers == .serial else { return .twoWrite }
-        return probeMethod ?? .autoZone
+        return probeMethod ?? .twoWrite
     }
 }

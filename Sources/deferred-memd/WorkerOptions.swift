@@ -21,7 +21,7 @@ struct WorkerOptions: ParsableArguments {
     var movablePriority: WorkerPriority?
     @Option(
         help:
-            "How a probed block is onlined: auto-zone (auto_online_blocks set to its zone, one write per block; the default with the serial worker, Linux 5.7+) or two-write (probe, then state)."
+            "How a probed block is onlined: auto-zone (auto_online_blocks set to its zone, one write per block; serial worker, Linux 5.7+) or two-write (probe, then state; the default)."
     ) var probeMethod: ProbeMethod?
 
     var selection: WorkerSelection {

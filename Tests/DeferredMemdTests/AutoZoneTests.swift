@@ -12,12 +12,16 @@ import Testing
 
 /// Since Linux 5.7 `auto_online_blocks` takes `online_kernel` and `online_movable`, and a probe made under one of
 /// them onlines the block in that zone inside the probe write (6.1 `add_memory_resource` → `online_memory_block`).
-/// The serial worker uses that: one kernel write per probed block, one switch per change of zone.
+/// The serial worker uses that when asked (`ProbeMethod=auto-zone`): one kernel write per probed block, one switch
+/// per change of zone. Two writes stay the default.
 @Suite("Auto-zone: one kernel write per probed block")
 struct AutoZoneTests {
     static let knob = "/sys/devices/system/memory/auto_online_blocks"
 
-    static func run(_ root: URL, options: EngineOptions = EngineOptions(workers: .serial), kernel: SimulatedKernel.Options = .init(nanosecondsPerGiB: 0))
+    static func run(
+        _ root: URL, options: EngineOptions = EngineOptions(workers: .serial, probeMethod: .autoZone),
+        kernel: SimulatedKernel.Options = .init(nanosecondsPerGiB: 0)
+    )
         throws -> (RunReport, WriteSpy)
     {
         let files = KernelFiles(root: .init(root.path))
@@ -29,7 +33,7 @@ struct AutoZoneTests {
         return (run.execute(try Fixture.plan(root), stop: StopFlag()), spy)
     }
 
-    @Test("the serial default: auto_online_blocks set to the zone, a probe per block and no state write; restored after")
+    @Test("asked for: auto_online_blocks set to the zone, a probe per block and no state write; restored after")
     func oneWritePerBlock() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         defer { Fixture.remove(root) }
@@ -134,9 +138,10 @@ struct AutoZoneTests {
     }
 
     @Test(
-        "two writes per block where auto-zone cannot hold: per-zone workers (one global knob), two-write asked, AutoOnline=refuse",
+        "two writes per block by default, and where auto-zone cannot hold: per-zone workers (one global knob), two-write asked",
         arguments: [
-            EngineOptions(workers: .perZone), EngineOptions(workers: .perZone, probeMethod: .autoZone), EngineOptions(workers: .serial, probeMethod: .twoWrite),
+            EngineOptions(workers: .serial), EngineOptions(workers: .perZone), EngineOptions(workers: .perZone, probeMethod: .autoZone),
+            EngineOptions(workers: .serial, probeMethod: .twoWrite),
         ])
     func twoWritePaths(options: EngineOptions) throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
@@ -165,7 +170,8 @@ struct AutoZoneTests {
 
     @Test("the dry run models it: after online_movable a recorded probe leaves the block online Movable, and the writes match")
     func dryRunMatches() throws {
-        let (dry, real) = try DryRunTests.compare({ _ in }, example: "x86-vm-mem-limit")
+        let (dry, real) = try DryRunTests.compare(
+            { try Fixture.write("[Run]\nProbeMethod=auto-zone\n", to: "/etc/deferred-memd.conf", in: $0) }, example: "x86-vm-mem-limit")
         #expect(dry.report.status == .success)
         #expect(!real.contains { $0.path.hasSuffix("/state") })
         #expect(dry.report.result.records.allSatisfy { $0.outcome == .onlined && !$0.onlinedAfterProbe })

@@ -124,12 +124,11 @@ struct DryRunTests {
         #expect(!dry.writes.contains { $0.path.hasSuffix("/probe") || $0.path.hasSuffix("/auto_online_blocks") })
     }
 
-    @Test("auto_online_blocks switched off for the run (two writes) and restored after it: both writes are in the dry run")
+    @Test("auto_online_blocks switched off for the run (two writes, the default) and restored after it: both writes are in the dry run")
     func autoOnlineSwitched() throws {
         let (dry, _) = try Self.compare(
             { root in
                 try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-                try Fixture.write("[Run]\nProbeMethod=two-write\n", to: "/etc/deferred-memd.conf", in: root)
             }, example: "x86-vm-mem-limit")
         let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
         #expect(knob == ["offline", "online_movable"])
@@ -139,7 +138,10 @@ struct DryRunTests {
     @Test("auto-zone over auto_online_blocks=online_movable: set per zone, the original left in place at the end")
     func autoOnlineAutoZone() throws {
         let (dry, _) = try Self.compare(
-            { try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: $0) }, example: "x86-vm-mem-limit")
+            { root in
+                try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+                try Fixture.write("[Run]\nProbeMethod=auto-zone\n", to: "/etc/deferred-memd.conf", in: root)
+            }, example: "x86-vm-mem-limit")
         let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
         #expect(knob == ["online_kernel", "online_movable"], "the Movable run ends with the original value: nothing to restore")
     }

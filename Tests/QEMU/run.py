@@ -55,7 +55,7 @@ DEFERRED = "mem=1G memhp_default_state=offline deferred_mem.kernelcore=50%"
 # name: (kernel, qemu machine arguments, kernel command line, least number of checks, timeout in seconds)
 SCENARIOS = {
     "probe": ("probe", PC_4G_MEM1G, DEFERRED, 14, 240),
-    "probe-q35": ("probe", ["-M", "q35", "-m", "4G"], DEFERRED, 14, 240),
+    "probe-q35": ("probe", ["-M", "q35", "-m", "4G"], f"{DEFERRED} dm.method=auto-zone", 14, 240),
     "dimms": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 7, 300),
     "crash": ("probe", PC_4G_MEM1G, DEFERRED, 9, 240),
     "race": ("stock", STOCK_DIMMS, "memhp_default_state=offline", 6, 300),
@@ -80,7 +80,7 @@ PACKAGE_VERSION = "0.1.0"
 UPGRADE_VERSION = "0.1.0+upgrade1"
 UPGRADED_CONFIGURATION = "# changed by the administrator before the upgrade\n[Plan]\nMovableCore=25%\n"
 SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
-BENCH_MODES = ["serial", "serial-two-write", "per-zone", "per-zone-nogate", "shell"]
+BENCH_MODES = ["serial", "serial-auto-zone", "per-zone", "per-zone-nogate", "shell"]
 # Boot benchmark: variant -> (kernel, kernel command line). The daemon's boot keeps 1 GiB, as the other scenarios.
 # All: the early console prints the kernel's banner as it starts (its arrival is timed; loglevel=6 first, since the
 # early console replays only what the loglevel of the moment lets through); no_timer_check, because a busy host

@@ -1,5 +1,5 @@
 # Measurements (probe-capable kernel, mem=1G, deferred_mem.kernelcore=50%): one way of onlining the deferred
-# memory per boot, named by dm.mode= (serial, serial-two-write, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
+# memory per boot, named by dm.mode= (serial, serial-auto-zone, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
 # (and checks that everything came online); the host collects them.
 . /lib.sh
 mode=$(sed -n 's/.*dm\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -28,8 +28,8 @@ shell)
     ;;
 *)
     case $mode in
-        serial) flags="--workers serial" ;;  # the default probe method: auto-zone on this 6.1 kernel
-        serial-two-write) flags="--workers serial --probe-method two-write" ;;
+        serial) flags="--workers serial" ;;  # the default: two writes per block
+        serial-auto-zone) flags="--workers serial --probe-method auto-zone" ;;  # one write per block (Linux 5.7+)
         per-zone) flags="--workers per-zone --gate" ;;
         per-zone-nogate) flags="--workers per-zone --no-gate" ;;
     esac
