@@ -125,12 +125,23 @@ def startup_figures(binary, rounds):
         f"exec -> main {to_main:.2f} ms, main -> first write {main_to_first:.2f} ms")
 
 
+# The daemon's own data at 8192 blocks, measured when the split was first reported (Docs/performance.md): the
+# figure to hold. The file-backed rest is code shared with the page cache and does not grow with the machine.
+ANONYMOUS_TARGET_KIB = {80: None, 8192: None}
+
+
 def rss_figures(binary):
     print("\n## Memory: a run over 8192 deferred blocks (1 TiB), zero-latency simulated kernel")
     for blocks in (80, 8192):
         (_, report, peak, _), = run_on_copy(binary, lambda root: deferred_machine(root, blocks), ["--latency-ms-per-gib", "0"], 1, True)
         row(f"peak RSS, {blocks} blocks", f"{peak / 1024:.1f} MiB", "<= 10 MB" if blocks == 8192 else "", peak * 1024 <= 10e6 if blocks == 8192 else None,
             f"{report['summary'].split(':')[0]}")
+        anonymous, file = report.get("rssAnonymousKiB"), report.get("rssFileKiB")
+        if anonymous is None or file is None:
+            continue
+        target = ANONYMOUS_TARGET_KIB[blocks]
+        row(f"anonymous RSS, {blocks} blocks", f"{anonymous / 1024:.1f} MiB", f"<= {target / 1024:.1f} MiB" if target else "",
+            anonymous <= target if target else None, f"file-backed {file / 1024:.1f} MiB (binary and libraries), at the report")
 
 
 def engine_figures(bench, max_blocks, tool):
@@ -200,18 +211,18 @@ def real_kernel_figures(path):
         f"x{engine / writes:.3f}; 10 ms guest clock")
     row("process wall time vs shell loop", f"{wall:.0f}/{loop:.0f} ms", "<= 1.00", wall <= loop,
         f"exec -> first write {med(serial, 'startup_to_first_write_ms')} ms under TCG")
-    # serial is the default probe method, auto-zone on this 6.1 kernel: one write per block (Docs/performance.md).
-    two = figures.get("bench-serial-two-write", [])
-    if not two:
+    # serial is the default, two writes per block; serial-auto-zone asks for one write per block (Docs/performance.md).
+    auto = figures.get("bench-serial-auto-zone", [])
+    if not auto:
         return
     us = lambda runs: med(runs, "kernel_write_us_sum") or med(runs, "kernel_write_ms_sum") * 1000
-    one_us, two_us = us(serial), us(two)
+    one_us, two_us, auto_engine = us(auto), us(serial), med(auto, "engine_ms")
     row("auto-zone Σ kernel write time vs two-write", f"{one_us / 1000:.0f}/{two_us / 1000:.0f} ms", "<= 0.90", one_us <= two_us * 0.9,
-        f"x{one_us / two_us:.3f}; {med(serial, 'kernel_writes')} vs {med(two, 'kernel_writes')} writes")
-    row("auto-zone engine time / Σ kernel write time", f"{engine:.0f}/{one_us / 1000:.0f} ms", "<= 1.05", engine * 1000 <= one_us * 1.05,
-        f"x{engine * 1000 / one_us:.3f}; 10 ms guest clock")
-    row("two-write process wall time vs shell loop", f"{med(two, 'wall_ms'):.0f}/{loop:.0f} ms", "(was the default)", None,
-        f"engine {med(two, 'engine_ms'):.0f} ms")
+        f"x{one_us / two_us:.3f}; {med(auto, 'kernel_writes')} vs {med(serial, 'kernel_writes')} writes; {len(auto)} boots each")
+    row("auto-zone engine time / Σ kernel write time", f"{auto_engine:.0f}/{one_us / 1000:.0f} ms", "<= 1.05", auto_engine * 1000 <= one_us * 1.05,
+        f"x{auto_engine * 1000 / one_us:.3f}; 10 ms guest clock")
+    row("auto-zone process wall time vs shell loop", f"{med(auto, 'wall_ms'):.0f}/{loop:.0f} ms", "(not the default)", None,
+        f"two-write (the default) {wall:.0f} ms")
 
 
 def boot_figures(path, svg):

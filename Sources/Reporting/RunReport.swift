@@ -93,6 +93,7 @@ package struct RunReport: Sendable {
                 })
         }
         let nodes = counts.keys.sorted()
+        let memory = ProcessMemory.current()
         let head: [(String, JSONValue)] = [
             ("summary", .string(summary)),
             ("exitCode", .int(Int64(status.rawValue))),
@@ -102,7 +103,9 @@ package struct RunReport: Sendable {
             ("monotonicStart", .uint(result.startedMonotonic)),
             ("monotonicFirstWrite", .uint(result.firstWriteMonotonic)),
             ("verifyNanoseconds", .uint(result.verifyNanoseconds)),
-            ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
+            ("peakRSSKiB", .uint(memory.peakKiB)),
+            ("rssAnonymousKiB", .uint(memory.anonymousKiB)),
+            ("rssFileKiB", .uint(memory.fileKiB)),
             ("memFreeStart", result.memFreeStart.map { .uint($0) } ?? .null),
             ("memFreeLow", result.memFreeLow.map { .uint($0) } ?? .null),
             ("memmap", plan.memmapBudget.map(\.json) ?? .null),

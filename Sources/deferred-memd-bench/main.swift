@@ -60,5 +60,5 @@ print(
     JSONValue.object([
         ("engine", .array(sweep)),
         ("plan", .array(planTimes)),
-        ("peakRSSKiB", .uint(Clock.peakResidentKiB())),
+        ("peakRSSKiB", .uint(ProcessMemory.current().peakKiB)),
     ]).serialized())
