@@ -94,14 +94,19 @@ package struct Engine: Sendable {
             // never called from the cooperative pool): no thread to create and join, ≈ 8 ms under TCG before
             // the first write. CPUs or a priority for it keep a thread of its own, so the caller's are untouched.
             if options.workers == .serial, wave.count == 1, let queue = wave.first, options.cpus[.normal] == nil, options.priority[.normal] == nil {
-                let (done, summary) = work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
-                for (position, record) in done { finished[position] = record }
-                summaries.append(summary)
+                // Records go straight into place: at 8192 blocks a second array of them is 2 MiB of peak.
+                summaries.append(
+                    work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress) { finished[$0] = $1 })
                 continue
             }
             let threads = wave.map { queue in
                 WorkerThread(name: queue.name) { () -> ([(Int, BlockRecord)], WorkerSummary) in
-                    self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress)
+                    var records: [(Int, BlockRecord)] = []
+                    records.reserveCapacity(queue.positions.count)
+                    let summary = self.work(queue, executor: executor, stop: stop, shared: shared, runStart: runStart, progress: progress) {
+                        records.append(($0, $1))
+                    }
+                    return (records, summary)
                 }
             }
             for thread in threads {
@@ -137,8 +142,9 @@ package struct Engine: Sendable {
     }
 
     private func work(
-        _ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?
-    ) -> ([(Int, BlockRecord)], WorkerSummary) {
+        _ queue: Queue, executor: BlockExecutor, stop: StopFlag, shared: ProgressBoard, runStart: UInt64, progress: (@Sendable (Progress) -> Void)?,
+        deliver: (_ position: Int, _ record: BlockRecord) -> Void
+    ) -> WorkerSummary {
         let zone = queue.zone ?? .normal
         if let cpus = options.cpus[zone], !cpus.isEmpty {
             let error = ThreadPlacement.pinCurrentThread(to: cpus)
@@ -150,21 +156,21 @@ package struct Engine: Sendable {
                 logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"])
             }
         }
-        var records: [(Int, BlockRecord)] = []
-        records.reserveCapacity(queue.positions.count)
+        var online = 0
         let started = Clock.monotonicNanoseconds()
         var writeTime: UInt64 = 0
         for position in queue.positions {
             let block = plan.blocks[position]
             if stop.isRequested || kernel.fatalCondition != nil {
                 if let condition = kernel.fatalCondition { stop.request(.kernelFailure(condition)) }
-                records.append((position, BlockRecord(block: block, worker: queue.name)))
+                deliver(position, BlockRecord(block: block, worker: queue.name))
                 continue
             }
             let record = executor.execute(block, worker: queue.name)
             writeTime += record.writeNanoseconds
             log(record)
-            records.append((position, record))
+            if record.outcome.isSuccess { online += 1 }
+            deliver(position, record)
             guard let progress else { continue }
             let snapshot = shared.state.withLock { state -> Progress in
                 if record.outcome.isSuccess {
@@ -180,7 +186,6 @@ package struct Engine: Sendable {
             name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.positions.count,
             busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
             cpus: ThreadPlacement.currentThreadCPUs(), priority: ThreadPlacement.currentThreadPriority())
-        let online = records.filter(\.1.outcome.isSuccess).count
         var metadata: Logger.Metadata = [
             "worker": "\(queue.name)", "blocks": "\(online)", "bytes": "\(UInt64(online) * plan.blockSize)",
             "planned": "\(queue.positions.count)", "ms": "\(summary.busyNanoseconds / 1_000_000)",
@@ -188,7 +193,7 @@ package struct Engine: Sendable {
         if let zone = queue.zone { metadata["zone"] = "\(zone.rawValue)" }
         if let node = queue.node { metadata["node"] = "\(node)" }
         if !queue.positions.isEmpty { logger.info("worker finished", metadata: metadata) }
-        return (records, summary)
+        return summary
     }
 
     private func log(_ record: BlockRecord) {
