@@ -4,7 +4,21 @@ import PackageDescription
 // The flow shows in the targets: sources of truth (MachineSources) → a pure Plan (Planning)
 // → the engine against the kernel's files (Execution) → report (Reporting); every command's job in Jobs.
 // The executables only adapt their arguments to jobs.
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// Release builds give each function a section of its own, so that the boot binary's link can place the code a
+// run executes together (below).
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+// The boot binary's release link: lld puts the functions a run executes first and together, in the order it
+// executes them (scripts/symbol-order.py writes the list), so a boot maps a few hundred pages of text rather than
+// the 64 KiB fault-around runs of scattered ones (Docs/performance.md). Symbols the list no longer matches cost
+// only their placement.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+let bootLink: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/Sources/deferred-memd-boot/symbol-order.txt",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ], .when(configuration: .release))
+]
 
 let package = Package(
     name: "deferred-memd",
@@ -75,7 +89,9 @@ let package = Package(
             ],
             swiftSettings: strict),
         // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
-        .executableTarget(name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], swiftSettings: strict),
+        .executableTarget(
+            name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], exclude: ["symbol-order.txt"], swiftSettings: strict,
+            linkerSettings: bootLink),
         // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
             name: "deferred-memd",
