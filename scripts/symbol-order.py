@@ -46,11 +46,14 @@ def first_executed(binary, arguments, table):
         base, end, order, seen = None, None, [], set()
         with open(log, errors="replace") as f:
             for line in f:
-                if base is None:
-                    # The executable is the first mapping QEMU makes: its executable segment's start is the load base.
-                    m = re.match(r"^([0-9a-f]{16})-([0-9a-f]{16}) [0-9a-f]{16} r-x", line)
-                    if m:
-                        base, end = int(m.group(1), 16), int(m.group(2), 16)
+                if end is None:
+                    # The executable is what QEMU maps first: the first range it lists is the image's load base
+                    # (gold puts the text there, lld read-only data first), the first executable range its text.
+                    m = re.match(r"^([0-9a-f]{16})-([0-9a-f]{16}) [0-9a-f]{16} (\S+)", line)
+                    if m and base is None:
+                        base = int(m.group(1), 16)
+                    if m and m.group(3) == "r-x" and int(m.group(1), 16) >= base:
+                        end = int(m.group(2), 16)
                     continue
                 m = re.match(r"^0x([0-9a-f]+):", line)
                 if not m:
