@@ -50,9 +50,12 @@ package struct DeferredRun: Sendable {
     }
 
     /// The zone of the first block the serial worker will probe (Normal first when the plan says so), or nil
-    /// when every planned block is present, so that a run would not write to `probe`.
-    func firstProbedZone(_ plan: Plan) -> Zone? {
-        let absent = { (block: Plan.Block) in !files.exists(MemoryBlockDirectory.attribute("state", of: block.index)) }
+    /// when every planned block is present, so that a run would not write to `probe`. A fresh plan's actions are
+    /// what the machine showed moments ago (as the executor trusts them); a resumed one is checked block by block.
+    func firstProbedZone(_ plan: Plan, fresh: Bool) -> Zone? {
+        let absent = { (block: Plan.Block) in
+            fresh ? block.action == .probe : !files.exists(MemoryBlockDirectory.attribute("state", of: block.index))
+        }
         if plan.normalFirst, plan.blocks.contains(where: { $0.zone == .normal && absent($0) }) { return .normal }
         return plan.blocks.first(where: absent)?.zone
     }
@@ -100,7 +103,7 @@ package struct DeferredRun: Sendable {
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
         for warning in plan.warnings where warning.code == .planJournalIgnored { logger.warning("plan journal ignored", metadata: ["warning": "\(warning)"]) }
         let memory = MemoryBlockDirectory.path
-        let firstProbed = firstProbedZone(plan)
+        let firstProbed = firstProbedZone(plan, fresh: !resumed)
 
         var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
         let switcher = AutoOnlineSwitch(state: state, kernel: kernel)
@@ -156,7 +159,8 @@ package struct DeferredRun: Sendable {
         if switched {
             do { try switcher.restore() } catch { logger.error("cannot restore auto_online_blocks", metadata: ["error": "\(error)"]) }
         }
-        logTotals(result, blockSize: plan.blockSize)
+        // A dry run onlines nothing: the journal gets no totals from it.
+        if state.writesToDisk { logTotals(result, blockSize: plan.blockSize) }
         var report = RunReport(plan: plan, result: result, mode: mode + [("probeMethod", .string(method.rawValue))], notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
         do {
