@@ -2,7 +2,8 @@
 """Many crashes, nothing lost: SIGKILL `deferred-memd-boot run --simulate` at a random point, re-run it, and check
 the machine after every trial: every planned block online in the zone the first plan gave it (the journal's),
 nothing onlined twice (the blocks online at the kill are reported already online, the rest onlined by the re-run),
-nothing offline, no conflict, no temporary file left.
+nothing offline, no conflict, no temporary file left, and auto_online_blocks back to its value (the killed run takes
+either way of onlining a probed block; an auto-zone run killed mid-way leaves it naming a zone).
 
 usage: crash-trials.py --binary .build/release/deferred-memd-boot [--trials 200] [--seed N]
 Prints one line per 20 trials and a closing `N passed, N failed` line; exits 1 on any failure.
@@ -45,7 +46,9 @@ def trial(binary, tool, machine, rng, workdir):
     gib = max(len(planned) * plan["blockSize"] / (1 << 30), 0.125)
     latency = 250 / gib
     journal = os.path.join(root, "run/deferred-memd/plan.json")
-    process = subprocess.Popen([binary, "run", "--simulate", "--latency-ms-per-gib", f"{latency:.1f}", "--sysroot", root],
+    # Both ways of onlining a probed block: a killed auto-zone run leaves auto_online_blocks naming a zone.
+    method = rng.choice(["two-write", "auto-zone"])
+    process = subprocess.Popen([binary, "run", "--simulate", "--latency-ms-per-gib", f"{latency:.1f}", "--probe-method", method, "--sysroot", root],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while not os.path.exists(journal) and process.poll() is None and time.monotonic() < deadline:
@@ -73,6 +76,11 @@ def trial(binary, tool, machine, rng, workdir):
             problems.append(f"memory{index}: the re-run's zone is not the first plan's")
         elif entry["outcome"] != ("already-online" if index in online_at_kill else "onlined"):
             problems.append(f"memory{index}: {entry['outcome']} (online at kill: {index in online_at_kill})")
+    knob = os.path.join(root, MEMORY, "auto_online_blocks")
+    with open(os.path.join(REPO, "Examples", machine, MEMORY, "auto_online_blocks")) as f, open(knob) as g:
+        original, now = f.read().strip(), g.read().strip()
+    if now != original:
+        problems.append(f"auto_online_blocks is {now} after the re-run ({method} run killed), was {original}")
     leftovers = [n for n in os.listdir(os.path.dirname(journal)) if ".tmp." in n] if os.path.isdir(os.path.dirname(journal)) else []
     if leftovers:
         problems.append(f"temporary files left: {leftovers}")

@@ -5,8 +5,9 @@ deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the 
 planned_zones /run/dry.txt > /run/planned.txt
 total=$(wc -l < /run/planned.txt)
 before=$(present_blocks | wc -l)
-# The boot binary, as the service runs it: a power cut or an OOM kill at boot hits this one.
-deferred-memd-boot run --workers serial > /run/first.out 2>&1 &
+# The boot binary, as the service runs it: a power cut or an OOM kill at boot hits this one. It probes with one
+# write per block (auto-zone, asked for): the crash that leaves auto_online_blocks naming a zone.
+deferred-memd-boot run --workers serial --probe-method auto-zone > /run/first.out 2>&1 &
 pid=$!
 # Kill once a few blocks are in: mid-way, between or inside writes.
 i=0
@@ -17,8 +18,8 @@ done
 kill -9 $pid
 wait $pid
 expect_eq first-run-killed $? 137
-# The killed run probed with one write per block: auto_online_blocks still names a zone, and only the saved
-# value in /run/deferred-memd tells the next run what to put back.
+# auto_online_blocks still names a zone, and only the saved value in /run/deferred-memd tells the next run (two
+# writes per block, the default) what to put back.
 case $(cat $MEM/auto_online_blocks) in
 online_kernel | online_movable) pass "killed-run-left-auto-online-on ($(cat $MEM/auto_online_blocks))" ;;
 *) fail killed-run-left-auto-online-on "auto_online_blocks is $(cat $MEM/auto_online_blocks)" ;;
