@@ -58,7 +58,7 @@ fi
 # Real kernels under QEMU (TCG): every scenario must pass; then the real-kernel figures (printed, not asserted),
 # the boot benchmark's small version among them (issue #16: 4 and 8 GiB, one boot each of full, kernel-deferred and
 # deferred-memd, which builds the DEFERRED_STRUCT_PAGE_INIT variant of the probe kernel; only that every boot came up
-# and all its memory came online is checked). The fuller run: --only bootbench --boot-sizes 4,8,16 --boot-rounds 2.
+# and all its memory came online is checked). The fuller run: --only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3.
 python3 Tests/QEMU/run.py --binary .build/release/deferred-memd
 
 # arm64 on the real kernel (the patched 6.1 kernel of kernel/, cross-built and cached): the daemon inside the
