@@ -138,7 +138,6 @@ package struct DeferredRun: Sendable {
             } catch {
                 probeUnavailable = "cannot switch auto_online_blocks off: \(error)"
             }
-            if firstProbed != nil { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
             do {
                 try PlanJournal(state: state).record(plan, probeMethod: method)
             } catch {
@@ -150,6 +149,8 @@ package struct DeferredRun: Sendable {
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger,
             planIsFresh: !resumed, autoZone: autoZone)
         let result = engine.run(stop: stop, progress: progress)
+        // Logged after the writes: under emulation a first log line is milliseconds of new code before them.
+        if firstProbed != nil && !plan.blocks.isEmpty { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
         let reonlined = result.records.filter(\.onlinedAfterProbe).count
         if reonlined > 0 {
             notes.append(
