@@ -4,9 +4,9 @@ import PackageDescription
 // The flow shows in the targets: sources of truth (MachineSources) → a pure Plan (Planning)
 // → the engine against the kernel's files (Execution) → report (Reporting); every command's job in Jobs.
 // The executables only adapt their arguments to jobs.
-// Release builds give each function a section of its own, so that the boot binary's link can place the code a
-// run executes together (below).
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+// Swift 6 language mode; release builds give each function a section of its own, so that the boot binary's link can
+// place the code a run executes together (below).
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
 // The boot binary's release link: lld puts the functions a run executes first and together, in the order it
 // executes them (scripts/symbol-order.py writes the list), so a boot maps a few hundred pages of text rather than
 // the 64 KiB fault-around runs of scattered ones (Docs/performance.md). Symbols the list no longer matches cost
@@ -36,23 +36,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        .target(name: "MemoryModel", swiftSettings: strict),
+        .target(name: "MemoryModel", swiftSettings: swiftSettings),
         // The two C libraries, each reached only through its own thin Swift wrapper (Systemd, Udev).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "LinuxShims"),
         // The C library (glibc, or musl with the static Linux SDK), named in one file.
-        .target(name: "CLibrary", swiftSettings: strict),
-        .target(name: "TinyJSON", swiftSettings: strict),
+        .target(name: "CLibrary", swiftSettings: swiftSettings),
+        .target(name: "TinyJSON", swiftSettings: swiftSettings),
         .target(
             name: "KernelFiles",
             dependencies: ["CLibrary", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         .target(
             name: "MachineSources",
             dependencies: ["MemoryModel", "KernelFiles", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
-        .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: strict),
+            swiftSettings: swiftSettings),
+        .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: swiftSettings),
         // The engine: block executor, workers, gate, retries, the probe guard, and the kernel seam with the live kernel.
         .target(
             name: "Execution",
@@ -62,16 +62,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         // Kernels that stand in for the real one: simulated (tests, demos, --simulate), recording (--dry-run), counting (benchmarks).
         .target(
             name: "KernelSimulation",
             dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Execution", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         .target(
             name: "Reporting",
             dependencies: ["MemoryModel", "MachineSources", "Planning", "Execution", "TinyJSON"],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         // Thin wrappers of the two C libraries; they know nothing of the engine.
         .target(
             name: "Systemd",
@@ -79,8 +79,8 @@ let package = Package(
                 "CLibrary",
                 "CSystemd", "KernelFiles", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ],
-            swiftSettings: strict),
-        .target(name: "Udev", dependencies: ["CLibrary", "CUdev"], swiftSettings: strict),
+            swiftSettings: swiftSettings),
+        .target(name: "Udev", dependencies: ["CLibrary", "CUdev"], swiftSettings: swiftSettings),
         // Every command's job as a value, with the context they share; both executables only fill these.
         .target(
             name: "Jobs",
@@ -90,10 +90,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
         .executableTarget(
-            name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], exclude: ["symbol-order.txt"], swiftSettings: strict,
+            name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], exclude: ["symbol-order.txt"], swiftSettings: swiftSettings,
             linkerSettings: bootLink),
         // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
@@ -104,7 +104,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         // In-process benchmarks (engine with the kernel taken out, planning); scripts/bench.py runs it.
         .executableTarget(
             name: "deferred-memd-bench",
@@ -113,20 +113,20 @@ let package = Package(
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         // libFuzzer targets, one per parser of outside input (scripts/fuzz.sh builds them with -sanitize=fuzzer,address
         // and -D FUZZING; the normal build is a stub main). Seeds under Fuzz/Corpus/<target>.
-        .target(name: "FuzzSupport", dependencies: ["CLibrary"], swiftSettings: strict),
-        .executableTarget(name: "FuzzFlattenedDevicetree", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzDevicetreeDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzKernelCommandLine", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzMemoryBlockDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzDoctorSources", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: strict),
-        .executableTarget(name: "FuzzProcFiles", dependencies: ["FuzzSupport", "MachineSources", "MemoryModel"], swiftSettings: strict),
+        .target(name: "FuzzSupport", dependencies: ["CLibrary"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzFlattenedDevicetree", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDevicetreeDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzKernelCommandLine", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzMemoryBlockDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDoctorSources", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzProcFiles", dependencies: ["FuzzSupport", "MachineSources", "MemoryModel"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "FuzzPlanJournal", dependencies: ["Execution", "FuzzSupport", "KernelFiles", "MachineSources", "MemoryModel", "Planning", "TinyJSON"],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "DeferredMemdTests",
             dependencies: [
@@ -137,6 +137,6 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Golden", "FuzzFindings", "DoctorFixtures"],
-            swiftSettings: strict),
+            swiftSettings: swiftSettings),
     ]
 )
