@@ -59,7 +59,7 @@ fi
 # the boot benchmark's small version among them (issue #16: 4 and 8 GiB, one boot each of full, kernel-deferred and
 # deferred-memd, which builds the DEFERRED_STRUCT_PAGE_INIT variant of the probe kernel; only that every boot came up
 # and all its memory came online is checked); the systemd guest's two variants (stock kernel, the packaged unit) at
-# 4 GiB only: their boots take 75-95 s each, and at 8 GiB too they would add more than 4 minutes. The fuller run:
+# 4 GiB only: at 4 and 8 GiB their 4 boots took 213-220 s on a quiet host, about 5 minutes under load. The fuller run:
 # --only bootbench --boot-sizes 4,8,16 --boot-rounds 2 (the systemd variants at every size then).
 python3 Tests/QEMU/run.py --binary .build/release/deferred-memd --boot-systemd-sizes 4
 
