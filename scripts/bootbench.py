@@ -107,8 +107,8 @@ def print_systemd_report(records, log=print):
     if both:
         gib = both[-1]
         kernel, memd = (table[(v, gib)] for v in SYSTEMD_VARIANTS)
-        log(f"  at {gib} GiB, with deferred-memd systemd starts {kernel['systemd'] - memd['systemd']:.0f} ms sooner than with all memory "
-            f"as boot RAM, and a unit ordered after deferred-memd.service starts {memd['all'] - kernel['all']:.0f} ms later.")
+        log(f"  at {gib} GiB, deferred-memd against all memory as boot RAM (negative: sooner): systemd starts "
+            f"{memd['systemd'] - kernel['systemd']:+.0f} ms, a unit ordered after deferred-memd.service {memd['all'] - kernel['all']:+.0f} ms.")
 
 
 def user_view(table):
