@@ -4,24 +4,31 @@
 Usage: scripts/bootbench.py [FIGURES.json] [--svg OUT.svg]   (default .build/qemu-figures.json; prints, asserts nothing)
 Each record is one boot: variant (full, kernel-deferred, deferred-memd), gib, init_ms (from the kernel's banner to /init,
 host clock), all_online_ms (full, kernel-deferred: /init, since 6.1 initialises every struct page before it;
-deferred-memd: the daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB."""
+deferred-memd: the daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB.
+The systemd guest's variants (systemd-kernel-deferred, systemd-deferred-memd: Debian's stock kernel, so a table of
+their own) add systemd_ms (systemd's first line as PID 1); their all_online_ms is the mark of a unit ordered after
+deferred-memd.service, in both."""
 import argparse, json, os, statistics
 from html import escape
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ["full", "kernel-deferred", "deferred-memd"]
+SYSTEMD_VARIANTS = ["systemd-kernel-deferred", "systemd-deferred-memd"]
+SYSTEMD_KEYS = ("init", "systemd", "all")
 COLOURS = {"full": "#d62728", "kernel-deferred": "#1f77b4", "deferred-memd": "#2ca02c"}
 
 
-def medians(records):
-    """{(variant, gib): {"init": ms, "all": ms, "boots": n}} over the boots that reported both times."""
+FIELDS = {"init": "init_ms", "systemd": "systemd_ms", "all": "all_online_ms"}
+
+
+def medians(records, variants=VARIANTS, keys=("init", "all")):
+    """{(variant, gib): {"init": ms, "all": ms, "boots": n}} over the boots that reported every time of keys."""
     out = {}
-    for variant in VARIANTS:
+    for variant in variants:
         for gib in sorted({r["gib"] for r in records}):
-            boots = [r for r in records if r["variant"] == variant and r["gib"] == gib and "init_ms" in r and "all_online_ms" in r]
+            boots = [r for r in records if r["variant"] == variant and r["gib"] == gib and all(FIELDS[k] in r for k in keys)]
             if boots:
-                out[(variant, gib)] = {"init": statistics.median(int(r["init_ms"]) for r in boots),
-                                       "all": statistics.median(int(r["all_online_ms"]) for r in boots), "boots": len(boots)}
+                out[(variant, gib)] = {**{k: statistics.median(int(r[FIELDS[k]]) for r in boots) for k in keys}, "boots": len(boots)}
     return out
 
 
@@ -33,16 +40,18 @@ def slope(points):
     return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
 
 
-def slopes(table):
-    """ms per GiB of each variant's time to /init and to all memory."""
+def slopes(table, variants=VARIANTS, keys=("init", "all")):
+    """ms per GiB of each variant's time to /init and to all memory (and to systemd, for its variants)."""
     fit = lambda variant, key: slope([(gib, m[key]) for (v, gib), m in table.items() if v == variant])
-    return {(variant, key): fit(variant, key) for variant in VARIANTS for key in ("init", "all")}
+    return {(variant, key): fit(variant, key) for variant in variants for key in keys}
 
 
 def print_report(records, log=print):
     table = medians(records)
     if not table:
-        log("  (no boot benchmark figures: run python3 Tests/QEMU/run.py --only bootbench first)")
+        if not medians(records, SYSTEMD_VARIANTS, SYSTEMD_KEYS):
+            log("  (no boot benchmark figures: run python3 Tests/QEMU/run.py --only bootbench first)")
+        print_systemd_report(records, log)
         return
     sizes = sorted({gib for _, gib in table})
     boots = max(m["boots"] for m in table.values())
@@ -69,6 +78,37 @@ def print_report(records, log=print):
         log(f"  {gib} GiB, MemTotal at the end: " + ", ".join(f"{v} {m:.0f} MiB" for v, m in mib.items()))
     for line in user_view(table):
         log("  " + line)
+    print_systemd_report(records, log)
+
+
+def print_systemd_report(records, log=print):
+    """The systemd guest's table: apart from the busybox guest's, since the kernel differs."""
+    table = medians(records, SYSTEMD_VARIANTS, SYSTEMD_KEYS)
+    if not table:
+        return
+    sizes = sorted({gib for _, gib in table})
+    boots = max(m["boots"] for m in table.values())
+    log(f"boot benchmark, systemd guest (Debian's stock 6.1 kernel, DEFERRED_STRUCT_PAGE_INIT=y; QEMU TCG, 2 vCPUs, -M pc): "
+        f"medians of up to {boots} boots, ms from the kernel's banner")
+    log("  " + f"{'GiB':>4s}" + "".join(f"{v.removeprefix('systemd-') + ' ' + k:>24s}" for v in SYSTEMD_VARIANTS for k in ("/init", "systemd", "all")))
+    for gib in sizes:
+        log("  " + f"{gib:>4d}" + "".join(f"{fmt(table.get((v, gib)), k):>24s}" for v in SYSTEMD_VARIANTS for k in SYSTEMD_KEYS))
+    s = slopes(table, SYSTEMD_VARIANTS, SYSTEMD_KEYS)
+    ms = lambda value: "-" if value is None else f"{value:.1f}"
+    log("  slopes, ms per GiB (least squares over the medians):")
+    for variant in SYSTEMD_VARIANTS:
+        log(f"    {variant:24s} to /init {ms(s[(variant, 'init')]):>8s}   to systemd {ms(s[(variant, 'systemd')]):>8s}"
+            f"   to all memory online {ms(s[(variant, 'all')]):>8s}")
+    for gib in sizes:
+        mib = {v: statistics.median(int(r["memtotal_kib"]) for r in records if r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r) / 1024
+               for v in SYSTEMD_VARIANTS if any(r["variant"] == v and r["gib"] == gib and "memtotal_kib" in r for r in records)}
+        log(f"  {gib} GiB, MemTotal at the end: " + ", ".join(f"{v} {m:.0f} MiB" for v, m in mib.items()))
+    both = [gib for gib in sizes if all((v, gib) in table for v in SYSTEMD_VARIANTS)]
+    if both:
+        gib = both[-1]
+        kernel, memd = (table[(v, gib)] for v in SYSTEMD_VARIANTS)
+        log(f"  at {gib} GiB, deferred-memd against all memory as boot RAM (negative: sooner): systemd starts "
+            f"{memd['systemd'] - kernel['systemd']:+.0f} ms, a unit ordered after deferred-memd.service {memd['all'] - kernel['all']:+.0f} ms.")
 
 
 def user_view(table):

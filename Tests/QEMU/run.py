@@ -8,11 +8,13 @@ they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
-              [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-rounds 1]
+              [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-systemd-sizes 4] [--boot-rounds 1]
+              [--boot-variants VARIANT ...]
 
-`bootbench` (issue #16) boots the same guest per RAM size in three variants (full, kernel-deferred, deferred-memd),
-one guest at a time, rounds interleaved; `--only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3` is the fuller run
-behind Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
+`bootbench` (issue #16) boots the same busybox guest per RAM size in three variants (full, kernel-deferred,
+deferred-memd), and the systemd guest in two (systemd-kernel-deferred, systemd-deferred-memd), one guest at a time,
+rounds interleaved; `--only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3` is the fuller run behind
+Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
 """
 import argparse
 import json
@@ -91,6 +93,13 @@ BOOT_VARIANTS = {
     "kernel-deferred": ("probe-deferred-init", BOOT_COMMON),
     "deferred-memd": ("probe", f"{DEFERRED} {BOOT_COMMON}"),
 }
+# The boot benchmark's systemd guest (issue #16 §1): Debian's stock kernel and the systemd scenarios' root, the
+# packaged unit onlining what the kernel left offline. The stock kernel has DEFERRED_STRUCT_PAGE_INIT=y, which names
+# the boot-RAM variant; it has no probe file, so the deferred memory is a cold-plugged DIMM above 1 GiB of boot RAM.
+SYSTEMD_BOOT_VARIANTS = ["systemd-kernel-deferred", "systemd-deferred-memd"]
+SYSTEMD_BOOT_APPEND = f"memhp_default_state=offline {BOOT_COMMON}"
+# Checks each systemd boot must pass (systemd-check.sh, systemd-bootbench).
+SYSTEMD_BOOT_CHECKS = {"systemd-kernel-deferred": 8, "systemd-deferred-memd": 11}
 # DIMMs the host plugs when the guest asks (`PLUG name size` on the console).
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
 
@@ -101,6 +110,16 @@ def log(message):
 
 def ensure_packages():
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
+
+
+def systemd_boot_machine(variant, gib):
+    """QEMU's machine for a systemd boot benchmark variant at `gib` GiB, and the blocks of DIMM it has: all of it boot
+    RAM, or 1 GiB of boot RAM and one DIMM of the rest (the pc machine puts it at 4 GiB: memory32 on)."""
+    # reserve=off, as for the busybox guest: sizes above the host's RAM start.
+    if variant == "systemd-kernel-deferred":
+        return ["-M", "pc,memory-backend=ram", "-m", f"{gib}G", "-object", f"memory-backend-ram,id=ram,size={gib}G,reserve=off"], 0
+    return ["-M", "pc", "-m", f"1G,slots=1,maxmem={gib}G", "-object", f"memory-backend-ram,id=d0,size={gib - 1}G,reserve=off",
+            "-device", "pc-dimm,id=dimm0,memdev=d0"], (gib - 1) * 8
 
 
 def kernels(cache, variants=()):
@@ -157,11 +176,14 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
     os.makedirs(os.path.join(units, "multi-user.target.wants"), exist_ok=True)
     os.symlink("/etc/systemd/system/dm-check.service", os.path.join(units, "multi-user.target.wants", "dm-check.service"))
     shutil.copy2(os.path.join(HERE, "guest", "systemd-check.service"), os.path.join(units, "dm-check.service"))
+    # The boot benchmark's mark, enabled by /init for systemd-bootbench only.
+    shutil.copy2(os.path.join(HERE, "guest", "systemd-all-online.service"), os.path.join(units, "dm-all-online.service"))
     # A getty on the serial console would hang up the checks' output there.
     for masked in ["serial-getty@ttyS0.service", "getty.target"]:
         os.symlink("/dev/null", os.path.join(units, masked))
     os.makedirs(os.path.join(root, "dm"), exist_ok=True)
     shutil.copy2(os.path.join(HERE, "guest", "systemd-check.sh"), os.path.join(root, "dm", "check.sh"))
+    shutil.copy2(os.path.join(HERE, "guest", "systemd-all-online.sh"), os.path.join(root, "dm", "all-online.sh"))
     shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "dm", "lib.sh"))
     # Red Hat's memory-onlining rule, which the init installs for systemd-doctor only.
     shutil.copy2(os.path.join(REPO, "Tests", "DeferredMemdTests", "DoctorFixtures", "40-redhat.rules"), os.path.join(root, "dm", "40-redhat.rules"))
@@ -288,9 +310,9 @@ def boot(name, kernel, machine, append, image, workdir, timeout):
 
 def timed_boot(kernel, machine, append, image, timeout):
     """Boots one guest with its console on a pipe; returns (console text, seconds, timed out, marks): marks are the
-    milliseconds from QEMU's start at which each `DM-…` line of the guest, and the kernel's banner (`Linux version`,
-    on an early console), arrived. The host's clock, because the guest's cannot see the struct page initialisation:
-    in 6.1's start_kernel, setup_arch() (memmap_init) and mm_init() (memblock_free_all) run before
+    milliseconds from QEMU's start at which each `DM-…` line of the guest, the kernel's banner (`Linux version`, on an
+    early console) and systemd's (`Welcome to …`, as `systemd`) arrived. The host's clock, because the guest's cannot
+    see the struct page initialisation: in 6.1's start_kernel, setup_arch() (memmap_init) and mm_init() (memblock_free_all) run before
     timekeeping_init() starts /proc/uptime and sched_clock_init() lets printk times leave 0."""
     started = time.monotonic()
     process = subprocess.Popen(qemu_command(kernel, machine, append, image, "stdio"), stdin=subprocess.DEVNULL,
@@ -300,7 +322,9 @@ def timed_boot(kernel, machine, append, image, timeout):
     def reader():
         for raw in process.stdout:
             line = raw.decode(errors="replace").rstrip("\r\n")
-            mark = line.split()[0] if line.startswith("DM-") else "kernel" if "] Linux version " in line else None
+            # Anywhere in the line: systemd's status output shares the console with the guest's.
+            found = re.search(r"(?<![\w.])DM-[A-Z][A-Z-]*", line)
+            mark = found.group(0) if found else "kernel" if "] Linux version " in line else "systemd" if "Welcome to " in line else None
             if mark and mark not in marks:
                 marks[mark] = int((time.monotonic() - started) * 1000)
             lines.append(line)
@@ -342,44 +366,78 @@ def verdict(name, text, least, timed_out):
     return not problems, passed, problems, measures
 
 
-def boot_benchmark(available, binary, workdir, sizes, rounds, failures):
+def boot_benchmark(available, binary, workdir, sizes, systemd_sizes, variants, rounds, systemd_image, failures):
     """Issue #16: each RAM size booted in each variant, one guest at a time, rounds interleaved; returns one record
     per boot and appends the name of any boot that failed to failures. "All memory online" is the guest's check:
     every whole block of System RAM in the firmware map online (the daemon leaves a block that is only partly RAM,
-    as at the top of the pc machine's low RAM, 0xb8000000-0xbffdffff, offline; a full boot has it)."""
+    as at the top of the pc machine's low RAM, 0xb8000000-0xbffdffff, offline; a full boot has it). The systemd
+    variants boot at systemd_sizes only, from systemd_image (None when none is selected)."""
     image = initramfs(binary, workdir, name="bootbench", boot_only=True)
     log(f"boot benchmark: initramfs {os.path.getsize(image) >> 10} KiB (busybox, stripped deferred-memd-boot)")
+    if systemd_image:
+        log(f"boot benchmark: systemd initramfs {os.path.getsize(systemd_image) >> 10} KiB (the same and the Debian root, package installed)")
     started = time.monotonic()
     records = []
     for round in range(rounds):
-        for gib in sizes:
-            for variant, (kernel, append) in BOOT_VARIANTS.items():
-                name = f"bootbench-{variant}-{gib}g"
-                # reserve=off (MAP_NORESERVE): a guest larger than the host's RAM still starts (the kernel's
-                # overcommit heuristic refused 32 GiB on a 23 GiB host); it touches little more than its memmap.
-                memory = ["-M", "pc,memory-backend=ram", "-m", f"{gib}G", "-object", f"memory-backend-ram,id=ram,size={gib}G,reserve=off"]
-                text, seconds, timed_out, marks = timed_boot(available[kernel], memory,
-                                                             f"{append} dm.scenario=bootbench dm.variant={variant}",
-                                                             image, 120 + 30 * gib)
-                ok, passed, problems, measures = verdict(name, text, 3, timed_out)
-                # Host times from the kernel's banner (its first line; QEMU's start to it, firmware and decompression,
-                # kept apart as kernel_start_ms): /init began (DM-INIT), all memory online (the daemon's end, or
-                # /init where the kernel initialised all of it before).
-                end = "DM-ALL-ONLINE" if variant == "deferred-memd" else "DM-INIT"
-                if all(mark in marks for mark in ("kernel", "DM-INIT", end)):
-                    measures["kernel_start_ms"] = marks["kernel"]
-                    measures["init_ms"], measures["all_online_ms"] = marks["DM-INIT"] - marks["kernel"], marks[end] - marks["kernel"]
+        for gib in sorted(set(sizes) | set(systemd_sizes)):
+            for variant in variants:
+                if variant in BOOT_VARIANTS and gib in sizes:
+                    record, ok, problems, text = busybox_boot(available, image, variant, gib)
+                elif variant in SYSTEMD_BOOT_VARIANTS and gib in systemd_sizes:
+                    record, ok, problems, text = systemd_boot(available, systemd_image, variant, gib)
                 else:
-                    problems.append(f"a console line is missing: the kernel's banner, DM-INIT or {end}")
-                    ok = False
-                records.append({"variant": variant, "gib": gib, "round": round + 1, "qemu_wall_ms": int(seconds * 1000), **measures})
-                log(f"qemu: {name:28s} round {round + 1} {'ok' if ok else 'FAIL'}  " + " ".join(f"{k}={v}" for k, v in measures.items()))
+                    continue
+                name = f"bootbench-{variant}-{gib}g"
+                records.append({"variant": variant, "gib": gib, "round": round + 1, **record})
+                log(f"qemu: {name:36s} round {round + 1} {'ok' if ok else 'FAIL'}  " + " ".join(f"{k}={v}" for k, v in record.items()))
                 if not ok:
                     failures.append(name)
                     log(f"--- {name}: " + "; ".join(problems) + f"\n{text[-8000:]}")
     log(f"\nboot benchmark: {len(records)} boots in {time.monotonic() - started:.0f} s")
     bootbench.print_report(records, log)
     return records
+
+
+def busybox_boot(available, image, variant, gib):
+    """One boot of the busybox guest: (record, ok, problems, console text)."""
+    kernel, append = BOOT_VARIANTS[variant]
+    # reserve=off (MAP_NORESERVE): a guest larger than the host's RAM still starts (the kernel's overcommit
+    # heuristic refused 32 GiB on a 23 GiB host); it touches little more than its memmap.
+    memory = ["-M", "pc,memory-backend=ram", "-m", f"{gib}G", "-object", f"memory-backend-ram,id=ram,size={gib}G,reserve=off"]
+    text, seconds, timed_out, marks = timed_boot(available[kernel], memory,
+                                                 f"{append} dm.scenario=bootbench dm.variant={variant}", image, 120 + 30 * gib)
+    ok, passed, problems, measures = verdict(variant, text, 3, timed_out)
+    # Host times from the kernel's banner (its first line; QEMU's start to it, firmware and decompression, kept
+    # apart as kernel_start_ms): /init began (DM-INIT), all memory online (the daemon's end, or /init where the
+    # kernel initialised all of it before).
+    end = "DM-ALL-ONLINE" if variant == "deferred-memd" else "DM-INIT"
+    if all(mark in marks for mark in ("kernel", "DM-INIT", end)):
+        measures["kernel_start_ms"] = marks["kernel"]
+        measures["init_ms"], measures["all_online_ms"] = marks["DM-INIT"] - marks["kernel"], marks[end] - marks["kernel"]
+    else:
+        problems.append(f"a console line is missing: the kernel's banner, DM-INIT or {end}")
+        ok = False
+    return {"qemu_wall_ms": int(seconds * 1000), **measures}, ok, problems, text
+
+
+def systemd_boot(available, image, variant, gib):
+    """One boot of the systemd guest: (record, ok, problems, console text). Host times from the kernel's banner to
+    /init (DM-INIT: the busybox /init, which then unpacks the Debian root), to systemd's first line as PID 1
+    (`Welcome to Debian…`, printed before it loads any unit) and to DM-ALL-ONLINE, which the unit ordered after
+    deferred-memd.service prints: in both variants, when a unit that needs all memory could start."""
+    machine, dimm_blocks = systemd_boot_machine(variant, gib)
+    text, seconds, timed_out, marks = timed_boot(available["stock"], machine,
+                                                 f"{SYSTEMD_BOOT_APPEND} dm.scenario=systemd-bootbench dm.variant={variant} "
+                                                 f"dm.dimm_blocks={dimm_blocks}", image, 300 + 30 * gib)
+    ok, passed, problems, measures = verdict(variant, text, SYSTEMD_BOOT_CHECKS[variant], timed_out)
+    if all(mark in marks for mark in ("kernel", "DM-INIT", "systemd", "DM-ALL-ONLINE")):
+        measures["kernel_start_ms"] = marks["kernel"]
+        measures["init_ms"], measures["systemd_ms"] = marks["DM-INIT"] - marks["kernel"], marks["systemd"] - marks["kernel"]
+        measures["all_online_ms"] = marks["DM-ALL-ONLINE"] - marks["kernel"]
+    else:
+        problems.append("a console line is missing: the kernel's banner, DM-INIT, systemd's welcome or DM-ALL-ONLINE")
+        ok = False
+    return {"qemu_wall_ms": int(seconds * 1000), **measures}, ok, problems, text
 
 
 def main():
@@ -393,13 +451,17 @@ def main():
     parser.add_argument("--bench-rounds", type=int, default=3)
     parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
+    parser.add_argument("--boot-systemd-sizes", help="GiB per systemd-guest boot benchmark size (default: --boot-sizes)")
     parser.add_argument("--boot-rounds", type=int, default=1)
+    parser.add_argument("--boot-variants", nargs="*", default=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS],
+                        choices=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS])
     args = parser.parse_args()
     bootbench_selected = not args.no_bench and (not args.only or "bootbench" in args.only)
+    boot_systemd = bootbench_selected and any(variant in SYSTEMD_BOOT_VARIANTS for variant in args.boot_variants)
 
     if not args.no_install:
         ensure_packages()
-    available = kernels(args.cache, ["deferred-init"] if bootbench_selected else [])
+    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [])
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
@@ -411,6 +473,9 @@ def main():
                 systemd_images[upgrade] = initramfs(os.path.abspath(args.binary), workdir,
                                                     extra=debian_root(args.cache, os.path.abspath(args.binary), workdir, available["stock"], upgrade),
                                                     name="systemd-upgrade" if upgrade else "systemd")
+    # The systemd boot benchmark's: as the service would have it, only the stripped deferred-memd-boot beside busybox.
+    systemd_boot_image = initramfs(os.path.abspath(args.binary), workdir, name="systemd-bootbench", boot_only=True,
+                                   extra=debian_root(args.cache, os.path.abspath(args.binary), workdir, available["stock"])) if boot_systemd else None
     log(f"qemu: kernels {available['probe']} and {available['stock']}; initramfs {os.path.getsize(image) >> 10} KiB")
 
     failures = []
@@ -445,8 +510,10 @@ def main():
         print_bench(figures)
 
     if bootbench_selected:
-        figures["bootbench"] = boot_benchmark(available, os.path.abspath(args.binary), workdir, [int(size) for size in args.boot_sizes.split(",")],
-                                              args.boot_rounds, failures)
+        sizes = [int(size) for size in args.boot_sizes.split(",")]
+        systemd_sizes = [int(size) for size in args.boot_systemd_sizes.split(",")] if args.boot_systemd_sizes else sizes
+        figures["bootbench"] = boot_benchmark(available, os.path.abspath(args.binary), workdir, sizes, systemd_sizes if boot_systemd else [],
+                                              args.boot_variants, args.boot_rounds, systemd_boot_image, failures)
 
     os.makedirs(os.path.dirname(args.figures), exist_ok=True)
     with open(args.figures, "w") as f:

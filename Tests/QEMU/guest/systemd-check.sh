@@ -8,6 +8,10 @@
 #     the configuration (no probe interface, hot-remove on), and exits 6, as does `doctor --json`.
 #   dm.scenario=systemd-upgrade: the package was installed, its conffile changed (MovableCore=25%), and a newer
 #     package installed over it: the change is kept, the service still enabled, and it onlines per the change.
+#   dm.scenario=systemd-bootbench (the boot benchmark, timed by the host; run.py's boot_benchmark): dm.variant=
+#     systemd-deferred-memd, 1 GiB of boot RAM and dm.dimm_blocks= blocks of offline DIMMs the unit onlines
+#     (MovableCore=50%), or systemd-kernel-deferred, all of it boot RAM (the stock kernel has
+#     DEFERRED_STRUCT_PAGE_INIT) and the unit skipped; here only that all memory came online as planned.
 # Every one boots a root where `dpkg -i` installed the package and its postinst enabled the service.
 . /dm/lib.sh
 scenario=$(sed -n 's/.*dm\.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -21,6 +25,7 @@ while [ $i -lt 600 ]; do
         systemd:active:*|systemd-upgrade:active:*|systemd-fallback:failed:active) break ;;
         systemd-doctor:activating:*|systemd-doctor:*:activating) ;;
         systemd-doctor:*) break ;;
+        systemd-bootbench:*) break ;;  # dm-check.service is ordered after the units and the mark
     esac
     sleep 0.1; i=$((i + 1))
 done
@@ -79,6 +84,41 @@ elif [ "$scenario" = systemd-upgrade ]; then
     case "$status" in "onlined 32/32 blocks"*) pass status-text-is-the-summary ;; *) fail status-text-is-the-summary "$status" ;; esac
     no_block_offline nothing-left-offline
     expect_eq quarter-movable-per-the-change "$(for n in $(present_blocks); do zone $n; done | grep -c Movable)" 8
+elif [ "$scenario" = systemd-bootbench ]; then
+    variant=$(sed -n 's/.*dm\.variant=\([^ ]*\).*/\1/p' /proc/cmdline)
+    dimm_blocks=$(sed -n 's/.*dm\.dimm_blocks=\([0-9]*\).*/\1/p' /proc/cmdline)
+    memtotal() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
+    expect_eq all-online-mark-ran "$(systemctl show -P Result dm-all-online.service)" success
+    no_block_offline nothing-left-offline
+    if [ "$variant" = systemd-deferred-memd ]; then
+        expect_eq main-unit-active "$main" active
+        expect_eq fallback-did-not-run "$fallback" inactive
+        # The DIMMs sit at 4 GiB and up (the pc machine's device memory, above 1 GiB of boot RAM): memory32 on.
+        present_blocks | awk '$1 >= 32' > /run/dimm-blocks.txt
+        expect_eq dimm-blocks-present "$(wc -l < /run/dimm-blocks.txt)" "$dimm_blocks"
+        # The report's plan, "index kernel|movable" per block (one member per line).
+        awk '$1 == "\"index\":" { n = $2; sub(",", "", n) }
+             $1 == "\"zone\":" && n != "" { z = $2; gsub(/[",]/, "", z); print n, (z == "Movable" ? "movable" : "kernel"); n = "" }' \
+            /run/deferred-memd/report.json | sort -n > /run/planned.txt
+        expect_eq every-dimm-block-planned "$(cut -d' ' -f1 /run/planned.txt | tr '\n' ' ')" "$(tr '\n' ' ' < /run/dimm-blocks.txt)"
+        check_online_as_planned dimm-blocks-online-in-planned-zone /run/planned.txt
+        expect_eq half-movable "$(grep -c movable /run/planned.txt)" $((dimm_blocks / 2))
+        engine_ns=$(json_number elapsedNanoseconds /run/deferred-memd/report.json)
+        measure daemon_engine_ms $((${engine_ns:-0} / 1000000))
+        # The guest's clock, for the record: READY=1 (CLOCK_MONOTONIC, which starts late in the boot: run.py).
+        measure unit_ready_monotonic_ms $(($(systemctl show -P ActiveEnterTimestampMonotonic deferred-memd.service) / 1000))
+    else
+        # Nothing deferred: ExecCondition (plan --check) skipped the unit, which is inactive, not failed.
+        expect_eq main-unit-skipped "$main" inactive
+        expect_eq skipped-by-its-condition "$(systemctl show -P Result deferred-memd.service)" exec-condition
+        line="deferred pages initialised in"
+        if dmesg | grep -q "$line"; then pass deferred-init-ran; else fail deferred-init-ran "no '$line' in dmesg"; fi
+        measure deferred_init_ms "$(dmesg | sed -n "s/.*$line \([0-9]*\)ms.*/\1/p" | head -1)"
+    fi
+    # MemTotal as the mark saw it: final then.
+    expect_eq memtotal-final "$(memtotal)" "$(cat /run/dm-memtotal-at-mark)"
+    measure memtotal_kib "$(memtotal)"
+    measure online_blocks "$(for n in $(present_blocks); do state $n; done | grep -c '^online$')"
 else
     expect_eq main-unit-failed "$main" failed
     expect_eq main-unit-exit-status "$(systemctl show -P ExecMainStatus deferred-memd.service)" 2
