@@ -1,5 +1,6 @@
 import CLibrary
 import KernelFiles
+import MachineSources
 
 /// The process's own memory, from `/proc/self/status`: the high-water resident set, and what is resident now split
 /// into anonymous pages (the daemon's own data: records, plan, buffers) and file-backed pages (its binary and
@@ -23,18 +24,9 @@ package struct ProcessMemory: Sendable, Equatable {
 
     /// The figures of a `status` file (`Key:   1234 kB` lines); nil without `VmHWM` (kernels since 4.5 have all three).
     package init?(status: String) {
-        var fields: [Substring: UInt64] = [:]
-        for line in status.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon]
-            guard key == "VmHWM" || key == "RssAnon" || key == "RssFile" else { continue }
-            // The kernel pads with a tab and spaces: "VmHWM:\t   10316 kB".
-            let number = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).first
-            guard let value = number.flatMap({ UInt64($0) }) else { continue }
-            fields[key] = value
-        }
-        guard let peak = fields["VmHWM"] else { return nil }
-        self.init(peakKiB: peak, anonymousKiB: fields["RssAnon"] ?? 0, fileKiB: fields["RssFile"] ?? 0)
+        let fields = KilobyteFields.parse(status)
+        guard let peak = fields["VmHWM"]?.kib else { return nil }
+        self.init(peakKiB: peak, anonymousKiB: fields["RssAnon"]?.kib ?? 0, fileKiB: fields["RssFile"]?.kib ?? 0)
     }
 
     /// This process, now. Without a readable `/proc`: the peak from `getrusage`, the split unknown (zero).

@@ -150,7 +150,7 @@ package struct DeferredRun: Sendable {
             planIsFresh: !resumed, autoZone: autoZone)
         let result = engine.run(stop: stop, progress: progress)
         // Logged after the writes: under emulation a first log line is milliseconds of new code before them.
-        if firstProbed != nil && !plan.blocks.isEmpty { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
+        if firstProbed != nil { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
         let reonlined = result.records.filter(\.onlinedAfterProbe).count
         if reonlined > 0 {
             notes.append(

@@ -23,12 +23,7 @@ package struct Meminfo: Sendable, Equatable {
 
     /// `MemFree:  123456 kB` lines; the others are ignored (a figure too large for bytes only matters where used).
     package static func parse(_ text: String) throws(SourceError) -> Meminfo {
-        var fields: [Substring: (kib: UInt64, line: Substring)] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == ":" })
-            guard parts.count >= 2, let kib = UInt64(parts[1]) else { continue }
-            fields[parts[0]] = (kib, line)
-        }
+        let fields = KilobyteFields.parse(text)
         func bytes(_ name: Substring) throws(SourceError) -> UInt64? {
             guard let field = fields[name] else { return nil }
             let (bytes, overflow) = field.kib.multipliedReportingOverflow(by: 1024)
