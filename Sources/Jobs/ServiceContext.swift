@@ -10,12 +10,14 @@ package enum ServiceContext {
 
     /// The process environment as a dictionary (read once; nothing else calls getenv).
     package static func environment() -> [String: String] {
+        // Split at the byte: finding "=" among Characters ran grapheme breaking over every variable, a quarter of
+        // the work between main and the first write.
         var result: [String: String] = [:]
         var cursor = environ
         while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            if let equals = strchr(entry, Int32(UInt8(ascii: "="))) {
+                let name = UnsafeRawBufferPointer(start: entry, count: equals - entry)
+                result[String(decoding: name, as: UTF8.self)] = String(cString: equals + 1)
             }
             cursor += 1
         }

@@ -155,6 +155,24 @@ struct NotificationTests {
         #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 2, "\(messages)")
     }
 
+    @Test("the environment as a dictionary: every variable, each name mapped to what getenv returns, '=' kept in values")
+    func environmentIsTheProcesses() throws {
+        let environment = ServiceContext.environment()
+        var count = 0
+        var cursor = environ
+        while let entry = cursor.pointee {
+            if strchr(entry, Int32(UInt8(ascii: "="))) != nil { count += 1 }
+            cursor += 1
+        }
+        #expect(environment.count == count)
+        #expect(!environment.isEmpty)
+        for (name, value) in environment {
+            #expect(getenv(name).map { String(cString: $0) } == value, "\(name)")
+        }
+        let path = try #require(getenv("PATH"))
+        #expect(environment["PATH"] == String(cString: path))
+    }
+
     @Test("without NOTIFY_SOCKET (or with it empty) there is no notifier, so nothing can be sent; with it there is one")
     func noSocket() {
         // A child started without NOTIFY_SOCKET cannot know any listener's path, so listening proves nothing:
