@@ -38,7 +38,8 @@ let package = Package(
     targets: [
         .target(name: "MemoryModel", swiftSettings: swiftSettings),
         // The two C libraries, each reached only through its own thin Swift wrapper (Systemd, Udev).
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libsystemd's header only: it is opened at run time, when the daemon first speaks to systemd (LibSystemd).
+        .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "LinuxShims"),
         // The C library (glibc, or musl with the static Linux SDK), named in one file.
@@ -131,12 +132,12 @@ let package = Package(
             name: "DeferredMemdTests",
             dependencies: [
                 "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "TinyJSON",
-                "Systemd", "Jobs", "deferred-memd", "deferred-memd-boot",
+                "CSystemd", "Systemd", "Jobs", "deferred-memd", "deferred-memd-boot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Golden", "FuzzFindings", "DoctorFixtures"],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("systemd")]),
     ]
 )

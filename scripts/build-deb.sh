@@ -52,6 +52,8 @@ echo /etc/deferred-memd.conf > "$root/DEBIAN/conffiles"
 mkdir -p "$stage/debian"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" > "$stage/debian/control"
 depends=$(cd "$stage" && dpkg-shlibdeps -O "$root/usr/sbin/deferred-memd" "$root/usr/sbin/deferred-memd-boot" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+# libsystemd is opened at run time (dlopen), so dpkg-shlibdeps cannot see it; the units are Type=notify and need it.
+depends="$depends, libsystemd0"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@DEPENDS@|$depends|" -e "s|@SIZE@|$size|" \
     "$here/packaging/debian/control" > "$root/DEBIAN/control"

@@ -353,7 +353,8 @@ for p in $products; do
     if readelf -d "$out/$p" | grep -qE 'RUNPATH|RPATH'; then fail "$p carries a RUNPATH/RPATH"; fi
     queue+=($(needed "$out/$p"))
 done
-queue+=(ld-linux-aarch64.so.1)
+# The loader, and libsystemd: the binaries open it at run time (Systemd's LibSystemd), so it is no NEEDED entry.
+queue+=(ld-linux-aarch64.so.1 libsystemd.so.0)
 while [ ${#queue[@]} -gt 0 ]; do
     lib=${queue[0]}; queue=("${queue[@]:1}")
     case "$seen" in *" $lib "*) continue ;; esac

@@ -1,5 +1,4 @@
 import CLibrary
-import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
@@ -47,7 +46,7 @@ package enum JournalEntry {
         return name
     }
 
-    static func send(_ fields: [String]) {
+    static func send(_ fields: [String], through sendv: LibSystemd.JournalSendv) {
         // One buffer holding every field, so all the iovecs point into memory that lives for the call.
         var buffer: [UInt8] = []
         var ranges: [(Int, Int)] = []
@@ -58,7 +57,14 @@ package enum JournalEntry {
         buffer.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             let vectors = ranges.map { iovec(iov_base: base + $0.0, iov_len: $0.1) }
-            _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+            _ = vectors.withUnsafeBufferPointer { sendv($0.baseAddress, Int32($0.count)) }
         }
+    }
+
+    /// The entry as one stream line, `<priority>message key=value …`: what journald makes of a line on a stream it
+    /// reads (`SyslogLevelPrefix=`, on by default), for when libsystemd is not there to send fields.
+    package static func streamLine(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+        let pairs = metadata.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        return "<\(priority(level))>\(message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))\(pairs)\n"
     }
 }

@@ -1,20 +1,23 @@
 import CLibrary
-import CSystemd
-import KernelFiles
 import Logging
-import SystemPackage
 
 /// swift-log handler that writes structured journal entries through `sd_journal_sendv`.
 ///
-/// Use it only when `JournalStream.standardErrorIsJournal` says so: with no journald listening, sendv drops
-/// entries without an error, and plain lines on stderr would have been seen.
+/// Use it only when `JournalStream.isJournal` says so: with no journald listening, sendv drops entries without an
+/// error, and plain lines on stderr would have been seen. Where libsystemd is missing, each entry goes to that
+/// same stream as one line with its priority prefix.
 package struct JournalLogHandler: LogHandler {
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:]
     private let identifier: String
+    private let library: LibSystemd
+    private let stream: Int32
 
-    package init(identifier: String) {
+    /// `stream`: the descriptor systemd connected to the journal (stderr), for entries libsystemd cannot send.
+    package init(identifier: String, library: LibSystemd, stream: Int32 = 2) {
         self.identifier = identifier
+        self.library = library
+        self.stream = stream
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -24,9 +27,17 @@ package struct JournalLogHandler: LogHandler {
 
     package func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        guard let sendv = library.entries?.journalSendv else {
+            var line = JournalEntry.streamLine(level: event.level, message: "\(event.message)", metadata: merged)
+            line.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return }
+                _ = CLibrary.write(stream, base, bytes.count)
+            }
+            return
+        }
         let fields = JournalEntry.fields(
             identifier: identifier, level: event.level, message: "\(event.message)", metadata: merged,
             file: event.file, function: event.function, line: event.line)
-        JournalEntry.send(fields)
+        JournalEntry.send(fields, through: sendv)
     }
 }

@@ -1,5 +1,4 @@
 import CLibrary
-import CSystemd
 import KernelFiles
 import Logging
 import SystemPackage
