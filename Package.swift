@@ -12,14 +12,16 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-Xf
 // the 64 KiB fault-around runs of scattered ones (Docs/performance.md). Symbols the list no longer matches cost
 // only their placement. Relative relocations packed (RELR, glibc 2.36+): 672 KB of .rela.dyn becomes 6 KB for the
 // loader to read. No dynamic exports: the toolchain's -export-dynamic put our 4,591 symbols (400 KB of tables,
-// all resident) in .dynsym for nothing that looks them up; the libraries' references are still resolved.
+// all resident) in .dynsym for nothing that looks them up; the libraries' references are still resolved. The C++
+// runtime the Swift runtime needs comes from libstdc++.a (link-inputs/ holds a linker script that redirects the
+// toolchain's -lstdc++): relocating libstdc++.so was half of the loader's work before main.
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 let bootLink: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/Sources/deferred-memd-boot/symbol-order.txt",
             "-Xlinker", "--no-warn-symbol-ordering", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-            "-Xlinker", "--no-export-dynamic",
+            "-Xlinker", "--no-export-dynamic", "-L", "\(packageDirectory)/Sources/deferred-memd-boot/link-inputs",
         ], .when(configuration: .release))
 ]
 
@@ -94,8 +96,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // What the units run (run, plan --check, rescue): the jobs alone, without ArgumentParser and its FoundationEssentials.
         .executableTarget(
-            name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], exclude: ["symbol-order.txt"], swiftSettings: swiftSettings,
-            linkerSettings: bootLink),
+            name: "deferred-memd-boot", dependencies: ["CLibrary", "Jobs", "Reporting", "Systemd"], exclude: ["symbol-order.txt", "link-inputs"],
+            swiftSettings: swiftSettings, linkerSettings: bootLink),
         // The command-line tool: ArgumentParser adapters that fill the jobs, help and errors; udev for watch.
         .executableTarget(
             name: "deferred-memd",
