@@ -102,7 +102,6 @@ package struct RunJob: Sendable, Equatable {
                 notifications?.progress(snapshot)
             }
         }
-        notifications?.starting("planning: \(fresh.blocks.count) blocks, \(ByteCount.describe(fresh.totalBytes)) deferred")
         let report = context.stoppable { stop in run.execute(fresh, stop: stop, progress: progress) }
         line?.finish()
         notifications?.finished(report)

@@ -7,7 +7,11 @@ import SystemPackage
 
 /// What the run tells systemd, and when.
 ///
-/// - `STATUS=` with the progress, at most every `statusInterval`, and once more at the end;
+/// Nothing before the first block is done: the first message, and with it the opening of libsystemd (which costs
+/// about 1 ms), comes after the first write, so a service start reaches its first write as fast as a start
+/// outside systemd (Docs/performance.md).
+///
+/// - `STATUS=` with the progress, after the first block, at most every `statusInterval`, and once more at the end;
 /// - `EXTEND_TIMEOUT_USEC=` with each progress message, so a slow but moving run never hits the start timeout
 ///   while a stuck one still does (and its `OnFailure=` safety net runs);
 /// - `WATCHDOG=1` after each finished block when the watchdog is on: a write that hangs longer than
@@ -18,7 +22,7 @@ package final class RunNotifications: Sendable {
         package var statusInterval: UInt64 = 250_000_000
         /// How far each progress message pushes the start timeout out.
         package var extendTimeout: UInt64 = 30_000_000_000
-        /// Half of `WATCHDOG_USEC` (in ns) when the watchdog is on.
+        /// The watchdog ping interval in ns; nil: ask the notifier (half of `WATCHDOG_USEC`), once, when first needed.
         package var watchdogInterval: UInt64?
 
         package init(statusInterval: UInt64 = 250_000_000, extendTimeout: UInt64 = 30_000_000_000, watchdogInterval: UInt64? = nil) {
@@ -31,12 +35,21 @@ package final class RunNotifications: Sendable {
     private struct Sent {
         var status: UInt64?
         var watchdog: UInt64?
+        /// The ping interval once known: .some(nil) when the watchdog is off.
+        var watchdogInterval: UInt64??
 
         /// True (and recorded) when a WATCHDOG=1 is due at `now`; never when the watchdog is off.
-        mutating func claimWatchdog(now: UInt64, interval: UInt64?) -> Bool {
-            guard let interval, watchdog.map({ now - $0 >= interval }) ?? true else { return false }
+        mutating func claimWatchdog(now: UInt64, interval: () -> UInt64?) -> Bool {
+            guard let interval = resolveInterval(interval), watchdog.map({ now - $0 >= interval }) ?? true else { return false }
             watchdog = now
             return true
+        }
+
+        mutating func resolveInterval(_ interval: () -> UInt64?) -> UInt64? {
+            if let watchdogInterval { return watchdogInterval }
+            let resolved = interval()
+            watchdogInterval = .some(resolved)
+            return resolved
         }
     }
 
@@ -56,10 +69,6 @@ package final class RunNotifications: Sendable {
             "onlining: \(progress.blocksDone)/\(progress.blocksPlanned) blocks, \(ByteCount.describe(progress.bytesDone, of: progress.bytesPlanned)); \(zones)"
     }
 
-    package func starting(_ text: String) {
-        notifier.notify(["STATUS=\(text)"] + extendTimeout)
-    }
-
     /// Called after every block; sends what is due.
     package func progress(_ progress: Progress) {
         let now = Clock.monotonicNanoseconds()
@@ -67,7 +76,7 @@ package final class RunNotifications: Sendable {
             let last = progress.blocksDone == progress.blocksPlanned
             let status = last || sent.status.map { now - $0 >= timing.statusInterval } ?? true
             if status { sent.status = now }
-            return (status, sent.claimWatchdog(now: now, interval: timing.watchdogInterval))
+            return (status, sent.claimWatchdog(now: now, interval: watchdogInterval))
         }
         var message: [String] = []
         if status { message += ["STATUS=\(Self.statusText(progress))"] + extendTimeout }
@@ -96,14 +105,14 @@ package final class RunNotifications: Sendable {
 
     package func status(_ text: String) {
         var message = ["STATUS=\(text)"]
-        if timing.watchdogInterval != nil { message.append("WATCHDOG=1") }
+        if sent.withLock({ $0.resolveInterval(watchdogInterval) }) != nil { message.append("WATCHDOG=1") }
         notifier.notify(message)
     }
 
     /// WATCHDOG=1 when due, for loops that wait (watch).
     package func keepAlive() {
         let now = Clock.monotonicNanoseconds()
-        if sent.withLock({ $0.claimWatchdog(now: now, interval: timing.watchdogInterval) }) { notifier.notify(["WATCHDOG=1"]) }
+        if sent.withLock({ $0.claimWatchdog(now: now, interval: watchdogInterval) }) { notifier.notify(["WATCHDOG=1"]) }
     }
 
     package func stopping(_ text: String) {
@@ -111,6 +120,11 @@ package final class RunNotifications: Sendable {
     }
 
     private var extendTimeout: [String] { ["EXTEND_TIMEOUT_USEC=\(timing.extendTimeout / 1000)"] }
+
+    /// The configured interval, else the notifier's (which opens libsystemd): called once, under the lock.
+    private func watchdogInterval() -> UInt64? {
+        timing.watchdogInterval ?? notifier.watchdogPingInterval()
+    }
 
     /// The errno of the first failed write, else EIO (a conflict or refusal has no errno of its own); EINTR
     /// when a signal stopped the run.

@@ -27,6 +27,6 @@ package enum ServiceContext {
     /// Notifications to systemd when `NOTIFY_SOCKET` is set, else nil (nothing is sent).
     package static func notifications(environment: [String: String]) -> RunNotifications? {
         guard let notifier = SystemdNotifier(environment: environment) else { return nil }
-        return RunNotifications(notifier: notifier, timing: .init(watchdogInterval: notifier.watchdogPingInterval()))
+        return RunNotifications(notifier: notifier)
     }
 }

@@ -63,7 +63,15 @@ final class NotifyListener: @unchecked Sendable {
 /// Records notifications in-process.
 final class RecordingNotifier: ServiceNotifier, @unchecked Sendable {
     let sent = Locked<[[String]]>([])
+    /// What `watchdogPingInterval()` answers, and how often it was asked.
+    let watchdog: UInt64?
+    let watchdogAsked = Locked(0)
+    init(watchdog: UInt64? = nil) { self.watchdog = watchdog }
     func notify(_ assignments: [String]) { sent.set(sent.get() + [assignments]) }
+    func watchdogPingInterval() -> UInt64? {
+        watchdogAsked.set(watchdogAsked.get() + 1)
+        return watchdog
+    }
 }
 
 @Suite("systemd: notifications over NOTIFY_SOCKET, the journal, and the service's promises")
@@ -80,14 +88,15 @@ struct NotificationTests {
         return (result, listener.finish(), root)
     }
 
-    @Test("a simulated run: planning status, progress with timeout extensions, then the summary with READY=1")
+    @Test("a simulated run: nothing before the first block, then progress with timeout extensions, then the summary with READY=1")
     func successfulRun() throws {
         let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"])
         defer { Fixture.remove(root) }
         #expect(result.status == 0, "\(result.stderr)")
+        // The first message is the first block's progress: nothing is sent (nor libsystemd opened) before it.
         let first = try #require(messages.first)
-        #expect(first.contains("STATUS=planning: 80 blocks, 10.0 GiB deferred"), "\(first)")
-        #expect(first.contains("EXTEND_TIMEOUT_USEC=30000000"))
+        #expect(first.hasPrefix("STATUS=onlining: 1/80 blocks, "), "\(first)")
+        #expect(first.hasSuffix("\nEXTEND_TIMEOUT_USEC=30000000"))
         let progress = messages.filter { $0.contains("STATUS=onlining: ") }
         #expect(!progress.isEmpty)
         #expect(progress.allSatisfy { $0.contains("EXTEND_TIMEOUT_USEC=") })
@@ -98,11 +107,9 @@ struct NotificationTests {
         #expect(!messages.contains { $0.contains("ERRNO=") })
         // READY=1 comes once, at the end: after it, nothing more.
         #expect(messages.filter { $0.contains("READY=1") }.count == 1)
-        // The complete sequence, every datagram accounted for: the planning status, then each progress message
-        // (the first block's always, as nothing was sent before it; the last block's always), then the summary.
-        #expect(messages == [first] + progress + [last], "\(messages)")
-        #expect(first == "STATUS=planning: 80 blocks, 10.0 GiB deferred\nEXTEND_TIMEOUT_USEC=30000000")
-        #expect(progress.first?.hasPrefix("STATUS=onlining: 1/80 blocks, ") == true, "\(progress)")
+        // The complete sequence, every datagram accounted for: each progress message (the first block's always, as
+        // nothing was sent before it; the last block's always), then the summary.
+        #expect(messages == progress + [last], "\(messages)")
         #expect(progress.allSatisfy { $0.split(separator: "\n").count == 2 && $0.hasSuffix("\nEXTEND_TIMEOUT_USEC=30000000") }, "\(progress)")
         let done = progress.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.split(separator: "/")[0]) } }
         #expect(done.count == progress.count && done == done.sorted() && Set(done).count == done.count, "\(done): progress went back or repeated")
@@ -226,6 +233,32 @@ struct NotificationTests {
         #expect(sent[0].contains("STATUS=onlining: 1/3 blocks, 128.0/384.0 MiB; Normal 1/3, Movable 0/0"), "\(sent)")
         #expect(sent[0].contains("WATCHDOG=1"))
         #expect(sent[1] == ["STATUS=onlining: 3/3 blocks, 384.0/384.0 MiB; Normal 3/3, Movable 0/0", "EXTEND_TIMEOUT_USEC=30000000"])
+    }
+
+    @Test("the watchdog interval is asked of the notifier (libsystemd) once, at the first block, not when the run starts")
+    func watchdogAskedLazily() {
+        let recorder = RecordingNotifier(watchdog: 3_600_000_000_000)
+        let notifications = RunNotifications(notifier: recorder)
+        #expect(recorder.watchdogAsked.get() == 0)
+        var progress = Progress(planned: [.normal: 2, .movable: 0], bytesPlanned: 2 << 27)
+        for done in 1...2 {
+            progress.done[.normal] = done
+            progress.bytesDone = UInt64(done) << 27
+            notifications.progress(progress)
+        }
+        #expect(recorder.watchdogAsked.get() == 1)
+        let sent = recorder.sent.get()
+        #expect(sent.count == 2)
+        #expect(sent.first?.contains("WATCHDOG=1") == true, "\(sent)")
+        #expect(sent.last?.contains("WATCHDOG=1") == false, "\(sent): an hour has not passed")
+        // With the watchdog off, no ping, and still asked only once.
+        let off = RecordingNotifier()
+        let quiet = RunNotifications(notifier: off)
+        quiet.progress(progress)
+        quiet.keepAlive()
+        quiet.status("watching")
+        #expect(off.watchdogAsked.get() == 1)
+        #expect(!off.sent.get().joined().contains("WATCHDOG=1"))
     }
 }
 
