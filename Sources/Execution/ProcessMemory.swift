@@ -24,7 +24,7 @@ package struct ProcessMemory: Sendable, Equatable {
 
     /// The figures of a `status` file (`Key:   1234 kB` lines); nil without `VmHWM` (kernels since 4.5 have all three).
     package init?(status: String) {
-        let fields = KilobyteFields.parse(status)
+        let fields = KilobyteFields(status)
         guard let peak = fields["VmHWM"]?.kib else { return nil }
         self.init(peakKiB: peak, anonymousKiB: fields["RssAnon"]?.kib ?? 0, fileKiB: fields["RssFile"]?.kib ?? 0)
     }

@@ -23,8 +23,8 @@ package struct Meminfo: Sendable, Equatable {
 
     /// `MemFree:  123456 kB` lines; the others are ignored (a figure too large for bytes only matters where used).
     package static func parse(_ text: String) throws(SourceError) -> Meminfo {
-        let fields = KilobyteFields.parse(text)
-        func bytes(_ name: Substring) throws(SourceError) -> UInt64? {
+        let fields = KilobyteFields(text)
+        func bytes(_ name: String) throws(SourceError) -> UInt64? {
             guard let field = fields[name] else { return nil }
             let (bytes, overflow) = field.kib.multipliedReportingOverflow(by: 1024)
             guard !overflow else { throw SourceError(path: path, value: String(field.line), expected: "\(name): in kB, less than 16 EiB") }

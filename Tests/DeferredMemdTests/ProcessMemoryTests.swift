@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import MachineSources
 import Testing
 
 /// The report says how much memory the daemon held, split the way the kernel accounts it: anonymous pages (its own
@@ -22,6 +23,20 @@ struct ProcessMemoryTests {
     @Test("VmHWM is the peak; RssAnon and RssFile are what is resident now")
     func parsesStatus() {
         #expect(ProcessMemory(status: Self.status) == ProcessMemory(peakKiB: 10316, anonymousKiB: 1096, fileKiB: 9016))
+    }
+
+    @Test("a kB figure is its own line's: not a longer name's, not a word, not a number cut from junk")
+    func kilobyteFields() {
+        let fields = KilobyteFields("Active(anon):   10 kB\nActive:   20 kB\nName:\tdeferred-memd\nBad:  12x kB\nMemFree:30 kB")
+        #expect(fields["Active"]?.kib == 20)
+        #expect(fields["Active(anon)"]?.kib == 10)
+        #expect(fields["Active"]?.line == "Active:   20 kB")
+        #expect(fields["MemFree"]?.kib == 30, "the last line, without a newline or padding")
+        #expect(fields["Name"] == nil)
+        #expect(fields["Bad"] == nil)
+        #expect(fields["Act"] == nil)
+        #expect(KilobyteFields("Huge: 18446744073709551616 kB")["Huge"] == nil, "2^64 is no UInt64")
+        #expect(KilobyteFields("Max: 18446744073709551615 kB")["Max"]?.kib == .max)
     }
 
     @Test("without VmHWM there is no figure to report")
