@@ -63,8 +63,10 @@ package enum JournalEntry {
 
     /// The entry as one stream line, `<priority>message key=value …`: what journald makes of a line on a stream it
     /// reads (`SyslogLevelPrefix=`, on by default), for when libsystemd is not there to send fields.
+    /// Newlines inside become spaces: each line on the stream is an entry of its own.
     package static func streamLine(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         let pairs = metadata.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        return "<\(priority(level))>\(message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))\(pairs)\n"
+        let body = (message + pairs).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ")
+        return "<\(priority(level))>\(body)\n"
     }
 }

@@ -331,13 +331,15 @@ struct JournalTests {
         handler.metadata = ["node": "0"]
         handler.log(
             event: LogEvent(
-                level: .error, message: "block 42 failed\nto online", metadata: ["block": "42", "errno": "ENOMEM"], source: "test", file: "F.swift",
-                function: "f()", line: 1))
+                level: .error, message: "block 42 failed\nto online", metadata: ["block": "42", "errno": "ENOMEM", "why": "two\nlines"],
+                source: "test", file: "F.swift", function: "f()", line: 1))
         handler.log(event: LogEvent(level: .info, message: "done", metadata: nil, source: "test", file: "F.swift", function: "f()", line: 2))
         close(ends[1])
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(ends[0], &buffer, buffer.count)
-        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "<3>block 42 failed to online block=42 errno=ENOMEM node=0\n<6>done node=0\n")
+        #expect(
+            String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+                == "<3>block 42 failed to online block=42 errno=ENOMEM node=0 why=two lines\n<6>done node=0\n")
     }
 }
 
