@@ -11,6 +11,8 @@ deferred-memd.service, in both."""
 import argparse, json, os, statistics
 from html import escape
 
+import svgchart  # the frame shared with timeline.py
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ["full", "kernel-deferred", "deferred-memd"]
 SYSTEMD_VARIANTS = ["systemd-kernel-deferred", "systemd-deferred-memd"]
@@ -139,13 +141,8 @@ def render(records, title):
     xmax = max(sizes + [1])
     x = lambda gib: left + (width - left - right) * gib / xmax
     y = lambda ms: height - bottom - (height - top - bottom) * ms / ymax
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           'font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-           f'<text x="{left}" y="36" fill="#555">ms from the kernel&#8217;s first line (host clock), medians: solid, /init began; dashed, all memory online</text>',
-           f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',
-           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>']
+    out = svgchart.frame(width, height, left, right, top, bottom, title,
+                         "ms from the kernel&#8217;s first line (host clock), medians: solid, /init began; dashed, all memory online")
     for gib in [0] + sizes:
         out.append(f'<line x1="{x(gib):.1f}" y1="{height - bottom}" x2="{x(gib):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
         out.append(f'<text x="{x(gib):.1f}" y="{height - bottom + 17}" text-anchor="middle">{gib}</text>')

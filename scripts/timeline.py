@@ -4,8 +4,11 @@
 Usage: scripts/timeline.py REPORT.json OUT.svg [--title TEXT]
 One step line per worker (cumulative blocks onlined, at each block's finish), a tick under the axis for every
 kernel write of a block that failed. Reads only the report (`/run/deferred-memd/report.json`)."""
-import json, sys
+import json, os, sys
 from html import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import svgchart  # noqa: E402  (the frame shared with bootbench.py)
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
@@ -21,14 +24,8 @@ def render(report, title):
     most = max([sum(1 for b in blocks if b["worker"] == w) for w in workers] + [1])
     x = lambda ns: left + (width - left - right) * ns / end_ns
     y = lambda n: height - bottom - (height - top - bottom) * n / most
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           'font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-           f'<text x="{left}" y="36" fill="#555">{escape(report.get("summary", ""))}</text>']
-    # Axes, with ticks at round milliseconds and block counts.
-    out.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>')
-    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>')
+    out = svgchart.frame(width, height, left, right, top, bottom, title, escape(report.get("summary", "")))
+    # Ticks at round milliseconds and block counts.
     end_ms = end_ns / 1e6
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 1e9) if end_ms / s <= 8)
     t = 0
