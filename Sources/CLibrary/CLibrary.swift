@@ -27,6 +27,22 @@ package enum CLibrary {
         #endif
     }
 
+    /// All of `text` to `descriptor`, again after a short write; stops at the first failure (nothing to report
+    /// it to: the callers write to stderr or the journal stream).
+    package static func writeAll(_ descriptor: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
     package static func rename(_ from: String, _ to: String) -> Int32 {
         #if canImport(Glibc)
             Glibc.rename(from, to)

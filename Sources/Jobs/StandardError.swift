@@ -8,16 +8,7 @@ package struct StandardError: TextOutputStream {
     package init() {}
 
     package mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = CLibrary.write(2, base + offset, raw.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        CLibrary.writeAll(2, string)
     }
 }
 

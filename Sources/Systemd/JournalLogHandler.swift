@@ -28,11 +28,7 @@ package struct JournalLogHandler: LogHandler {
     package func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         guard let sendv = library.entries?.journalSendv else {
-            var line = JournalEntry.streamLine(level: event.level, message: "\(event.message)", metadata: merged)
-            line.withUTF8 { bytes in
-                guard let base = bytes.baseAddress else { return }
-                _ = CLibrary.write(stream, base, bytes.count)
-            }
+            CLibrary.writeAll(stream, JournalEntry.streamLine(level: event.level, message: "\(event.message)", metadata: merged))
             return
         }
         let fields = JournalEntry.fields(
