@@ -119,7 +119,7 @@ package struct Engine: Sendable {
         verify(&finished, executor: executor)
         let end = Clock.monotonicNanoseconds()
         freeMemory.sample()
-        logFinished(summaries, records: finished)
+        logFinished(summaries)
         return EngineResult(
             records: finished, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
             startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart,
@@ -157,6 +157,7 @@ package struct Engine: Sendable {
                 logger.warning("cannot set worker priority", metadata: ["worker": "\(queue.name)", "priority": "\(priority)", "errno": "\(error)"])
             }
         }
+        var onlined = 0
         let started = Clock.monotonicNanoseconds()
         var writeTime: UInt64 = 0
         for position in queue.positions {
@@ -169,6 +170,7 @@ package struct Engine: Sendable {
             let record = executor.execute(block, worker: queue.name)
             writeTime += record.writeNanoseconds
             log(record)
+            if record.outcome.isSuccess { onlined += 1 }
             deliver(position, record)
             guard let progress else { continue }
             let snapshot = shared.state.withLock { state -> Progress in
@@ -182,7 +184,7 @@ package struct Engine: Sendable {
             progress(snapshot)
         }
         return WorkerSummary(
-            name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.positions.count,
+            name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.positions.count, onlined: onlined,
             busyNanoseconds: Clock.monotonicNanoseconds() - started, writeNanoseconds: writeTime,
             cpus: ThreadPlacement.currentThreadCPUs(), priority: ThreadPlacement.currentThreadPriority())
     }
@@ -190,13 +192,10 @@ package struct Engine: Sendable {
     /// One line per worker, once the run and its verification are over: a run's first log line costs more than
     /// its verification under emulation (the formatting code's first use, ≈ 15 ms under TCG), and nothing waits
     /// for it.
-    private func logFinished(_ summaries: [WorkerSummary], records: [BlockRecord]) {
-        var onlined: [String: Int] = [:]
-        for record in records where record.outcome.isSuccess { onlined[record.worker, default: 0] += 1 }
+    private func logFinished(_ summaries: [WorkerSummary]) {
         for summary in summaries where summary.blocks > 0 {
-            let online = onlined[summary.name] ?? 0
             var metadata: Logger.Metadata = [
-                "worker": "\(summary.name)", "blocks": "\(online)", "bytes": "\(UInt64(online) * plan.blockSize)",
+                "worker": "\(summary.name)", "blocks": "\(summary.onlined)", "bytes": "\(UInt64(summary.onlined) * plan.blockSize)",
                 "planned": "\(summary.blocks)", "ms": "\(summary.busyNanoseconds / 1_000_000)",
             ]
             if let zone = summary.zone { metadata["zone"] = "\(zone.rawValue)" }

@@ -11,6 +11,8 @@ package struct WorkerSummary: Sendable, Equatable {
     package var node: Int?
     package var zone: Zone?
     package var blocks: Int
+    /// Of those, the ones it brought online (or found online): for its log line.
+    package var onlined: Int
     /// Wall time from the worker's first block to its last.
     package var busyNanoseconds: UInt64
     /// Time inside kernel writes.
