@@ -30,6 +30,9 @@ import tarfile
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import guest_console  # noqa: E402  (the serial log and a boot's end, shared with run.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 GUEST = os.path.join(HERE, "arm64")
@@ -228,24 +231,8 @@ def boot(name, kernel_path, initrd, append, workdir, machine=VIRT_4G, dts=None, 
     command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    timed_out = False
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        process.kill()
-        process.wait()
-    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-    text = read(serial) + ("\n[qemu] " + output if output.strip() else "")
-    return text, time.monotonic() - started, timed_out
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
+    timed_out = guest_console.wait_or_kill(process, timeout)
+    return guest_console.console_text(serial, process), time.monotonic() - started, timed_out
 
 
 def facts(text):

@@ -31,6 +31,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scripts"))
 import bootbench  # noqa: E402  (scripts/bootbench.py: the boot benchmark's table, slopes and SVG)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import guest_console  # noqa: E402  (the serial log and a boot's end, shared with arm64.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PACKAGES = ["qemu-system-x86", "busybox-static", "cpio", "gzip", "linux-source-6.1", "build-essential", "bc",
@@ -295,7 +298,7 @@ def boot(name, kernel, machine, append, image, workdir, timeout):
             timed_out = True
             process.kill()
             break
-        text = read(serial)
+        text = guest_console.read(serial)
         for plug, size in re.findall(r"^PLUG (\S+) (\S+)", text, re.M):
             if plug not in plugged:
                 qmp = qmp or QMP(qmp_path)
@@ -303,9 +306,7 @@ def boot(name, kernel, machine, append, image, workdir, timeout):
                 plugged.add(plug)
         time.sleep(0.1)
     process.wait()
-    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-    text = read(serial) + ("\n[qemu] " + output if output.strip() else "")
-    return text, time.monotonic() - started, timed_out
+    return guest_console.console_text(serial, process), time.monotonic() - started, timed_out
 
 
 def timed_boot(kernel, machine, append, image, timeout):
@@ -331,24 +332,10 @@ def timed_boot(kernel, machine, append, image, timeout):
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
-    timed_out = False
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        process.kill()
-        process.wait()
+    timed_out = guest_console.wait_or_kill(process, timeout)
     seconds = time.monotonic() - started
     thread.join(5)
     return "\n".join(lines), seconds, timed_out, marks
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
 
 
 def verdict(name, text, least, timed_out):
