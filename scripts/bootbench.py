@@ -130,19 +130,25 @@ def fmt(m, key):
     return "-" if m is None else f"{m[key]:.0f}"
 
 
-def render(records, title):
-    """Time to /init (solid) and to all memory online (dashed) against RAM size, one colour per variant."""
-    table = medians(records)
+# Solid: /init began; dotted: systemd's first line as PID 1 (systemd guest only); dashed: all memory online.
+STROKES = {"init": "", "systemd": ' stroke-dasharray="2 3"', "all": ' stroke-dasharray="6 4"'}
+KEY_WORDS = {"init": "/init", "systemd": "systemd", "all": "all memory"}
+
+
+def render(records, title, variants=VARIANTS, keys=("init", "all")):
+    """Each time of keys against RAM size, one colour per variant (the two guests' kernels differ: one chart each)."""
+    table = medians(records, variants, keys)
     sizes = sorted({gib for _, gib in table})
     width, height, left, right, top, bottom = 840, 400, 70, 250, 52, 52
-    most = max([m[k] for m in table.values() for k in ("init", "all")] + [1])
+    most = max([m[k] for m in table.values() for k in keys] + [1])
     ystep = next(s for s in (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 1e9) if most / s <= 7)
     ymax = ystep * (int(most / ystep) + 1)
     xmax = max(sizes + [1])
     x = lambda gib: left + (width - left - right) * gib / xmax
     y = lambda ms: height - bottom - (height - top - bottom) * ms / ymax
+    legend = {"init": "solid, /init began", "systemd": "dotted, systemd started", "all": "dashed, all memory online"}
     out = svgchart.frame(width, height, left, right, top, bottom, title,
-                         "ms from the kernel&#8217;s first line (host clock), medians: solid, /init began; dashed, all memory online")
+                         "ms from the kernel&#8217;s first line (host clock), medians: " + "; ".join(legend[k] for k in keys))
     for gib in [0] + sizes:
         out.append(f'<line x1="{x(gib):.1f}" y1="{height - bottom}" x2="{x(gib):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
         out.append(f'<text x="{x(gib):.1f}" y="{height - bottom + 17}" text-anchor="middle">{gib}</text>')
@@ -154,24 +160,28 @@ def render(records, title):
         t += ystep
     out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
                'text-anchor="middle">ms since the kernel started</text>')
-    s = slopes(table)
-    for i, variant in enumerate(VARIANTS):
-        colour = COLOURS[variant]
-        for key, dash in (("init", ""), ("all", ' stroke-dasharray="6 4"')):
+    s = slopes(table, variants, keys)
+    for i, variant in enumerate(variants):
+        colour = COLOURS[variant.removeprefix("systemd-")]
+        for key in keys:
             points = [(x(gib), y(table[(variant, gib)][key])) for gib in sizes if (variant, gib) in table]
             if not points:
                 continue
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{STROKES[key]}/>')
             out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
-        ly = top + 8 + 48 * i
+        ly = top + 8 + (15 * len(keys) + 18) * i
         per = lambda key: "-" if s[(variant, key)] is None else f"{s[(variant, key)]:.0f}"
         out.append(f'<line x1="{width - right + 12}" y1="{ly}" x2="{width - right + 32}" y2="{ly}" stroke="{colour}" stroke-width="3"/>')
         out.append(f'<text x="{width - right + 38}" y="{ly + 4}">{escape(variant)}</text>')
-        out.append(f'<text x="{width - right + 38}" y="{ly + 19}" fill="#555">/init {per("init")} ms/GiB</text>')
-        out.append(f'<text x="{width - right + 38}" y="{ly + 34}" fill="#555">all memory {per("all")} ms/GiB</text>')
+        for j, key in enumerate(keys):
+            out.append(f'<text x="{width - right + 38}" y="{ly + 19 + 15 * j}" fill="#555">{KEY_WORDS[key]} {per(key)} ms/GiB</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def render_systemd(records):
+    return render(records, "Boot of the systemd guest under QEMU TCG: Debian's stock 6.1 kernel", SYSTEMD_VARIANTS, SYSTEMD_KEYS)
 
 
 def main():
