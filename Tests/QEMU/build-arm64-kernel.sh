@@ -6,6 +6,7 @@
 # installs gcc-aarch64-linux-gnu, linux-source-6.1 and the kernel build dependencies.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/kernel-config.sh"
 repo=$(cd "$here/../.." && pwd)
 out=${1:?usage: build-arm64-kernel.sh CACHE_DIR}
 mkdir -p "$out"
@@ -32,12 +33,7 @@ started=$SECONDS
     patch -p1 --forward --batch --quiet < "$patch" >&2 || fail "$(basename "$patch") does not apply to $(basename "$src")"
   done
   export ARCH=arm64 CROSS_COMPILE=$cross
-  make -s tinyconfig >&2
-  scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
-  make -s olddefconfig >&2
-  # Every line of the fragment must have survived olddefconfig (a dependency missing drops it silently).
-  missing=$(grep '^CONFIG_' "$fragment" | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
-  [ -z "$missing" ] || fail "not set after olddefconfig: $(echo $missing)"
+  configure_kernel "$fragment"
   make -s -j2 Image >&2 || fail "make Image failed"
 )
 cp "$src/arch/arm64/boot/Image" "$image"

@@ -6,6 +6,7 @@
 #   the base fragment rebuilds every variant.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/kernel-config.sh"
 variant=
 if [ "${1:-}" = --variant ]; then variant=${2:?variant name}; shift 2; fi
 out=${1:?output directory}
@@ -29,12 +30,7 @@ tar -C "$work" -xf "$tarball"
 src=$(ls -d "$work"/linux-source-6.1*)
 (
   cd "$src"
-  make -s tinyconfig >&2
-  scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >&2
-  make -s olddefconfig >&2
-  # Every line of every fragment must have survived olddefconfig (a dependency missing drops it silently).
-  missing=$(cat "${fragments[@]}" | grep '^CONFIG_' | while read -r line; do grep -qx "$line" .config || echo "$line"; done)
-  [ -z "$missing" ] || { echo "build-probe-kernel: not set after olddefconfig: $missing" >&2; exit 1; }
+  configure_kernel "${fragments[@]}"
   make -s -j"$(nproc)" bzImage >&2
 )
 cp "$src/arch/x86/boot/bzImage" "$image.tmp"
