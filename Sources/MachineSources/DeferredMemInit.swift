@@ -23,11 +23,22 @@ package struct DeferredMemInit: Sendable, Equatable {
         self.movableCore = movableCore
     }
 
+    /// The smallest page size of any architecture the daemon runs on (4 KiB; arm64 may use 16 or 64 KiB).
+    static let smallestPage: UInt64 = 4096
+
     /// `nil` when the kernel has no such directory.
     package static func read(from files: KernelFiles) throws(SourceError) -> DeferredMemInit? {
         guard files.isDirectory(directory) else { return nil }
         let bootEnd = try value(files, "memblock_end_of_dram", required: true) ?? 0
         let dramEnd = try value(files, "bootmem_end_of_dram", required: true) ?? 0
+        // The kernel takes DRAM's end from page-aligned memblock regions (drivers/of/fdt.c masks every bank to
+        // PAGE_MASK). Off a page boundary, the number was misread: most likely hex printed without 0x, which as
+        // decimal would plan a few hundred MiB and leave the rest of DRAM offline for good.
+        guard dramEnd % Self.smallestPage == 0 else {
+            throw SourceError(
+                path: directory + "/bootmem_end_of_dram", value: "\(dramEnd)",
+                expected: "a multiple of 4096: DRAM ends on a page boundary (a kernel printing hex must print the 0x prefix)")
+        }
         guard bootEnd <= dramEnd else {
             throw SourceError(
                 path: directory + "/memblock_end_of_dram", value: Hex.prefixed(bootEnd),
