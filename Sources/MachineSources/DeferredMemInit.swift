@@ -29,16 +29,8 @@ package struct DeferredMemInit: Sendable, Equatable {
     /// `nil` when the kernel has no such directory.
     package static func read(from files: KernelFiles) throws(SourceError) -> DeferredMemInit? {
         guard files.isDirectory(directory) else { return nil }
-        let bootEnd = try value(files, "memblock_end_of_dram", required: true) ?? 0
-        let dramEnd = try value(files, "bootmem_end_of_dram", required: true) ?? 0
-        // The kernel takes DRAM's end from page-aligned memblock regions (drivers/of/fdt.c masks every bank to
-        // PAGE_MASK). Off a page boundary, the number was misread: most likely hex printed without 0x, which as
-        // decimal would plan a few hundred MiB and leave the rest of DRAM offline for good.
-        guard dramEnd % Self.smallestPage == 0 else {
-            throw SourceError(
-                path: directory + "/bootmem_end_of_dram", value: "\(dramEnd)",
-                expected: "a multiple of 4096: DRAM ends on a page boundary (a kernel printing hex must print the 0x prefix)")
-        }
+        let bootEnd = try address(files, "memblock_end_of_dram")
+        let dramEnd = try address(files, "bootmem_end_of_dram")
         guard bootEnd <= dramEnd else {
             throw SourceError(
                 path: directory + "/memblock_end_of_dram", value: Hex.prefixed(bootEnd),
@@ -48,6 +40,20 @@ package struct DeferredMemInit: Sendable, Equatable {
             bootEnd: bootEnd, dramEnd: dramEnd,
             kernelCore: try value(files, "deferred_kernelcore", required: false),
             movableCore: try value(files, "deferred_movablecore", required: false))
+    }
+
+    /// One of the two ends. Both come from memblock, whose regions are page-aligned (drivers/of/fdt.c masks every
+    /// bank to PAGE_MASK, arm64 masks `mem=` too, x86 trims memblock to pages). Off a page boundary the number was
+    /// misread, most likely hex printed without 0x: as decimal it would plan a few hundred MiB and leave the rest
+    /// of DRAM offline for good.
+    private static func address(_ files: KernelFiles, _ name: String) throws(SourceError) -> UInt64 {
+        let end = try value(files, name, required: true) ?? 0
+        guard end % smallestPage == 0 else {
+            throw SourceError(
+                path: directory + "/" + name, value: "\(end)",
+                expected: "a multiple of 4096: memblock's ends are page-aligned (a kernel printing hex must print the 0x prefix)")
+        }
+        return end
     }
 
     private static func value(_ files: KernelFiles, _ name: String, required: Bool) throws(SourceError) -> UInt64? {

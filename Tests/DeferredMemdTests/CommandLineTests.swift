@@ -69,8 +69,9 @@ struct CommandLineTests {
         ("block size with 0x", "/sys/devices/system/memory/block_size_bytes", "0x8000000\n", "hex digits without 0x"),
         ("deferred_mem_init junk", "/sys/kernel/deferred_mem_init/deferred_kernelcore", "five gigs\n", "deferred_kernelcore"),
         ("boot end beyond DRAM", "/sys/kernel/deferred_mem_init/memblock_end_of_dram", "0x400000000\n", "at or below bootmem_end_of_dram"),
-        // 12 GiB printed as hex without 0x reads as 300,000,000 bytes: DRAM never ends off a page boundary.
+        // 12 GiB printed as hex without 0x reads as 300,000,000 bytes: memblock never ends off a page boundary.
         ("DRAM end as hex without 0x", "/sys/kernel/deferred_mem_init/bootmem_end_of_dram", "300000000\n", "multiple of 4096"),
+        ("boot end as hex without 0x", "/sys/kernel/deferred_mem_init/memblock_end_of_dram", "80000000\n", "multiple of 4096"),
         ("percent over 100 on the cmdline", "/proc/cmdline", "mem=2G deferred_mem.kernelcore=150%\n", "at most 100%"),
         ("bad state", "/sys/devices/system/memory/memory3/state", "sleeping\n", "online, offline or going-offline"),
         ("phys_index disagrees", "/sys/devices/system/memory/memory3/phys_index", "00000007\n", "phys_index"),
