@@ -55,7 +55,11 @@ struct DeferredLayout {
         }
         source = mapSource
         ram = mapRAM
-        guard let limit = machine.commandLine.memLimit else {
+        // mem= is an address limit on x86 (e820 ranges above it removed; with several, the lowest) and an amount
+        // of memory on devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes; with
+        // several, the last).
+        let cmdline = machine.commandLine
+        guard let limit = mapSource == .firmwareMemmap ? cmdline.addressLimit : cmdline.memLimit else {
             // Booted without a limit: the map adds nothing to probe; the deferred memory is the offline blocks.
             source = .offlineBlocks
             bootEnd = nil
@@ -69,8 +73,6 @@ struct DeferredLayout {
             }
             return
         }
-        // mem= is an address limit on x86 (e820 ranges above it removed) and an amount of memory on
-        // devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes).
         let end: UInt64
         switch mapSource {
         case .firmwareMemmap:
