@@ -12,8 +12,13 @@ package struct KernelCommandLine: Sendable, Equatable {
         set { memLimits = newValue.map { [$0] } ?? [] }
     }
     /// `mem=` as x86 takes it: each `parse_memopt` removes the e820 RAM above its own value from the map the
-    /// previous one left, so the lowest one wins whatever the order.
-    package var addressLimit: UInt64? { memLimits.min() }
+    /// previous one left, so the lowest one wins whatever the order. A plain `memmap=nn` cuts the same way.
+    package var addressLimit: UInt64? {
+        (memLimits + memmap.compactMap { if case .limit(let limit) = $0 { limit } else { nil } }).min()
+    }
+    /// x86's `memmap=` pieces, every occurrence in order: edits of the e820 map that `/sys/firmware/memmap`
+    /// does not show.
+    package var memmap: [MemmapOption] = []
     package var kernelCore: SizeRequest?
     package var movableCore: SizeRequest?
     /// `kernelcore=mirror`: a mirrored-memory policy, not an amount.
@@ -40,6 +45,11 @@ package struct KernelCommandLine: Sendable, Equatable {
                     throw SourceError(path: Self.path, value: String(word), expected: "mem=<size> such as mem=2G")
                 }
                 memLimits.append(limit)
+            case ("memmap", let v?):
+                guard let options = MemmapOption.parse(v) else {
+                    throw SourceError(path: Self.path, value: String(word), expected: MemmapOption.expected)
+                }
+                memmap += options
             case ("kernelcore", "mirror"):
                 kernelCoreMirror = true
             case ("kernelcore", let v?):

@@ -7,11 +7,14 @@ struct DeferredLayout {
     var bootEnd: UInt64?
     var ram: RangeSet
     var probeCandidates: RangeSet
+    /// Carve-outs no probed block may overlap: the devicetree's, or x86's memmap= reservations.
+    var reserved: [DevicetreeMemory.ReservedRegion]
 
     init(machine: Machine, warnings: inout [PlanWarning]) {
         let blockSize = machine.memory.blockSize
         let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
         let described = RAMMap(machine: machine)
+        reserved = described.reserved
         let map: (RangeSet, Plan.Source)? = described.source.map { (described.uncut, $0) }
 
         if let deferred = machine.deferredMemInit {
