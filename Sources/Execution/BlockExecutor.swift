@@ -50,6 +50,10 @@ struct BlockExecutor: Sendable {
         case offline
         case goingOffline
         case online(zone: Zone?, zoneName: String)
+        /// Online, in a zone the kernel does not show: without CONFIG_MEMORY_HOTREMOVE there is no `valid_zones`
+        /// (drivers/base/memory.c registers it only under that option). A successful `online_kernel` or
+        /// `online_movable` is then the only word on the zone, and it is the kernel's own.
+        case onlineZoneHidden
         /// The kernel would not say: a read failed with something other than ENOENT (EIO, EACCES, …), after
         /// retries where the errno is transient. Never taken for "absent": that would lead to a probe.
         case unreadable(Errno)
@@ -70,6 +74,7 @@ struct BlockExecutor: Sendable {
                 let words = zones.split(separator: " ")
                 let zone = words.count == 1 ? Zone(kernelZoneName: words[0]) : nil
                 return .online(zone: zone, zoneName: zones)
+            case .failure(let errno) where errno == .noSuchFileOrDirectory: return .onlineZoneHidden
             case .failure(let errno): return .unreadable(errno)
             }
         case "going-offline": return .goingOffline
@@ -123,6 +128,8 @@ struct BlockExecutor: Sendable {
         switch observed {
         case .online(let zone, _) where zone == record.block.zone:
             return nil
+        case .onlineZoneHidden:
+            return nil  // Online after this run's online_kernel/online_movable succeeded: in the zone it named.
         case .online(_, let name):
             return .conflict(actual: name.isEmpty ? "unknown" : name)
         case .absent:
@@ -142,6 +149,9 @@ struct BlockExecutor: Sendable {
         switch observed {
         case .online(let zone, let name):
             guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
+            return .alreadyOnline
+        case .onlineZoneHidden:
+            // Online, and nothing can tell in which zone (nor move it: such a kernel cannot offline either).
             return .alreadyOnline
         case .goingOffline:
             return .failed(stage: .online, errno: nil, reason: "memory\(block.index) is going offline")
@@ -186,6 +196,8 @@ struct BlockExecutor: Sendable {
             case .online(let zone, let name):
                 guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
                 // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.
+                return probed ? .onlined : .raced
+            case .onlineZoneHidden:
                 return probed ? .onlined : .raced
             default:
                 return .failed(stage: .online, errno: error.errno, reason: error.description)

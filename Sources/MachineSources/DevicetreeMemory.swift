@@ -82,7 +82,13 @@ package struct DevicetreeMemory: Sendable, Equatable {
         for node in root.children where node.string("device_type") == "memory" && node.isEnabled {
             sawMemoryNode = true
             let nodePath = "/" + node.name
-            let property = node.properties["linux,usable-memory"].map { $0.isEmpty ? nil : $0 } ?? nil
+            // The kernel takes linux,usable-memory whenever it exists, even empty (it checks the pointer, not the
+            // length): an empty one gives no memory from this node, whatever reg says.
+            let property = node.properties["linux,usable-memory"]
+            if property?.isEmpty == true {
+                warnings.append("\(source)\(nodePath)/linux,usable-memory is empty: no memory from this node, as the kernel takes none")
+                continue
+            }
             let propertyName = property == nil ? "reg" : "linux,usable-memory"
             guard let cellsBytes = property ?? node.properties["reg"] else {
                 warnings.append("\(source)\(nodePath): memory node without reg, ignored")

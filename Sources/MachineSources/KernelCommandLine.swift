@@ -2,8 +2,23 @@
 package struct KernelCommandLine: Sendable, Equatable {
     package static let path = "/proc/cmdline"
 
-    /// `mem=`: the limit the kernel booted with (the last one wins, as in the kernel).
-    package var memLimit: UInt64?
+    /// Every `mem=` limit, in command-line order. How several combine depends on the architecture:
+    /// `memLimit` (devicetree machines) and `addressLimit` (x86) say.
+    package var memLimits: [UInt64] = []
+    /// `mem=` as devicetree machines take it: arm64's `early_mem` overwrites `memory_limit` at each
+    /// occurrence, so the last one wins.
+    package var memLimit: UInt64? {
+        get { memLimits.last }
+        set { memLimits = newValue.map { [$0] } ?? [] }
+    }
+    /// `mem=` as x86 takes it: each `parse_memopt` removes the e820 RAM above its own value from the map the
+    /// previous one left, so the lowest one wins whatever the order. A plain `memmap=nn` cuts the same way.
+    package var addressLimit: UInt64? {
+        (memLimits + memmap.compactMap { if case .limit(let limit) = $0 { limit } else { nil } }).min()
+    }
+    /// x86's `memmap=` pieces, every occurrence in order: edits of the e820 map that `/sys/firmware/memmap`
+    /// does not show.
+    package var memmap: [MemmapOption] = []
     package var kernelCore: SizeRequest?
     package var movableCore: SizeRequest?
     /// `kernelcore=mirror`: a mirrored-memory policy, not an amount.
@@ -29,7 +44,12 @@ package struct KernelCommandLine: Sendable, Equatable {
                 guard let limit = Memparse.parse(v), limit > 0 else {
                     throw SourceError(path: Self.path, value: String(word), expected: "mem=<size> such as mem=2G")
                 }
-                memLimit = limit
+                memLimits.append(limit)
+            case ("memmap", let v?):
+                guard let options = MemmapOption.parse(v) else {
+                    throw SourceError(path: Self.path, value: String(word), expected: MemmapOption.expected)
+                }
+                memmap += options
             case ("kernelcore", "mirror"):
                 kernelCoreMirror = true
             case ("kernelcore", let v?):

@@ -7,11 +7,14 @@ struct DeferredLayout {
     var bootEnd: UInt64?
     var ram: RangeSet
     var probeCandidates: RangeSet
+    /// Carve-outs no probed block may overlap: the devicetree's, or x86's memmap= reservations.
+    var reserved: [DevicetreeMemory.ReservedRegion]
 
     init(machine: Machine, warnings: inout [PlanWarning]) {
         let blockSize = machine.memory.blockSize
         let presentRAM = RangeSet(machine.memory.blocks.map { $0.range(blockSize: blockSize) })
         let described = RAMMap(machine: machine)
+        reserved = described.reserved
         let map: (RangeSet, Plan.Source)? = described.source.map { (described.uncut, $0) }
 
         if let deferred = machine.deferredMemInit {
@@ -55,7 +58,11 @@ struct DeferredLayout {
         }
         source = mapSource
         ram = mapRAM
-        guard let limit = machine.commandLine.memLimit else {
+        // mem= is an address limit on x86 (e820 ranges above it removed; with several, the lowest) and an amount
+        // of memory on devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes; with
+        // several, the last).
+        let cmdline = machine.commandLine
+        guard let limit = mapSource == .firmwareMemmap ? cmdline.addressLimit : cmdline.memLimit else {
             // Booted without a limit: the map adds nothing to probe; the deferred memory is the offline blocks.
             source = .offlineBlocks
             bootEnd = nil
@@ -69,8 +76,6 @@ struct DeferredLayout {
             }
             return
         }
-        // mem= is an address limit on x86 (e820 ranges above it removed) and an amount of memory on
-        // devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes).
         let end: UInt64
         switch mapSource {
         case .firmwareMemmap:

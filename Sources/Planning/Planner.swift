@@ -45,7 +45,7 @@ package struct Planner: Sendable {
         }
         let layout = DeferredLayout(machine: machine, warnings: &warnings)
         let presentByIndex = Dictionary(uniqueKeysWithValues: machine.memory.blocks.enumerated().map { ($1.index, $0) })
-        let reserved = machine.devicetree?.reserved ?? []
+        let reserved = layout.reserved
 
         var planned: [Plan.Block] = []
         var skipped: [Plan.Skipped] = []

@@ -19,10 +19,16 @@ package struct RAMMap: Sendable, Equatable {
     package init(machine: Machine) {
         let map: (RangeSet, Plan.Source)? = {
             if let dt = machine.devicetree, !dt.banks.isEmpty { return (dt.ram, .devicetree) }
-            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (memmap.ram, .firmwareMemmap) }
+            if let memmap = machine.firmwareMemmap, !memmap.ram.isEmpty { return (Self.edited(memmap.ram, by: machine.commandLine.memmap), .firmwareMemmap) }
             return nil
         }()
         reserved = machine.devicetree?.reserved ?? []
+        if map?.1 == .firmwareMemmap {
+            // x86's memmap= reservations are carve-outs the firmware memmap does not show (it predates them).
+            for case .carveOut(let range, let word) in machine.commandLine.memmap {
+                reserved.append(DevicetreeMemory.ReservedRegion(name: word, range: range))
+            }
+        }
         source = map?.1
         uncut = map?.0 ?? RangeSet()
         switch (map, machine.deferredMemInit) {
@@ -35,5 +41,12 @@ package struct RAMMap: Sendable, Equatable {
         case (nil, nil):
             ram = RangeSet()
         }
+    }
+
+    /// The firmware's RAM as the kernel's e820 map has it after `memmap=exactmap`: only the `memmap=nn@ss`
+    /// ranges (parse_memmap_one empties the table, then adds them). Other pieces are limits and carve-outs.
+    static func edited(_ firmwareRAM: RangeSet, by memmap: [MemmapOption]) -> RangeSet {
+        guard memmap.contains(.exactMap) else { return firmwareRAM }
+        return firmwareRAM.intersection(RangeSet(memmap.compactMap { if case .ram(let range) = $0 { range } else { nil } }))
     }
 }

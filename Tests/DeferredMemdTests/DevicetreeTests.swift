@@ -117,6 +117,16 @@ struct DevicetreeTests {
         #expect(memory.banks.map(\.range) == [AddressRange(start: 0x8000_0000, end: 0xC000_0000)])
     }
 
+    @Test("an empty linux,usable-memory still wins over reg: that node gives no memory (drivers/of/fdt.c checks for NULL, not length)")
+    func emptyUsableMemory() throws {
+        let root = Self.tree(memory: [
+            Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0x4000_0000)]),
+            Self.memoryNode(["reg": Self.cells(1, 0, 1, 0), "linux,usable-memory": []], name: "memory@100000000"),
+        ])
+        let memory = try #require(try DevicetreeMemory.extract(root: root, reservations: [], source: "dt"))
+        #expect(memory.banks.map(\.range) == [AddressRange(start: 0x8000_0000, end: 0xC000_0000)])
+    }
+
     @Test("several banks in one reg, 1-cell forms, banks above 4 GiB")
     func severalBanks() throws {
         let twoCell = Self.tree(memory: [Self.memoryNode(["reg": Self.cells(0, 0x8000_0000, 0, 0x8000_0000, 8, 0x8000_0000, 1, 0x8000_0000)])])

@@ -247,3 +247,40 @@ struct ReadErrorTests {
         #expect(result.records.first?.outcome == .onlined)
     }
 }
+
+/// A kernel built without CONFIG_MEMORY_HOTREMOVE: drivers/base/memory.c registers `valid_zones` only under that
+/// option (6.1 `memory_memblk_attrs`), so no block has one. Onlining works; only the zone cannot be seen.
+final class NoValidZones: HotplugKernel {
+    let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
+
+    func read(_ machinePath: String) throws(KernelFileError) -> String {
+        if MemoryBlockDirectory.blockAttribute(of: machinePath)?.name == "valid_zones" {
+            throw KernelFileError(.read, pathString: machinePath, errno: .noSuchFileOrDirectory)
+        }
+        return try inner.read(machinePath)
+    }
+
+    func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+}
+
+@Suite("A kernel without valid_zones (CONFIG_MEMORY_HOTREMOVE off)")
+struct NoValidZonesTests {
+    @Test(
+        "blocks onlined with online_kernel/online_movable are onlined, not verify failures: the kernel took the zone named",
+        arguments: [true, false])
+    func onlinedNotFailed(fresh: Bool) {
+        let kernel = NoValidZones()
+        let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .normal, .movable]), kernel: kernel, fresh: fresh)
+        #expect(result.records.map(\.outcome) == [.onlined, .onlined, .onlined])
+        #expect(kernel.inner.writeCount == 6)
+    }
+
+    @Test("a block found online when it cannot be asked its zone is already online, not a conflict with an 'unknown' zone")
+    func alreadyOnlineUnknownZone() {
+        let kernel = NoValidZones()
+        _ = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: true)
+        let again = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: false)
+        #expect(again.records.map(\.outcome) == [.alreadyOnline, .alreadyOnline])
+        #expect(kernel.inner.writeCount == 4, "nothing written the second time")
+    }
+}
