@@ -9,7 +9,7 @@ the guest's log when a check fails, a guest hangs or a summary is missing, and p
 
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
               [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-systemd-sizes 4] [--boot-rounds 1]
-              [--boot-variants VARIANT ...]
+              [--boot-variants VARIANT ...] [--stock-kernel VMLINUZ]
 
 `bootbench` (issue #16) boots the same busybox guest per RAM size in three variants (full, kernel-deferred,
 deferred-memd), and the systemd guest in two (systemd-kernel-deferred, systemd-deferred-memd), one guest at a time,
@@ -122,15 +122,16 @@ def systemd_boot_machine(variant, gib):
             "-device", "pc-dimm,id=dimm0,memdev=d0"], (gib - 1) * 8
 
 
-def kernels(cache, variants=()):
-    """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT)."""
+def kernels(cache, variants=(), stock=None):
+    """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT). `stock`: a
+    stock kernel image to use instead of the one fetch-stock-kernel.sh fetches (Debian's 6.1, linux-image-amd64's)."""
     built = lambda *arguments: subprocess.run([os.path.join(HERE, "build-probe-kernel.sh"), *arguments, cache], check=True,
                                               stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     found = {"probe": built()}
     for variant in variants:
         found[f"probe-{variant}"] = built("--variant", variant)
-    found["stock"] = subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
-                                    stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    found["stock"] = os.path.abspath(stock) if stock else subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
+                                                                          stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     return found
 
 
@@ -448,6 +449,9 @@ def main():
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/deferred-memd"))
     parser.add_argument("--figures", default=os.path.join(REPO, ".build", "qemu-figures.json"))
     parser.add_argument("--no-install", action="store_true")
+    parser.add_argument("--stock-kernel", metavar="VMLINUZ",
+                        help="the stock-kernel scenarios boot this image instead of Debian's 6.1 that fetch-stock-kernel.sh fetches "
+                             "(a dpkg -x'd linux-image's boot/vmlinuz-RELEASE; its config-RELEASE beside it goes into the systemd root)")
     parser.add_argument("--bench-rounds", type=int, default=3)
     parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
@@ -461,7 +465,8 @@ def main():
 
     if not args.no_install:
         ensure_packages()
-    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [])
+    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [],
+                        args.stock_kernel)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
