@@ -36,17 +36,21 @@ package enum DoctorCheck {
         if let config {
             findings.append(DoctorFinding(.ok, "kernel-config", "kernel \(input.release ?? "?"): configuration read from \(config.path)"))
         } else if let release = input.release {
+            let tried = ([KernelConfig.compressedPath] + KernelConfig.paths(release: release)).joined(separator: ", no ")
+            let places = "/boot/config-\(release) or \(KernelConfig.modulesPath(release: release))"
             findings.append(
                 DoctorFinding(
                     .warn, "kernel-config",
-                    "kernel \(release): no configuration (no \(KernelConfig.compressedPath), no \(KernelConfig.bootPath(release: release))); the kernel checks below use what sysfs shows",
-                    remedy: "install the kernel's configuration as /boot/config-\(release), or build the kernel with CONFIG_IKCONFIG_PROC=y"))
+                    "kernel \(release): no configuration (no \(tried)); the kernel checks below use what sysfs shows",
+                    remedy: "install the kernel's configuration as \(places), or build the kernel with CONFIG_IKCONFIG_PROC=y"))
         } else {
             findings.append(
                 DoctorFinding(
                     .warn, "kernel-config",
                     "no \(KernelConfig.compressedPath) and the kernel release is unknown (no \(KernelConfig.releasePath)): no configuration read; the kernel checks below use what sysfs shows",
-                    remedy: "capture the machine with deferred-memd capture, which copies the release and /boot/config-<release>"))
+                    remedy:
+                        "capture the machine with deferred-memd capture, which copies the release and its configuration (/boot/config-<release> or /usr/lib/modules/<release>/config)"
+                ))
         }
 
         // Memory hotplug itself.

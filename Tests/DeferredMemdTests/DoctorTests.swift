@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import KernelFiles
 import MachineSources
 import Reporting
 import Testing
@@ -207,6 +208,28 @@ struct DoctorTests {
         let all = findings(root)
         #expect(try only("kernel-config", in: all).message == "kernel \(Self.release): configuration read from /proc/config.gz")
         #expect(try only("hot-remove", in: all).verdict == .warn, "the compressed configuration, not /boot's, is the one read")
+    }
+
+    /// Debian's newer kernel packages (sid's linux-binary-7.2.13+deb14-amd64, linux-base-7.2.13+deb14-amd64) ship
+    /// `usr/lib/modules/<release>/vmlinuz` and `usr/lib/modules/<release>/config` and nothing in /boot: a hook of the
+    /// linux-base package (/usr/share/kernel/postinst.d/00-legacy-boot) copies vmlinuz to /boot since linux-base 4.16
+    /// and the config only since 4.17. Fedora's kernel-core ships /lib/modules/<release>/config as well.
+    @Test("no /boot/config-<release>, but /usr/lib/modules/<release>/config as newer kernel packages ship it: read there, and capture copies it")
+    func modulesDirectoryConfig() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("boot"))
+        let config = Self.goodConfig.replacingOccurrences(of: "CONFIG_MEMORY_HOTREMOVE=y", with: "# CONFIG_MEMORY_HOTREMOVE is not set")
+        let path = "/usr/lib/modules/\(Self.release)/config"
+        try Fixture.write(config, to: path, in: root)
+        let all = findings(root)
+        #expect(try only("kernel-config", in: all).message == "kernel \(Self.release): configuration read from \(path)")
+        #expect(try only("hot-remove", in: all).verdict == .warn, "the configuration under /usr/lib/modules is the one read")
+
+        let copy = try Fixture.temporaryDirectory()
+        defer { Fixture.remove(copy) }
+        try MachineCapture(source: KernelFiles(root: .init(root.path)), destination: KernelFiles(root: .init(copy.path))).run()
+        #expect(FileManager.default.fileExists(atPath: copy.appendingPathComponent(String(path.dropFirst())).path), "capture copies \(path)")
     }
 
     @Test("neither /proc/config.gz nor /boot/config-<release>: said, and the kernel checks fall back to sysfs")

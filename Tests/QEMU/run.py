@@ -163,7 +163,8 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
     """The Debian root of the systemd scenarios with the deferred-memd package installed by dpkg (its postinst
     enables the service), as a gzip'd cpio. `upgrade`: then the conffile changed and a newer package over it.
 
-    The stock kernel's configuration goes to /boot/config-<release>, as its package installs it, for `doctor`."""
+    The stock kernel's configuration goes where its package installs it, for `doctor`: /boot/config-<release>
+    (6.1, 6.12) or /usr/lib/modules/<release>/config (newer packages)."""
     base = subprocess.run([os.path.join(HERE, "build-systemd-root.sh"), cache], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     root = os.path.join(workdir, "debian")
@@ -193,6 +194,12 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
         if name.startswith("config-"):
             os.makedirs(os.path.join(root, "boot"), exist_ok=True)
             shutil.copy2(os.path.join(boot_dir, name), os.path.join(root, "boot", name))
+    # Newer packages (sid's linux-binary-*/linux-base-*, 2026) ship usr/lib/modules/RELEASE/{vmlinuz,config} and leave
+    # /boot to a hook of linux-base's (00-legacy-boot); the root gets the config where the package puts it, only there.
+    if os.path.basename(kernel) == "vmlinuz" and os.path.exists(os.path.join(boot_dir, "config")):
+        modules = os.path.join(root, "usr", "lib", "modules", os.path.basename(boot_dir))
+        os.makedirs(modules, exist_ok=True)
+        shutil.copy2(os.path.join(boot_dir, "config"), os.path.join(modules, "config"))
     archive = os.path.join(workdir, "debian-upgrade.cpio.gz" if upgrade else "debian.cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
@@ -451,7 +458,8 @@ def main():
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--stock-kernel", metavar="VMLINUZ",
                         help="the stock-kernel scenarios boot this image instead of Debian's 6.1 that fetch-stock-kernel.sh fetches "
-                             "(a dpkg -x'd linux-image's boot/vmlinuz-RELEASE; its config-RELEASE beside it goes into the systemd root)")
+                             "(a dpkg -x'd linux-image's boot/vmlinuz-RELEASE, or usr/lib/modules/RELEASE/vmlinuz where newer packages "
+                             "put it; its config beside it goes into the systemd root where that package installs it)")
     parser.add_argument("--bench-rounds", type=int, default=3)
     parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
