@@ -181,7 +181,15 @@ package enum DoctorCheck {
                 DoctorFinding(
                     .warn, "memhp-default-state",
                     "memhp_default_state=\(state): the kernel onlines hot-added memory itself, in its own choice of zone, before the daemon sees it",
-                    remedy: "use memhp_default_state=offline (or drop it) and let deferred-memd choose the zones"))
+                    remedy:
+                        "use memhp_default_state=offline (dropping it leaves the kernel's build default, online on Debian's 6.12 and later) and let deferred-memd choose the zones"
+                ))
+        } else if line.memhpDefaultState == nil, let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
+            findings.append(
+                DoctorFinding(
+                    .warn, "memhp-default-state",
+                    "no memhp_default_state= and auto_online_blocks is '\(mode)' (the kernel's build default; Debian's 6.12 and later build CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO=y): DIMMs present at boot and hot-added memory are onlined by the kernel in its own choice of zone before the daemon sees them",
+                    remedy: "add memhp_default_state=offline to the kernel command line"))
         } else {
             findings.append(DoctorFinding(.ok, "memhp-default-state", line.memhpDefaultState.map { "memhp_default_state=\($0)" } ?? "no memhp_default_state="))
         }

@@ -301,6 +301,25 @@ struct DoctorTests {
         #expect(DoctorReport.exitStatus(all) == .success, "warnings alone exit 0")
     }
 
+    /// Debian built 6.1 with `# CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE is not set` (auto_online_blocks starts offline),
+    /// but its 6.12.117 and 7.2.13 kernels with `CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO=y`: without
+    /// memhp_default_state=offline, auto_online_blocks starts as `online`, and ACPI DIMMs present at boot come up
+    /// online in ZONE_NORMAL before userspace (seen under QEMU on 6.12.117: memory32-63 `online`, `Normal`).
+    @Test("no memhp_default_state= while auto_online_blocks is online (the kernel's build default): warned, with memhp_default_state=offline as the fix")
+    func buildDefaultOnline() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        try Fixture.write("console=ttyS0\n", to: "/proc/cmdline", in: root)
+        try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        let finding = try only("memhp-default-state", in: findings(root))
+        #expect(finding.verdict == .warn)
+        #expect(finding.message.contains("auto_online_blocks is 'online'"))
+        #expect(finding.remedy == "add memhp_default_state=offline to the kernel command line")
+        // The build default is offline: nothing to say.
+        try Fixture.write("offline\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        #expect(try only("memhp-default-state", in: findings(root)).verdict == .ok)
+    }
+
     // MARK: the plan
 
     @Test("too little free memory for the memmap of the blocks to probe: warn")
