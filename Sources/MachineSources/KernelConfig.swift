@@ -2,13 +2,21 @@ import KernelFiles
 
 /// The running kernel's build configuration, where the machine keeps a readable copy: `/proc/config.gz`
 /// (CONFIG_IKCONFIG_PROC; the running kernel's own, gzip, read with `Gzip`), else `/boot/config-<release>`, which
-/// Debian, Ubuntu and Fedora install with the kernel.
+/// Debian (up to trixie), Ubuntu and Fedora install with the kernel, else `/usr/lib/modules/<release>/config` (or
+/// `/lib/modules/…` where /lib is not merged into /usr): where Debian's newer kernel packages ship it (sid's
+/// linux-base-<release>, with vmlinuz beside it; /boot gets a copy only from a hook of linux-base ≥ 4.17), as
+/// Fedora's kernel-core does besides /boot.
 package struct KernelConfig: Sendable, Equatable {
     package static let compressedPath = "/proc/config.gz"
     /// `uname -r` of the running kernel.
     package static let releasePath = "/proc/sys/kernel/osrelease"
 
     package static func bootPath(release: String) -> String { "/boot/config-" + release }
+    package static func modulesPath(release: String) -> String { "/usr/lib/modules/\(release)/config" }
+    /// The files that may hold the configuration of kernel `release`, in the order they are tried.
+    package static func paths(release: String) -> [String] {
+        [bootPath(release: release), modulesPath(release: release), "/lib/modules/\(release)/config"]
+    }
 
     /// Where it was read.
     package var path: String
@@ -39,8 +47,8 @@ package struct KernelConfig: Sendable, Equatable {
         return release
     }
 
-    /// `/proc/config.gz`, else `/boot/config-<release>`; nil when neither is there. A `/proc/config.gz` that does
-    /// not decompress is bad input (it is the kernel's own file).
+    /// `/proc/config.gz`, else the first of `paths(release:)` that exists; nil when none is there. A
+    /// `/proc/config.gz` that does not decompress is bad input (it is the kernel's own file).
     package static func read(from files: KernelFiles) throws(SourceError) -> KernelConfig? {
         if files.exists(compressedPath) {
             let bytes: [UInt8]
@@ -51,8 +59,7 @@ package struct KernelConfig: Sendable, Equatable {
             return parse(String(decoding: text, as: UTF8.self), path: compressedPath)
         }
         guard let release = release(from: files) else { return nil }
-        let path = bootPath(release: release)
-        guard files.exists(path) else { return nil }
+        guard let path = paths(release: release).first(where: files.exists) else { return nil }
         do { return parse(try files.readText(path), path: path) } catch { throw SourceError(error) }
     }
 }

@@ -10,7 +10,7 @@ package struct MachineCapture: Sendable {
             "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path, ZoneSpans.path, SystemRAMResources.path,
             Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
             "/sys/module/memory_hotplug/parameters",
-            // What `doctor` reads besides: the kernel's release (and so its /boot/config-<release>) and the udev rules.
+            // What `doctor` reads besides: the kernel's release (and so its configuration: KernelConfig.paths) and the udev rules.
             KernelConfig.releasePath,
         ] + UdevRules.directories
 
@@ -31,8 +31,10 @@ package struct MachineCapture: Sendable {
             // /proc/device-tree is a symlink to /sys/firmware/devicetree/base: copy what it points at.
             count += try copy(path, depth: 0)
         }
-        if let release = KernelConfig.release(from: source), source.exists(KernelConfig.bootPath(release: release)) {
-            count += try copy(KernelConfig.bootPath(release: release), depth: 0)
+        if let release = KernelConfig.release(from: source) {
+            for path in KernelConfig.paths(release: release) where source.exists(path) {
+                count += try copy(path, depth: 0)
+            }
         }
         return count
     }

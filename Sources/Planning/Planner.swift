@@ -337,6 +337,15 @@ package struct Planner: Sendable {
                     .memhpDefaultState,
                     "memhp_default_state=\(state) on the kernel command line: hot-added memory is onlined by the kernel in its own choice of zone before the daemon sees it"
                 ))
+        } else if machine.commandLine.memhpDefaultState == nil, !plan.needsProbe, let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
+            // The kernel's build default (CONFIG_MHP_DEFAULT_ONLINE_TYPE_*, before 6.14 MEMORY_HOTPLUG_DEFAULT_ONLINE):
+            // Debian's 6.12 and later build it as "auto", so DIMMs present at boot are online before the daemon starts.
+            // (Blocks to probe have their own warning, and AutoOnline=switch.)
+            plan.warnings.append(
+                PlanWarning(
+                    .memhpDefaultState,
+                    "no memhp_default_state= on the kernel command line and auto_online_blocks is '\(mode)' (the kernel's build default): hot-added memory and DIMMs present at boot are onlined by the kernel in its own choice of zone before the daemon sees it"
+                ))
         }
         if machine.commandLine.kernelCoreMirror {
             plan.warnings.append(PlanWarning(.kernelcoreMirror, "kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory"))

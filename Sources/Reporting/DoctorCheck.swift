@@ -36,17 +36,21 @@ package enum DoctorCheck {
         if let config {
             findings.append(DoctorFinding(.ok, "kernel-config", "kernel \(input.release ?? "?"): configuration read from \(config.path)"))
         } else if let release = input.release {
+            let tried = ([KernelConfig.compressedPath] + KernelConfig.paths(release: release)).joined(separator: ", no ")
+            let places = "/boot/config-\(release) or \(KernelConfig.modulesPath(release: release))"
             findings.append(
                 DoctorFinding(
                     .warn, "kernel-config",
-                    "kernel \(release): no configuration (no \(KernelConfig.compressedPath), no \(KernelConfig.bootPath(release: release))); the kernel checks below use what sysfs shows",
-                    remedy: "install the kernel's configuration as /boot/config-\(release), or build the kernel with CONFIG_IKCONFIG_PROC=y"))
+                    "kernel \(release): no configuration (no \(tried)); the kernel checks below use what sysfs shows",
+                    remedy: "install the kernel's configuration as \(places), or build the kernel with CONFIG_IKCONFIG_PROC=y"))
         } else {
             findings.append(
                 DoctorFinding(
                     .warn, "kernel-config",
                     "no \(KernelConfig.compressedPath) and the kernel release is unknown (no \(KernelConfig.releasePath)): no configuration read; the kernel checks below use what sysfs shows",
-                    remedy: "capture the machine with deferred-memd capture, which copies the release and /boot/config-<release>"))
+                    remedy:
+                        "capture the machine with deferred-memd capture, which copies the release and its configuration (/boot/config-<release> or /usr/lib/modules/<release>/config)"
+                ))
         }
 
         // Memory hotplug itself.
@@ -179,7 +183,15 @@ package enum DoctorCheck {
                 DoctorFinding(
                     .warn, "memhp-default-state",
                     "memhp_default_state=\(state): the kernel onlines hot-added memory itself, in its own choice of zone, before the daemon sees it",
-                    remedy: "use memhp_default_state=offline (or drop it) and let deferred-memd choose the zones"))
+                    remedy:
+                        "use memhp_default_state=offline (dropping it leaves the kernel's build default, online on Debian's 6.12 and later) and let deferred-memd choose the zones"
+                ))
+        } else if line.memhpDefaultState == nil, let mode = machine.memory.autoOnlineBlocks, mode != "offline" {
+            findings.append(
+                DoctorFinding(
+                    .warn, "memhp-default-state",
+                    "no memhp_default_state= and auto_online_blocks is '\(mode)' (the kernel's build default; Debian's 6.12 and later build CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO=y): DIMMs present at boot and hot-added memory are onlined by the kernel in its own choice of zone before the daemon sees them",
+                    remedy: "add memhp_default_state=offline to the kernel command line"))
         } else {
             findings.append(DoctorFinding(.ok, "memhp-default-state", line.memhpDefaultState.map { "memhp_default_state=\($0)" } ?? "no memhp_default_state="))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import KernelFiles
 import MachineSources
 import Reporting
 import Testing
@@ -209,6 +210,28 @@ struct DoctorTests {
         #expect(try only("hot-remove", in: all).verdict == .warn, "the compressed configuration, not /boot's, is the one read")
     }
 
+    /// Debian's newer kernel packages (sid's linux-binary-7.2.13+deb14-amd64, linux-base-7.2.13+deb14-amd64) ship
+    /// `usr/lib/modules/<release>/vmlinuz` and `usr/lib/modules/<release>/config` and nothing in /boot: a hook of the
+    /// linux-base package (/usr/share/kernel/postinst.d/00-legacy-boot) copies vmlinuz to /boot since linux-base 4.16
+    /// and the config only since 4.17. Fedora's kernel-core ships /lib/modules/<release>/config as well.
+    @Test("no /boot/config-<release>, but /usr/lib/modules/<release>/config as newer kernel packages ship it: read there, and capture copies it")
+    func modulesDirectoryConfig() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("boot"))
+        let config = Self.goodConfig.replacingOccurrences(of: "CONFIG_MEMORY_HOTREMOVE=y", with: "# CONFIG_MEMORY_HOTREMOVE is not set")
+        let path = "/usr/lib/modules/\(Self.release)/config"
+        try Fixture.write(config, to: path, in: root)
+        let all = findings(root)
+        #expect(try only("kernel-config", in: all).message == "kernel \(Self.release): configuration read from \(path)")
+        #expect(try only("hot-remove", in: all).verdict == .warn, "the configuration under /usr/lib/modules is the one read")
+
+        let copy = try Fixture.temporaryDirectory()
+        defer { Fixture.remove(copy) }
+        try MachineCapture(source: KernelFiles(root: .init(root.path)), destination: KernelFiles(root: .init(copy.path))).run()
+        #expect(FileManager.default.fileExists(atPath: copy.appendingPathComponent(String(path.dropFirst())).path), "capture copies \(path)")
+    }
+
     @Test("neither /proc/config.gz nor /boot/config-<release>: said, and the kernel checks fall back to sysfs")
     func noConfig() throws {
         let root = try tree()
@@ -276,6 +299,25 @@ struct DoctorTests {
         let all = findings(root)
         #expect(try only(code, in: all).verdict == .warn)
         #expect(DoctorReport.exitStatus(all) == .success, "warnings alone exit 0")
+    }
+
+    /// Debian built 6.1 with `# CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE is not set` (auto_online_blocks starts offline),
+    /// but its 6.12.117 and 7.2.13 kernels with `CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO=y`: without
+    /// memhp_default_state=offline, auto_online_blocks starts as `online`, and ACPI DIMMs present at boot come up
+    /// online in ZONE_NORMAL before userspace (seen under QEMU on 6.12.117: memory32-63 `online`, `Normal`).
+    @Test("no memhp_default_state= while auto_online_blocks is online (the kernel's build default): warned, with memhp_default_state=offline as the fix")
+    func buildDefaultOnline() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        try Fixture.write("console=ttyS0\n", to: "/proc/cmdline", in: root)
+        try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        let finding = try only("memhp-default-state", in: findings(root))
+        #expect(finding.verdict == .warn)
+        #expect(finding.message.contains("auto_online_blocks is 'online'"))
+        #expect(finding.remedy == "add memhp_default_state=offline to the kernel command line")
+        // The build default is offline: nothing to say.
+        try Fixture.write("offline\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
+        #expect(try only("memhp-default-state", in: findings(root)).verdict == .ok)
     }
 
     // MARK: the plan

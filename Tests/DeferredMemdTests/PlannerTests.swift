@@ -242,6 +242,22 @@ struct PlannerTests {
         #expect(try Planner().plan(machine: machine, split: Self.split(.percent(50), nil)).warnings.isEmpty)
     }
 
+    /// Debian's 6.12.117 and 7.2.13 kernels are built with CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO=y (6.1 left
+    /// added memory offline): booted without memhp_default_state=offline, the DIMMs present at boot are online in
+    /// ZONE_NORMAL before the daemon starts, so a plan finds nothing deferred. That must not pass in silence.
+    @Test("no memhp_default_state= and auto_online_blocks online: the kernel onlined the DIMMs itself; the plan warns even with nothing to do")
+    func buildDefaultOnline() throws {
+        var machine = Self.machine(dram: 4 << 30, autoOnline: "online")
+        machine.commandLine.memLimit = nil
+        machine.memory.blocks += (16..<32).map { MemoryBlock(index: $0, state: .online, validZones: ["Normal"], numaNode: 0) }
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, .percent(50)))
+        #expect(plan.blocks.isEmpty)
+        let warning = try #require(plan.warnings.first { $0.code == .memhpDefaultState })
+        #expect(warning.message.contains("auto_online_blocks is 'online'"))
+        machine.memory.autoOnlineBlocks = "offline"
+        #expect(try Planner().plan(machine: machine, split: Self.split(nil, .percent(50))).warnings.allSatisfy { $0.code != .memhpDefaultState })
+    }
+
     @Test("without mem= nothing is probed; offline present blocks are onlined wherever they are")
     func offlineBlocksOnly() throws {
         var machine = Self.machine()

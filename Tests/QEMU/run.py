@@ -9,7 +9,7 @@ the guest's log when a check fails, a guest hangs or a summary is missing, and p
 
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
               [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-systemd-sizes 4] [--boot-rounds 1]
-              [--boot-variants VARIANT ...]
+              [--boot-variants VARIANT ...] [--stock-kernel VMLINUZ]
 
 `bootbench` (issue #16) boots the same busybox guest per RAM size in three variants (full, kernel-deferred,
 deferred-memd), and the systemd guest in two (systemd-kernel-deferred, systemd-deferred-memd), one guest at a time,
@@ -125,15 +125,16 @@ def systemd_boot_machine(variant, gib):
             "-device", "pc-dimm,id=dimm0,memdev=d0"], (gib - 1) * 8
 
 
-def kernels(cache, variants=()):
-    """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT)."""
+def kernels(cache, variants=(), stock=None):
+    """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT). `stock`: a
+    stock kernel image to use instead of the one fetch-stock-kernel.sh fetches (Debian's 6.1, linux-image-amd64's)."""
     built = lambda *arguments: subprocess.run([os.path.join(HERE, "build-probe-kernel.sh"), *arguments, cache], check=True,
                                               stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     found = {"probe": built()}
     for variant in variants:
         found[f"probe-{variant}"] = built("--variant", variant)
-    found["stock"] = subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
-                                    stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    found["stock"] = os.path.abspath(stock) if stock else subprocess.run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache], check=True,
+                                                                          stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     return found
 
 
@@ -165,7 +166,8 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
     """The Debian root of the systemd scenarios with the deferred-memd package installed by dpkg (its postinst
     enables the service), as a gzip'd cpio. `upgrade`: then the conffile changed and a newer package over it.
 
-    The stock kernel's configuration goes to /boot/config-<release>, as its package installs it, for `doctor`."""
+    The stock kernel's configuration goes where its package installs it, for `doctor`: /boot/config-<release>
+    (6.1, 6.12) or /usr/lib/modules/<release>/config (newer packages)."""
     base = subprocess.run([os.path.join(HERE, "build-systemd-root.sh"), cache], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     root = os.path.join(workdir, "debian")
@@ -195,6 +197,12 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
         if name.startswith("config-"):
             os.makedirs(os.path.join(root, "boot"), exist_ok=True)
             shutil.copy2(os.path.join(boot_dir, name), os.path.join(root, "boot", name))
+    # Newer packages (sid's linux-binary-*/linux-base-*, 2026) ship usr/lib/modules/RELEASE/{vmlinuz,config} and leave
+    # /boot to a hook of linux-base's (00-legacy-boot); the root gets the config where the package puts it, only there.
+    if os.path.basename(kernel) == "vmlinuz" and os.path.exists(os.path.join(boot_dir, "config")):
+        modules = os.path.join(root, "usr", "lib", "modules", os.path.basename(boot_dir))
+        os.makedirs(modules, exist_ok=True)
+        shutil.copy2(os.path.join(boot_dir, "config"), os.path.join(modules, "config"))
     archive = os.path.join(workdir, "debian-upgrade.cpio.gz" if upgrade else "debian.cpio.gz")
     files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
     cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
@@ -435,6 +443,10 @@ def main():
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/deferred-memd"))
     parser.add_argument("--figures", default=os.path.join(REPO, ".build", "qemu-figures.json"))
     parser.add_argument("--no-install", action="store_true")
+    parser.add_argument("--stock-kernel", metavar="VMLINUZ",
+                        help="the stock-kernel scenarios boot this image instead of Debian's 6.1 that fetch-stock-kernel.sh fetches "
+                             "(a dpkg -x'd linux-image's boot/vmlinuz-RELEASE, or usr/lib/modules/RELEASE/vmlinuz where newer packages "
+                             "put it; its config beside it goes into the systemd root where that package installs it)")
     parser.add_argument("--bench-rounds", type=int, default=3)
     parser.add_argument("--bench-modes", nargs="*", default=BENCH_MODES, choices=BENCH_MODES)
     parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
@@ -448,7 +460,8 @@ def main():
 
     if not args.no_install:
         ensure_packages()
-    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [])
+    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [],
+                        args.stock_kernel)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
