@@ -167,19 +167,32 @@ import TinyJSON
     }
 }
 
-/// A kernel whose reads of some blocks' attributes fail with an errno other than ENOENT (a flaky bus, a
-/// driver returning EIO, an LSM denying EACCES): writes go to the inner kernel.
+/// A kernel whose reads of some block attributes fail: with an errno other than ENOENT for some blocks (a flaky
+/// bus, a driver returning EIO, an LSM denying EACCES), or with ENOENT for an attribute it does not have. Writes
+/// go to the inner kernel.
 final class FailingReads: HotplugKernel {
     let inner: CountingKernel
-    let failing: [Int: Errno]
+    let failure: @Sendable (_ block: Int, _ attribute: Substring) -> Errno?
 
-    init(_ inner: CountingKernel, failing: [Int: Errno]) {
+    init(_ inner: CountingKernel, failure: @escaping @Sendable (_ block: Int, _ attribute: Substring) -> Errno?) {
         self.inner = inner
-        self.failing = failing
+        self.failure = failure
+    }
+
+    convenience init(_ inner: CountingKernel, failing: [Int: Errno]) {
+        self.init(inner) { block, _ in failing[block] }
+    }
+
+    /// A kernel built without CONFIG_MEMORY_HOTREMOVE: drivers/base/memory.c registers `valid_zones` only under that
+    /// option (6.1 `memory_memblk_attrs`), so no block has one. Onlining works; only the zone cannot be seen.
+    static func noValidZones() -> FailingReads {
+        FailingReads(CountingKernel(blockSize: EngineSeamTests.blockSize)) { _, attribute in
+            attribute == "valid_zones" ? .noSuchFileOrDirectory : nil
+        }
     }
 
     func read(_ machinePath: String) throws(KernelFileError) -> String {
-        if let (index, _) = MemoryBlockDirectory.blockAttribute(of: machinePath), let errno = failing[index] {
+        if let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), let errno = failure(index, name) {
             throw KernelFileError(.read, pathString: machinePath, errno: errno)
         }
         return try inner.read(machinePath)
@@ -248,28 +261,13 @@ struct ReadErrorTests {
     }
 }
 
-/// A kernel built without CONFIG_MEMORY_HOTREMOVE: drivers/base/memory.c registers `valid_zones` only under that
-/// option (6.1 `memory_memblk_attrs`), so no block has one. Onlining works; only the zone cannot be seen.
-final class NoValidZones: HotplugKernel {
-    let inner = CountingKernel(blockSize: EngineSeamTests.blockSize)
-
-    func read(_ machinePath: String) throws(KernelFileError) -> String {
-        if MemoryBlockDirectory.blockAttribute(of: machinePath)?.name == "valid_zones" {
-            throw KernelFileError(.read, pathString: machinePath, errno: .noSuchFileOrDirectory)
-        }
-        return try inner.read(machinePath)
-    }
-
-    func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
-}
-
 @Suite("A kernel without valid_zones (CONFIG_MEMORY_HOTREMOVE off)")
 struct NoValidZonesTests {
     @Test(
         "blocks onlined with online_kernel/online_movable are onlined, not verify failures: the kernel took the zone named",
         arguments: [true, false])
     func onlinedNotFailed(fresh: Bool) {
-        let kernel = NoValidZones()
+        let kernel = FailingReads.noValidZones()
         let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .normal, .movable]), kernel: kernel, fresh: fresh)
         #expect(result.records.map(\.outcome) == [.onlined, .onlined, .onlined])
         #expect(kernel.inner.writeCount == 6)
@@ -277,7 +275,7 @@ struct NoValidZonesTests {
 
     @Test("a block found online when it cannot be asked its zone is already online, not a conflict with an 'unknown' zone")
     func alreadyOnlineUnknownZone() {
-        let kernel = NoValidZones()
+        let kernel = FailingReads.noValidZones()
         _ = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: true)
         let again = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: false)
         #expect(again.records.map(\.outcome) == [.alreadyOnline, .alreadyOnline])
