@@ -58,11 +58,7 @@ struct DeferredLayout {
         }
         source = mapSource
         ram = mapRAM
-        // mem= is an address limit on x86 (e820 ranges above it removed; with several, the lowest) and an amount
-        // of memory on devicetree machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes; with
-        // several, the last).
-        let cmdline = machine.commandLine
-        guard let limit = mapSource == .firmwareMemmap ? cmdline.addressLimit : cmdline.memLimit else {
+        guard let limit = described.memLimit else {
             // Booted without a limit: the map adds nothing to probe; the deferred memory is the offline blocks.
             source = .offlineBlocks
             bootEnd = nil
@@ -76,6 +72,8 @@ struct DeferredLayout {
             }
             return
         }
+        // mem= is an address limit on x86 (e820 ranges above it removed) and an amount of memory on devicetree
+        // machines (memblock_enforce_memory_limit keeps the lowest `limit` bytes).
         let end: UInt64
         switch mapSource {
         case .firmwareMemmap:

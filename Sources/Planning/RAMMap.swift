@@ -15,6 +15,10 @@ package struct RAMMap: Sendable, Equatable {
     package var uncut: RangeSet
     /// Static carve-outs that no probed block may overlap.
     package var reserved: [DevicetreeMemory.ReservedRegion]
+    /// The `mem=` limit the kernel applied, which depends on the map: an address on x86 (the firmware memmap),
+    /// where each `parse_memopt` cuts e820 further so the lowest wins (`memmap=nn` with them); an amount on
+    /// devicetree machines, where arm64's `early_mem` overwrites it so the last wins.
+    package var memLimit: UInt64?
 
     package init(machine: Machine) {
         let map: (RangeSet, Plan.Source)? = {
@@ -30,6 +34,7 @@ package struct RAMMap: Sendable, Equatable {
             }
         }
         source = map?.1
+        memLimit = source == .firmwareMemmap ? machine.commandLine.addressLimit : machine.commandLine.memLimit
         uncut = map?.0 ?? RangeSet()
         switch (map, machine.deferredMemInit) {
         case (let (described, _)?, let deferred?):

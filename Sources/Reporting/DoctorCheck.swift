@@ -159,9 +159,7 @@ package enum DoctorCheck {
         var findings: [DoctorFinding] = []
         let line = machine.commandLine
         let blockSize = machine.memory.blockSize
-        // The limit the kernel applied: on x86 (the firmware memmap) the lowest mem=, elsewhere the last.
-        let x86 = RAMMap(machine: machine).source == .firmwareMemmap
-        if let mem = x86 ? line.addressLimit : line.memLimit {
+        if let mem = RAMMap(machine: machine).memLimit {
             let remainder = mem % blockSize
             if remainder == 0 {
                 findings.append(
