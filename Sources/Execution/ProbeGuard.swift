@@ -3,15 +3,15 @@ import MemoryModel
 import Planning
 
 /// The last check before a probe write: the block must lie wholly inside RAM the firmware describes and
-/// overlap no devicetree carve-out.
+/// overlap no firmware carve-out (devicetree `/reserved-memory`, x86 `memmap=`).
 ///
 /// The kernel accepts any aligned address and panics when a block with no RAM behind it is onlined, so the
 /// engine re-checks every probe against the sources themselves, whatever the plan says (defence in depth).
 package struct ProbeGuard: Sendable {
     package let ram: RangeSet
-    package let reserved: [DevicetreeMemory.ReservedRegion]
+    package let reserved: [FirmwareCarveOut]
 
-    package init(ram: RangeSet, reserved: [DevicetreeMemory.ReservedRegion]) {
+    package init(ram: RangeSet, reserved: [FirmwareCarveOut]) {
         self.ram = ram
         self.reserved = reserved
     }

@@ -18,20 +18,10 @@ package struct DevicetreeMemory: Sendable, Equatable {
         }
     }
 
-    package struct ReservedRegion: Sendable, Equatable {
-        package var name: String
-        package var range: AddressRange
-
-        package init(name: String, range: AddressRange) {
-            self.name = name
-            self.range = range
-        }
-    }
-
     /// Where the tree was read from: a directory or the blob.
     package var source: String
     package var banks: [Bank]
-    package var reserved: [ReservedRegion]
+    package var reserved: [FirmwareCarveOut]
     package var warnings: [String]
 
     /// `/chosen/linux,usable-memory-range`: a crash-dump kernel's own RAM; nothing outside it is usable.
@@ -39,7 +29,7 @@ package struct DevicetreeMemory: Sendable, Equatable {
     /// `/chosen/linux,elfcorehdr`: this is a crash-dump kernel (the crashed kernel's memory is being dumped).
     package var crashDumpHeader = false
 
-    package init(source: String, banks: [Bank], reserved: [ReservedRegion], warnings: [String]) {
+    package init(source: String, banks: [Bank], reserved: [FirmwareCarveOut], warnings: [String]) {
         self.source = source
         self.banks = banks
         self.reserved = reserved
@@ -112,7 +102,7 @@ package struct DevicetreeMemory: Sendable, Equatable {
                 banks.append(Bank(range: entry.range, node: nodePath, numaNode: numaNode))
             }
         }
-        var reserved = reservations.map { ReservedRegion(name: "/memreserve/", range: $0) }
+        var reserved = reservations.map { FirmwareCarveOut(name: "/memreserve/", range: $0) }
         if let reservedMemory = root.child(named: "reserved-memory") {
             let childAddressCells = try cells(reservedMemory, "#address-cells", default: addressCells, source: source, nodePath: "/reserved-memory")
             let childSizeCells = try cells(reservedMemory, "#size-cells", default: sizeCells, source: source, nodePath: "/reserved-memory")
@@ -120,7 +110,7 @@ package struct DevicetreeMemory: Sendable, Equatable {
                 guard let reg = child.properties["reg"] else { continue }
                 let path = "\(source)/reserved-memory/\(child.name)/reg"
                 for entry in try decodeRanges(reg, addressCells: childAddressCells, sizeCells: childSizeCells, path: path) where entry.size > 0 {
-                    reserved.append(ReservedRegion(name: "/reserved-memory/\(child.name)", range: entry.range))
+                    reserved.append(FirmwareCarveOut(name: "/reserved-memory/\(child.name)", range: entry.range))
                 }
             }
         }

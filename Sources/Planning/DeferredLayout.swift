@@ -8,7 +8,7 @@ struct DeferredLayout {
     var ram: RangeSet
     var probeCandidates: RangeSet
     /// Carve-outs no probed block may overlap: the devicetree's, or x86's memmap= reservations.
-    var reserved: [DevicetreeMemory.ReservedRegion]
+    var reserved: [FirmwareCarveOut]
 
     init(machine: Machine, warnings: inout [PlanWarning]) {
         let blockSize = machine.memory.blockSize

@@ -14,7 +14,7 @@ package struct RAMMap: Sendable, Equatable {
     /// The map before the vendor interface's DRAM end cut it (to warn when the two disagree).
     package var uncut: RangeSet
     /// Static carve-outs that no probed block may overlap.
-    package var reserved: [DevicetreeMemory.ReservedRegion]
+    package var reserved: [FirmwareCarveOut]
     /// The `mem=` limit the kernel applied, which depends on the map: an address on x86 (the firmware memmap),
     /// where each `parse_memopt` cuts e820 further so the lowest wins (`memmap=nn` with them); an amount on
     /// devicetree machines, where arm64's `early_mem` overwrites it so the last wins.
@@ -30,7 +30,7 @@ package struct RAMMap: Sendable, Equatable {
         if map?.1 == .firmwareMemmap {
             // x86's memmap= reservations are carve-outs the firmware memmap does not show (it predates them).
             for case .carveOut(let range, let word) in machine.commandLine.memmap {
-                reserved.append(DevicetreeMemory.ReservedRegion(name: word, range: range))
+                reserved.append(FirmwareCarveOut(name: word, range: range))
             }
         }
         source = map?.1

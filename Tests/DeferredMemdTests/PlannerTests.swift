@@ -354,6 +354,8 @@ struct MemmapOptionTests {
         arguments: [
             ("mem=1G memmap=512M$4G", 32..<36), ("mem=1G memmap=2G!6G", 48..<64), ("mem=1G memmap=0x8000000#0x80000000", 16..<17),
             ("mem=1G memmap=256M%0x140000000-1+12", 40..<42), ("mem=1G memmap=1M$0x100800000,64K!0x60000000", 32..<33),
+            ("mem=1G memmap=256M%0x140000000+12", 40..<42), ("mem=1G memmap=256M%0x140000000-1", 40..<42),
+            ("mem=1G memmap=256M%0x140000000", 40..<42),
         ] as [(String, Range<Int>)])
     func carveOuts(cmdline: String, blocked: Range<Int>) throws {
         let machine = try Self.machine(cmdline)
@@ -367,6 +369,24 @@ struct MemmapOptionTests {
             let range = AddressRange(start: UInt64(index) * Self.block, size: Self.block)!
             #expect(guardian.refusal(for: range) != nil, "\(cmdline): the probe guard lets memory\(index) through")
         }
+    }
+
+    @Test(
+        "nn%ss-from+to that leaves RAM alone (neither type is 1) or turns a range into RAM (+1) takes nothing away: every block is planned",
+        arguments: [
+            "mem=1G memmap=256M%0x140000000-12+13", "mem=1G memmap=256M%0x140000000-12", "mem=1G memmap=256M%0x140000000-4+1",
+            "mem=1G memmap=256M%0x140000000+1", "mem=1G memmap=256M%0x140000000-0x1+0x1",
+        ])
+    func typeChangesThatKeepRAM(cmdline: String) throws {
+        let plan = try Planner().plan(machine: try Self.machine(cmdline), split: Self.none)
+        #expect(plan.blocks.map(\.index) == Array(8..<64), "\(cmdline)")
+        #expect(ProbeGuard(machine: try Self.machine(cmdline)).refusal(for: AddressRange(start: 40 * Self.block, size: Self.block)!) == nil)
+    }
+
+    @Test("nn%ss takes its types as -from then +to: +to-from is a piece the kernel refuses (bad input, the word named)")
+    func typeChangeOrder() throws {
+        #expect(throws: SourceError.self) { try KernelCommandLine(parsing: "mem=1G memmap=256M%0x140000000+12-1") }
+        #expect(throws: SourceError.self) { try KernelCommandLine(parsing: "mem=1G memmap=256M%0x140000000-1+12x") }
     }
 
     @Test("memmap=nn alone is mem=nn (the lowest of them wins); memmap=nn@ss adds RAM and limits nothing")
