@@ -89,6 +89,9 @@ package struct Plan: Sendable, Equatable {
     /// Online Normal blocks before Movable ones: the memmap of probed blocks comes from online kernel memory.
     package var normalFirst: Bool
     package var warnings: [PlanWarning]
+    /// `mem=` hides memory that no RAM map locates (`no-ram-map`): the plan is empty, not because nothing is deferred.
+    package var deferredMemoryUnlocated: PlanWarning? { warnings.first { $0.code == .noRAMMap } }
+
     /// Why nothing may be probed or onlined at all: this is a crash-dump kernel (`Machine.crashKernelMarker`).
     package var crashKernel: String?
     /// Free memory against the memmap of the blocks to probe; nil when nothing is probed or `/proc/meminfo` is

@@ -409,7 +409,9 @@ package enum DoctorCheck {
 
     static func remedy(for code: PlanWarning.Code) -> String {
         switch code {
-        case .boundsOnly, .noRAMMap: "give the kernel a RAM map (devicetree memory nodes, or /sys/firmware/memmap with CONFIG_FIRMWARE_MEMMAP)"
+        case .boundsOnly: "give the kernel a RAM map (devicetree memory nodes, or /sys/firmware/memmap with CONFIG_FIRMWARE_MEMMAP)"
+        case .noRAMMap:
+            "boot a kernel with /sys/kernel/deferred_mem_init (its bounds say where deferred RAM is; under UEFI the EFI stub drops the devicetree's memory nodes), or one whose devicetree memory nodes or /sys/firmware/memmap (x86, CONFIG_FIRMWARE_MEMMAP) describe DRAM; or boot without mem="
         case .mapBeyondDRAMEnd: "check the vendor's bootmem_end_of_dram against the devicetree"
         case .absentWithoutLimit: "boot with mem= if that memory is meant to be deferred; else nothing to do"
         case .splitClamped: "lower the kernel's deferred_kernelcore/deferred_movablecore, or set the split in /etc/deferred-memd.conf"

@@ -27,9 +27,11 @@ package struct RunReport: Sendable {
     package func count(_ predicate: (BlockOutcome) -> Bool) -> Int { result.records.reduce(0) { $0 + (predicate($1.outcome) ? 1 : 0) } }
 
     /// success: every planned block online as planned; interrupted: a signal stopped it first; nothing done:
-    /// no planned block is online as planned (or the simulated kernel panicked); partial: anything else.
+    /// no planned block is online as planned (or the simulated kernel panicked, or `mem=` hid memory that no RAM
+    /// map locates, so there was nothing the daemon could plan); partial: anything else.
     package var status: ExitStatus {
         if plan.crashKernel != nil { return .nothingDone }
+        if plan.blocks.isEmpty && plan.deferredMemoryUnlocated != nil { return .nothingDone }
         if let budget = plan.memmapBudget, !budget.fits { return .memoryShortfall }
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
@@ -63,8 +65,10 @@ package struct RunReport: Sendable {
             problems.append("\(n) \(name)")
         }
         if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
+        if let failure = failureLine { line += "; " + failure }
         if let reason = result.stopReason { line += "; stopped: \(reason)" }
         if let marker = plan.crashKernel { line += "; nothing done: crash-dump kernel (\(marker))" }
+        if plan.blocks.isEmpty, let unlocated = plan.deferredMemoryUnlocated { line += "; nothing done: \(unlocated.message)" }
         if let budget = plan.memmapBudget {
             if !budget.fits {
                 line +=
@@ -74,6 +78,22 @@ package struct RunReport: Sendable {
             }
         }
         return line
+    }
+
+    /// Why blocks failed, for the summary line (STATUS=, `status`): the reason itself when every failure shares it
+    /// (no probe file: one cause, however many blocks), else the first failure's.
+    private var failureLine: String? {
+        var first: (index: Int, stage: FailureStage, reason: String)?
+        var failed = 0, sameReason = true
+        for record in result.records {
+            guard case .failed(let stage, _, let reason) = record.outcome else { continue }
+            failed += 1
+            if let first { sameReason = sameReason && first.stage == stage && first.reason == reason } else { first = (record.block.index, stage, reason) }
+        }
+        guard let first else { return nil }
+        if failed == 1 { return "memory\(first.index) failed at \(first.stage): \(first.reason)" }
+        return sameReason
+            ? "all \(failed) failed at \(first.stage): \(first.reason)" : "first failure: memory\(first.index) at \(first.stage): \(first.reason)"
     }
 
     /// The report as pretty JSON, handed to `emit` in pieces: members, then one piece per block, so that a run

@@ -10,7 +10,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the plan as one JSON object (schema in Docs/plan-json.md).") var json = false
     @Flag(
         help:
-            "Print nothing; exit 0 when there is memory to bring online (or the input is bad, so that `run` reports it), 1 when there is none. For ExecCondition=."
+            "Print nothing; exit 0 when there is memory to bring online (or the input is bad, or mem= hides memory that no RAM map locates, so that `run` reports it), 1 when there is none. For ExecCondition=."
     ) var check = false
 
     func run() throws {

@@ -56,6 +56,33 @@ struct RunTests {
         #expect(status.stdout.contains("Last run:"))
     }
 
+    @Test("no probe file: every block to probe fails for that one reason, and the summary (STATUS=, status) names it once")
+    func noProbeFileSummary() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
+        let plan = try Fixture.plan(root)
+        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains(
+                "(\(plan.blocks.count) failed); all \(plan.blocks.count) failed at probe: no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
+            ),
+            "\(result.stdout)")
+    }
+
+    @Test("blocks failing for different reasons: the summary names the first failure")
+    func firstFailureSummary() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let result = try Binary.run([
+            "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EIO:1", "--fault", "online:21:EPERM:forever",
+            "--probe-method", "two-write", "--sysroot", root.path,
+        ])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("(2 failed); first failure: memory20 at online: "), "\(result.stdout)")
+    }
+
     /// (fault, expected outcome of that block, expected exit code)
     static let faults: [(String, String, Int32)] = [
         ("probe:20:EBUSY:2", "onlined", 0), ("probe:20:EAGAIN:1", "onlined", 0), ("probe:20:EINTR:3", "onlined", 0),

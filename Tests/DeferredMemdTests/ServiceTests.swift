@@ -445,6 +445,27 @@ struct SafetyNetTests {
         #expect((32...47).allSatisfy { after["memory\($0)"] == "online Normal" })
     }
 
+    @Test(
+        "mem= with no RAM map to locate the rest (arm64 under UEFI without the vendor interface): plan --check starts the service, run exits 1 saying why and writes nothing"
+    )
+    func unlocatedDeferredMemory() throws {
+        let root = try Fixture.copyOfExample("arm64-qemu-vendor-efi")
+        defer { Fixture.remove(root) }
+        for gone in ["sys/kernel/deferred_mem_init", "proc/device-tree/memory@40000000"] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent(gone))
+        }
+        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        let before = try treeSnapshot(root.appendingPathComponent("sys"))
+        let run = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("onlined 0/0 blocks"))
+        #expect(run.stdout.contains("; nothing done: mem= limits boot memory, but no RAM map"), "\(run.stdout)")
+        #expect(try treeSnapshot(root.appendingPathComponent("sys")) == before)
+        // Without mem= the same machine has nothing deferred: the unit is skipped, as on any fully booted device.
+        try Fixture.write("console=ttyAMA0\n", to: "/proc/cmdline", in: root)
+        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 1)
+    }
+
     @Test("plan --check: 0 with memory to online or bad input (so run reports it), 1 once everything is online")
     func startCondition() throws {
         let root = try Fixture.copyOfExample("phone-12g")
