@@ -115,6 +115,12 @@ def kernel(cache):
     return run([os.path.join(HERE, "build-arm64-kernel.sh"), cache]).strip().splitlines()[-1]
 
 
+def stock_kernel(cache):
+    """Debian's own arm64 kernel image, the release of linux-image-amd64's (fetched, or taken from the cache); its
+    config-RELEASE lies beside it."""
+    return run([os.path.join(HERE, "fetch-stock-kernel.sh"), cache, "arm64"]).strip().splitlines()[-1]
+
+
 def busybox(cache):
     """A static arm64 busybox (Debian's busybox-static:arm64)."""
     return run([os.path.join(HERE, "fetch-arm64-busybox.sh"), cache]).strip().splitlines()[-1]

@@ -5,7 +5,8 @@ the guest as deferred-memd.service would (arm64/daemon-check.sh), and checks her
 planned block online in the zone the plan names as the kernel shows it (valid_zones), on the planned node, the
 zones' present pages grown by exactly the planned blocks, nothing online outside the devicetree's DRAM or over a
 /reserved-memory carve-out, a re-run that writes nothing, `status`, and (crash scenarios) a SIGKILL mid-run
-finished by the next run.
+finished by the next run. The stock scenarios boot Debian's own arm64 kernel instead (no probe file, no vendor
+interface), where the daemon must explain what it cannot do and change nothing in the kernel.
 
 usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR]
        run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...]
@@ -64,6 +65,26 @@ SCENARIOS = {
                    dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
                    reserved=[], mode="run",
                    expect=dict(source="deferred_mem_init", blocks=14, movable=8)),
+    # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
+    # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
+    # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
+    # mem=1G on QEMU's devicetree: 3 GiB deferred that nothing can add; the unit runs and fails (OnFailure=).
+    "stock-mem1g": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, append="mem=1G", mode="stock",
+                        steps=dict(check=0, plan=0, run=1, doctor=6, status=0),
+                        expect=dict(source="devicetree", blocks=24, warning="no-probe-file",
+                                    says=["all 24 failed at probe", "/sys/devices/system/memory/probe", "CONFIG_ARCH_MEMORY_PROBE"],
+                                    doctor_says=["arm64 needs a vendor patch"])),
+    # No mem=: nothing deferred, the unit is skipped (ExecCondition= exits 1) and a run is a no-op.
+    "stock-full": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, append="", mode="stock",
+                       steps=dict(check=1, plan=0, run=0, doctor=0, status=0),
+                       expect=dict(source="offline-blocks", blocks=0)),
+    # UEFI with ACPI (edk2, as arm64 servers and VMs boot): the EFI stub hands the kernel an empty devicetree, so with
+    # mem=1G nothing says where the other 3 GiB are. The unit must not be skipped in silence: it runs and fails.
+    "stock-uefi": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, firmware=arm64.EDK2, append="mem=1G", mode="stock",
+                       steps=dict(check=0, plan=0, run=1, doctor=6, status=0),
+                       expect=dict(source="offline-blocks", blocks=0, warning="no-ram-map",
+                                   says=["nothing done: mem= limits boot memory, but no RAM map"],
+                                   doctor_says=["/sys/kernel/deferred_mem_init"]), timeout=400),
 }
 
 
@@ -192,6 +213,49 @@ def check(name, scenario, text, replayed_plan=None):
     return problems, figures
 
 
+def check_stock(name, scenario, text):
+    """The problems found in a stock-kernel guest's log: the steps' exits, the plan, a run that changed nothing in
+    the kernel, and messages that say why (the probe file and the kernel option)."""
+    problems, figures = [], {}
+    steps = {step: int(rc) for step, rc in re.findall(r"^STEP (\S+) rc=(\d+)\r?$", text, re.M)}
+    documents = blobs(text)
+    blocks, zones = states(text)
+    plan, report = documents.get("plan"), documents.get("report")
+
+    def require(condition, message):
+        if not condition:
+            problems.append(message)
+
+    def output(step):
+        return "\n".join(re.findall(rf"^(?:OUT|ERR) {step}: (.*?)\r?$", text, re.M))
+
+    for step, expected in scenario["steps"].items():
+        require(steps.get(step) == expected, f"{step}: exit {steps.get(step)}, expected {expected}")
+    if not plan or not report or "before" not in blocks or "final" not in blocks:
+        problems.append("the guest did not print the plan, the report and the block states")
+        return problems, figures
+    expect = scenario["expect"]
+    require(plan["source"] == expect["source"], f"plan source {plan['source']}, expected {expect['source']}")
+    require(len(plan["blocks"]) == expect["blocks"], f"plan: {len(plan['blocks'])} blocks, expected {expect['blocks']}")
+    require(all(b["action"] == "probe" for b in plan["blocks"]), "a planned block is not a probe")
+    codes = [w.get("code") if isinstance(w, dict) else w for w in plan["warnings"]]
+    if "warning" in expect:
+        require(expect["warning"] in codes, f"plan warnings {codes} lack {expect['warning']}")
+    require(report["exitCode"] == scenario["steps"]["run"], f"report exit code {report['exitCode']}")
+    require(not any(b.get("outcome") == "onlined" for b in report.get("blocks", [])), "the report says a block was onlined")
+    require(blocks["final"] == blocks["before"], "the blocks changed: " + str(
+        {k: (blocks["before"].get(k), v) for k, v in blocks["final"].items() if blocks["before"].get(k) != v}))
+    require(zones.get("final") == zones.get("before"), f"zones changed: {zones.get('before')} -> {zones.get('final')}")
+    auto = dict(re.findall(r"^AUTO (\S+) (\S+)\r?$", text, re.M))
+    require(auto.get("before") and auto.get("final") == auto.get("before"), f"auto_online_blocks changed: {auto}")
+    for needed in expect.get("says", []):
+        require(needed in report.get("summary", ""), f"the run's summary does not say '{needed}'")
+    for needed in expect.get("doctor_says", []):
+        require(needed in output("doctor"), f"doctor does not say '{needed}'")
+    figures["run"] = report["summary"]
+    return problems, figures
+
+
 def verdict(label, checked, text, seconds, timed_out):
     """Prints one scenario's result (and the guest's log when it failed); True when it passed."""
     problems, figures = checked
@@ -222,7 +286,11 @@ def main():
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64-run.")
     if args.replay:
         return replay(args, image, workdir)
+    stock = arm64.stock_kernel(args.cache)
+    release = os.path.basename(stock).removeprefix("vmlinuz-")
     files = {"/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"),
+             # where Debian installs it: doctor reads the running kernel's configuration from /boot
+             f"/boot/config-{release}": os.path.join(os.path.dirname(stock), f"config-{release}"),
              "/usr/sbin/deferred-memd-boot": os.path.join(args.binaries, "deferred-memd-boot"),
              "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd")}
     for name in os.listdir(os.path.join(args.binaries, "lib")):
@@ -241,10 +309,13 @@ def main():
         if args.only and name not in args.only:
             continue
         text, seconds, timed_out = arm64.boot(
-            name, image, initrd, f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
+            name, stock if scenario.get("kernel") == "stock" else image, initrd,
+            f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
-            scenario["dts"], scenario.get("initrd", arm64.INITRD), timeout=scenario.get("timeout", 300))
-        if not verdict(name, check(name, scenario, text), text, seconds, timed_out):
+            scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
+            timeout=scenario.get("timeout", 300))
+        checked = check_stock(name, scenario, text) if scenario["mode"] == "stock" else check(name, scenario, text)
+        if not verdict(name, checked, text, seconds, timed_out):
             failed.append(name)
     if failed:
         print(f"arm64 scenarios failed: {' '.join(failed)}")

@@ -3,7 +3,7 @@
 # (mode crash) a SIGKILL mid-run and the re-run that finishes it. Prints what happened for the host to check
 # (run-arm64.py): `STEP name rc=N`, every block as `BLOCK step memoryN state zones node`, zones as
 # `ZONE step name present`, and the JSON documents as gzip'd base64 between `BLOB-BEGIN name` and `BLOB-END`.
-# usage: daemon-check.sh run|crash|run-nodt
+# usage: daemon-check.sh run|crash|run-nodt|stock
 #   run-nodt: the daemon reads a root that has the kernel's memory files (bind mounts of the real sysfs
 #   directories, so its writes reach the kernel) and no devicetree: the vendor interface without a RAM map.
 MEM=/sys/devices/system/memory
@@ -31,6 +31,23 @@ step() {
 
 # replay-before: only define the helpers and print the state at boot (run-arm64.py --replay sources this).
 if [ "$mode" = replay-before ] || [ "$1" = replay-before ]; then state before; return 0 2>/dev/null || exit 0; fi
+
+# stock: Debian's arm64 kernel, which has no probe file. Whatever the command line deferred cannot be added: every
+# step runs once and nothing may change in the kernel (the host compares the states and auto_online_blocks).
+if [ "$mode" = stock ]; then
+    state before
+    echo "AUTO before $(cat $MEM/auto_online_blocks)"
+    step check deferred-memd-boot plan --check
+    step plan deferred-memd plan --json
+    blob plan /tmp/plan.out
+    step run deferred-memd-boot run --json
+    blob report /tmp/run.out
+    step doctor deferred-memd doctor
+    step status deferred-memd status
+    echo "AUTO final $(cat $MEM/auto_online_blocks)"
+    state final
+    exit 0
+fi
 
 if [ "$mode" = run-nodt ]; then
     root=/nodt
