@@ -64,7 +64,8 @@ fi
 python3 Tests/QEMU/run.py --binary .build/release/deferred-memd --boot-systemd-sizes 4
 
 # arm64 on the real kernel (the patched 6.1 kernel of kernel/, cross-built and cached): the daemon inside the
-# guest on the write-up's layouts, or (no arm64 build) the host's dry runs replayed there.
+# guest on the write-up's layouts, and on Debian's stock arm64 kernel (no probe file: it must change nothing and
+# say why); or (no arm64 build) the host's dry runs replayed on the patched kernel.
 if [ "${DEFERRED_MEMD_SKIP_ARM64:-0}" != 1 ]; then
     if [ -n "$arm64_binaries" ]; then
         python3 Tests/QEMU/run-arm64.py --binaries "$arm64_binaries"
