@@ -65,6 +65,18 @@ SCENARIOS = {
                    dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
                    reserved=[], mode="run",
                    expect=dict(source="deferred_mem_init", blocks=14, movable=8)),
+    # A vendor kernel with the probe file but without the vendor interface: the daemon reads a root without
+    # /sys/kernel/deferred_mem_init, so mem= (an amount on arm64, kept from the lowest bank up) and the devicetree
+    # alone say what is deferred; the kernel's result is checked as above.
+    "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
+                    reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
+    "banks-dt": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
+                     dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
+                     reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000)], mode="run-dt",
+                     expect=dict(source="devicetree", skipped_reserved=2)),
+    "initrd-high-dt": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
+                           append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
+                           expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.

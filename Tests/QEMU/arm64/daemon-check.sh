@@ -3,9 +3,11 @@
 # (mode crash) a SIGKILL mid-run and the re-run that finishes it. Prints what happened for the host to check
 # (run-arm64.py): `STEP name rc=N`, every block as `BLOCK step memoryN state zones node`, zones as
 # `ZONE step name present`, and the JSON documents as gzip'd base64 between `BLOB-BEGIN name` and `BLOB-END`.
-# usage: daemon-check.sh run|crash|run-nodt|stock
+# usage: daemon-check.sh run|crash|run-nodt|run-dt|stock
 #   run-nodt: the daemon reads a root that has the kernel's memory files (bind mounts of the real sysfs
 #   directories, so its writes reach the kernel) and no devicetree: the vendor interface without a RAM map.
+#   run-dt: the same root with the devicetree and without /sys/kernel/deferred_mem_init: a vendor kernel that has
+#   the probe file but not the vendor interface, where mem= and the devicetree alone say what is deferred.
 MEM=/sys/devices/system/memory
 mode=$1
 root=""
@@ -49,11 +51,19 @@ if [ "$mode" = stock ]; then
     exit 0
 fi
 
-if [ "$mode" = run-nodt ]; then
-    root=/nodt
-    mkdir -p $root$MEM $root/sys/kernel/deferred_mem_init $root/proc/sys/kernel/random $root/run
+if [ "$mode" = run-nodt ] || [ "$mode" = run-dt ]; then
+    root=/partial-root
+    mkdir -p $root$MEM $root/proc/sys/kernel/random $root/run
     mount --bind $MEM $root$MEM
-    mount --bind /sys/kernel/deferred_mem_init $root/sys/kernel/deferred_mem_init
+    if [ "$mode" = run-nodt ]; then
+        mkdir -p $root/sys/kernel/deferred_mem_init
+        mount --bind /sys/kernel/deferred_mem_init $root/sys/kernel/deferred_mem_init
+    else
+        # /proc/device-tree is a link to an absolute path: bind the directory itself, and copy the blob.
+        mkdir -p $root/proc/device-tree $root/sys/firmware
+        mount --bind /sys/firmware/devicetree/base $root/proc/device-tree
+        cat /sys/firmware/fdt > $root/sys/firmware/fdt
+    fi
     for f in cmdline meminfo iomem zoneinfo sys/kernel/random/boot_id; do cat /proc/$f > $root/proc/$f; done
     set -- --sysroot $root
     mode=run
