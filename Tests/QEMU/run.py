@@ -67,6 +67,8 @@ SCENARIOS = {
     "hotplug": ("stock", ["-M", "pc", "-m", "2G,slots=4,maxmem=16G"], "memhp_default_state=offline", 10, 400),
     "badinput": ("probe", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 240),
     "noprobe": ("stock", PC_4G_MEM1G, "mem=1G memhp_default_state=offline", 5, 300),
+    # x86 memmap= carve-outs that /sys/firmware/memmap does not show (it predates the command line).
+    "memmap": ("probe", PC_4G_MEM1G, f"{DEFERRED} memmap=256M$0x80000000 memmap=128M!0xa0000000", 11, 240),
     "scarce-refuse": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.movablecore=100% dm.expect=refuse", 8, 900),
     "scarce-256-50": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=50%", 8, 900),
     "scarce-256-85": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=15% dm.workers=per-zone", 8, 900),
