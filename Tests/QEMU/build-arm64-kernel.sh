@@ -1,31 +1,42 @@
 #!/bin/bash
-# Cross-builds the arm64 test kernel: Debian's linux-source-6.1, the patches in kernel/ (memory `probe` file,
-# /sys/kernel/deferred_mem_init) and the fragment beside this script, merged onto tinyconfig.
-# Usage: build-arm64-kernel.sh CACHE_DIR   (prints the Image path as its last line; reuses a cached Image when the
-# fragment, the patches, the source tarball and the cross compiler are unchanged). Installs nothing: the caller
-# installs gcc-aarch64-linux-gnu, linux-source-6.1 and the kernel build dependencies.
+# Cross-builds the arm64 test kernel: Debian's linux-source-6.1 (or another linux-source-X.Y tarball), the patches
+# in kernel/ (memory `probe` file, /sys/kernel/deferred_mem_init) and the fragment beside this script, merged onto
+# tinyconfig.
+# Usage: build-arm64-kernel.sh CACHE_DIR [SOURCE_TARBALL]   (SOURCE_TARBALL: a linux-source-X.Y.tar.xz whose top
+# directory is linux-source-X.Y, default /usr/src/linux-source-6.1.tar.xz; prints the Image path as its last line;
+# reuses a cached Image when the fragment, the patches, the source tarball and the cross compiler are unchanged).
+# The default's Image is CACHE_DIR/Image-arm64-STAMP, another tarball's CACHE_DIR/Image-arm64-X.Y-STAMP. Installs
+# nothing: the caller installs gcc-aarch64-linux-gnu, linux-source-6.1 and the kernel build dependencies.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernel-config.sh"
 repo=$(cd "$here/../.." && pwd)
-out=${1:?usage: build-arm64-kernel.sh CACHE_DIR}
+out=${1:?usage: build-arm64-kernel.sh CACHE_DIR [SOURCE_TARBALL]}
+default_tarball=/usr/src/linux-source-6.1.tar.xz
+tarball=${2:-$default_tarball}
 mkdir -p "$out"
 fragment="$here/arm64-kernel.config"
 patches=("$repo"/kernel/*.patch)
-tarball=/usr/src/linux-source-6.1.tar.xz
 cross=aarch64-linux-gnu-
 fail() { echo "build-arm64-kernel: $*" >&2; exit 1; }
-[ -f "$tarball" ] || fail "$tarball missing (apt-get install linux-source-6.1)"
+top=$(basename "$tarball" .tar.xz)
+version=${top#linux-source-}
+[ -f "$tarball" ] || fail "$tarball missing (apt-get install $top)"
+[[ $top == linux-source-* && $version =~ ^[0-9]+\.[0-9]+$ ]] || fail "$tarball: not a linux-source-X.Y.tar.xz"
 command -v "${cross}gcc" >/dev/null || fail "${cross}gcc missing (apt-get install gcc-aarch64-linux-gnu)"
 [ -f "${patches[0]}" ] || fail "no patches in $repo/kernel"
 stamp=$( (sha256sum "$fragment" "${patches[@]}" "$tarball" | cut -d' ' -f1; "${cross}gcc" --version | head -1) \
     | sha256sum | cut -c1-16)
-image="$out/Image-arm64-$stamp"
+if [ "$tarball" = "$default_tarball" ]; then
+    image="$out/Image-arm64-$stamp" work="$out/linux-arm64-build"
+else
+    image="$out/Image-arm64-$version-$stamp" work="$out/linux-arm64-build-$version"
+fi
 if [ -s "$image" ]; then echo "$image"; exit 0; fi
-work="$out/linux-arm64-build"
 rm -rf "$work"; mkdir -p "$work"
 tar -C "$work" -xf "$tarball"
-src=$(ls -d "$work"/linux-source-6.1*)
+src="$work/$top"
+[ -d "$src" ] || fail "$tarball has no top directory $top"
 started=$SECONDS
 (
   cd "$src"

@@ -8,8 +8,11 @@ zones' present pages grown by exactly the planned blocks, nothing online outside
 finished by the next run. The stock scenarios boot Debian's own arm64 kernel instead (no probe file, no vendor
 interface), where the daemon must explain what it cannot do and change nothing in the kernel.
 
-usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR]
-       run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...]
+usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR] [--kernel IMAGE]
+       run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...] [--kernel IMAGE]
+  --kernel: boot this patched arm64 Image (e.g. build-arm64-kernel.sh CACHE_DIR linux-source-6.12.tar.xz's) in the
+  patched-kernel scenarios instead of building or taking the cached 6.1 one; the stock-* scenarios still boot
+  Debian's stock kernel.
   --binaries: the output of scripts/cross-build-arm64.sh (deferred-memd-boot, deferred-memd, lib/).
   --replay: when no arm64 daemon can be built (Debian sid moved under the cross build), the host plans each
   scenario from its capture in Examples/ (taken from the same kernel and layout), records the engine's writes with
@@ -290,11 +293,15 @@ def main():
     parser.add_argument("--tool", help="the host's deferred-memd, for --replay")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/deferred-memd"))
+    parser.add_argument("--kernel", help="the patched arm64 Image to boot instead of the 6.1 one built or cached")
     args = parser.parse_args()
     if not args.binaries and not (args.replay and args.tool):
         parser.error("give --binaries, or --replay with --tool")
+    if args.kernel and not os.path.isfile(args.kernel):
+        parser.error(f"--kernel {args.kernel}: no such file")
     arm64.ensure_packages()
-    image = arm64.kernel(args.cache)
+    image = os.path.abspath(args.kernel) if args.kernel else arm64.kernel(args.cache)
+    print(f"arm64: patched kernel {image}", flush=True)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64-run.")
     if args.replay:
         return replay(args, image, workdir)
