@@ -23,6 +23,9 @@ package struct DevicetreeMemory: Sendable, Equatable {
     package var banks: [Bank]
     package var reserved: [FirmwareCarveOut]
     package var warnings: [String]
+    /// The memory nodes' paths in the order the kernel walks them (`for_each_node_by_type`): the blob's order when
+    /// `/sys/firmware/fdt` is readable, else the directory's (by name: sysfs does not keep the tree's order).
+    package var memoryNodeOrder: [String] = []
 
     /// `/chosen/linux,usable-memory-range`: a crash-dump kernel's own RAM; nothing outside it is usable.
     package var usableMemoryRange: RangeSet?
@@ -49,13 +52,24 @@ package struct DevicetreeMemory: Sendable, Equatable {
 
     /// Reads the directory form when present, else the blob; `nil` when the machine has no devicetree,
     /// or a tree without memory nodes (UEFI machines take memory from the EFI map instead).
+    static let blobPath = "/sys/firmware/fdt"
+
+    /// The paths of `root`'s enabled memory nodes, in its order.
+    static func memoryNodes(of root: DevicetreeNode) -> [String] {
+        root.children.filter { $0.string("device_type") == "memory" && $0.isEnabled }.map { "/" + $0.name }
+    }
+
     package static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
         if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
             var root = try DevicetreeDirectory.read(from: files, at: directory)
             root.name = ""
-            return try extract(root: root, reservations: [], source: directory)
+            var memory = try extract(root: root, reservations: [], source: directory)
+            if let bytes = try? files.readBytes(blobPath), let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath) {
+                let order = memoryNodes(of: blob.root)
+                if Set(order) == Set(memory?.memoryNodeOrder ?? []) { memory?.memoryNodeOrder = order }
+            }
+            return memory
         }
-        let blobPath = "/sys/firmware/fdt"
         guard files.exists(blobPath) else { return nil }
         let bytes: [UInt8]
         do { bytes = try files.readBytes(blobPath) } catch { throw SourceError(error) }
@@ -141,6 +155,7 @@ package struct DevicetreeMemory: Sendable, Equatable {
         var memory = DevicetreeMemory(source: source, banks: banks, reserved: reserved, warnings: warnings)
         memory.usableMemoryRange = usable
         memory.crashDumpHeader = crashDump
+        memory.memoryNodeOrder = memoryNodes(of: root)
         return memory
     }
 

@@ -14,6 +14,8 @@ package struct Machine: Sendable, Equatable {
     package var systemRAM: SystemRAMResources?
     /// `/proc/vmcore` exists: a crash-dump kernel, with the crashed kernel's memory to save.
     package var vmcorePresent = false
+    /// `uname -r`: which node `probe` gives a block depends on it (`ProbeNode`).
+    package var kernelRelease: KernelRelease?
 
     /// Why this is a crash-dump (kdump) kernel, or nil. Such a kernel must never probe or online: the RAM it does
     /// not use belongs to the crashed kernel being dumped.
@@ -27,7 +29,8 @@ package struct Machine: Sendable, Equatable {
     package init(
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
         firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil,
-        zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil, vmcorePresent: Bool = false
+        zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil, vmcorePresent: Bool = false,
+        kernelRelease: KernelRelease? = nil
     ) {
         self.memory = memory
         self.deferredMemInit = deferredMemInit
@@ -38,6 +41,7 @@ package struct Machine: Sendable, Equatable {
         self.zoneSpans = zoneSpans
         self.systemRAM = systemRAM
         self.vmcorePresent = vmcorePresent
+        self.kernelRelease = kernelRelease
     }
 
     /// Reads every source. A malformed file is an error; an absent optional source is `nil`.
@@ -57,6 +61,6 @@ package struct Machine: Sendable, Equatable {
             meminfo: try Meminfo.read(from: files),
             zoneSpans: try ZoneSpans.read(from: files),
             systemRAM: try SystemRAMResources.read(from: files),
-            vmcorePresent: files.exists("/proc/vmcore"))
+            vmcorePresent: files.exists("/proc/vmcore"), kernelRelease: KernelRelease.read(from: files))
     }
 }

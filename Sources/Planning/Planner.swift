@@ -51,10 +51,8 @@ package struct Planner: Sendable {
         var skipped: [Plan.Skipped] = []
         var seen = Set<Int>()
 
-        // The node the kernel gives a probed block: probe cannot choose one (arm64 has no
-        // memory_add_physaddr_to_nid and assumes node 0; x86's numa_meminfo no longer covers RAM that mem= cut
-        // away, so it falls back to its first block's node). That is the node of the lowest memory.
-        let probeNode = machine.memory.blocks.first?.numaNode ?? 0
+        // The node the kernel gives a probed block: probe cannot choose one, the kernel does (ProbeNode).
+        let probeNode = ProbeNode.node(for: machine, bootEnd: layout.bootEnd)
         var unreachable: [Int: UInt64] = [:]
 
         // Blocks to probe: whole blocks of RAM above the boot end.

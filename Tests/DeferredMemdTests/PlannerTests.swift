@@ -125,6 +125,33 @@ struct PlannerTests {
         #expect(warning.message.contains("12.0 GiB") && warning.message.contains("node 1"))
     }
 
+    @Test(
+        "from 6.12 (numa_memblks) a devicetree machine's probed blocks go to the first memory node, in the tree's order, that holds boot memory; before, to node 0",
+        arguments: [
+            (KernelRelease(major: 6, minor: 12), UInt64(3584) << 20, 1), (KernelRelease(major: 7, minor: 2), 3584 << 20, 1),
+            (KernelRelease(major: 6, minor: 1), 3584 << 20, 0), (nil, 3584 << 20, 0),
+            // node 1 wholly deferred: its range was dropped at NUMA init, the first left is node 0's
+            (KernelRelease(major: 6, minor: 12), 1 << 30, 0),
+        ] as [(KernelRelease?, UInt64, Int)])
+    func probeNodeByRelease(release: KernelRelease?, boot: UInt64, node: Int) throws {
+        // QEMU's two-node virt tree lists node 1's memory node first.
+        var machine = Self.machine(dram: 5 << 30, boot: boot, nodes: [(3 << 30, 0), (2 << 30, 1)])
+        machine.devicetree?.memoryNodeOrder = ["/memory@3221225472", "/memory@0"]
+        machine.kernelRelease = release
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, .percent(100)))
+        #expect(!plan.blocks.isEmpty && plan.blocks.allSatisfy { $0.node == node }, "\(Set(plan.blocks.map(\.node)))")
+    }
+
+    @Test("the kernel release is X.Y at the start of uname -r; anything else is unknown, not bad input")
+    func kernelRelease() {
+        #expect(KernelRelease(parsing: "6.12.117+deb13-arm64") == KernelRelease(major: 6, minor: 12))
+        #expect(KernelRelease(parsing: "6.1.75-android14-11-gabcdef") == KernelRelease(major: 6, minor: 1))
+        #expect(KernelRelease(parsing: "7.2") == KernelRelease(major: 7, minor: 2))
+        #expect(KernelRelease(parsing: "6.12-rc1") == KernelRelease(major: 6, minor: 12))
+        #expect(KernelRelease(parsing: "linux") == nil)
+        #expect(KernelRelease(major: 6, minor: 9) < KernelRelease(major: 6, minor: 12))
+    }
+
     @Test("mem= ending inside a block: that block is boot memory, and the RAM of it above the boot end is reported lost")
     func partialBootBlock() throws {
         // mem=1000M on a devicetree machine: memory7 [896M, 1024M) is present, holding RAM up to 1000M.

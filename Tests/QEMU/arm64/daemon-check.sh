@@ -71,6 +71,7 @@ else
     set --
 fi
 
+echo "RELEASE $(uname -r)"
 state before
 # What the unit runs first: ExecCondition=. The first exec of a big binary under TCG translates its code (~1 s).
 step check deferred-memd-boot plan --check "$@"
