@@ -113,6 +113,8 @@ package final class SimulatedKernel: HotplugKernel {
         self.blockSize = machine.memory.blockSize
         self.ram = physicalRAM ?? options.physicalRAM ?? Self.hardwareRAM(machine)
         self.options = options
+        // x86's rule and devicetree kernels' before 6.12; ProbeNode's numa_memblks rule (the first memory node in
+        // the tree's order) is not modelled: no example is a multi-node tree booted on 6.12 or later.
         self.probeNode = machine.memory.blocks.first?.numaNode ?? 0
         self.kernelZones = machine.zoneSpans
         self.pageSize = machine.meminfo?.pageSize ?? 4096

@@ -11,6 +11,9 @@ import MemoryModel
 ///   `mem=2560M` 6.12 and 7.2 put every probed block on node 1. On x86 it is SRAT's first: the lowest memory's.
 /// - devicetree machines before 6.12 (arm64 had no hook): node 0 ("Unknown online node for memory at …, assuming
 ///   node 0"), which is the lowest memory's node on the trees seen.
+///
+/// Not modelled: from 6.12, deferred blocks below an initrd or kernel image that arm64 added back above `mem=` lie
+/// inside a clipped range (memblock then ended above them) and take that range's node.
 package enum ProbeNode {
     /// The kernel release from which devicetree machines choose as x86 does.
     package static let numaMemblks = KernelRelease(major: 6, minor: 12)
