@@ -50,8 +50,6 @@ package struct DevicetreeMemory: Sendable, Equatable {
         banks.first { $0.range.start <= address && address < $0.range.end }?.numaNode
     }
 
-    /// Reads the directory form when present, else the blob; `nil` when the machine has no devicetree,
-    /// or a tree without memory nodes (UEFI machines take memory from the EFI map instead).
     static let blobPath = "/sys/firmware/fdt"
 
     /// The paths of `root`'s enabled memory nodes, in its order.
@@ -59,12 +57,17 @@ package struct DevicetreeMemory: Sendable, Equatable {
         root.children.filter { $0.string("device_type") == "memory" && $0.isEnabled }.map { "/" + $0.name }
     }
 
+    /// Reads the directory form when present (with the blob's node order when it has several memory nodes),
+    /// else the blob; `nil` when the machine has no devicetree, or a tree without memory nodes (UEFI machines take
+    /// memory from the EFI map instead).
     package static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
         if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
             var root = try DevicetreeDirectory.read(from: files, at: directory)
             root.name = ""
             var memory = try extract(root: root, reservations: [], source: directory)
-            if let bytes = try? files.readBytes(blobPath), let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath) {
+            if (memory?.memoryNodeOrder.count ?? 0) > 1, let bytes = try? files.readBytes(blobPath),
+                let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath)
+            {
                 let order = memoryNodes(of: blob.root)
                 if Set(order) == Set(memory?.memoryNodeOrder ?? []) { memory?.memoryNodeOrder = order }
             }
