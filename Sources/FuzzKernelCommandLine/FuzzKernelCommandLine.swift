@@ -1,8 +1,9 @@
 import FuzzSupport
 import MachineSources
 
-/// `/proc/cmdline`, and every word of it through the number parsers the daemon uses: memparse (kernel rules and
-/// the decimal-or-hex rules of `/sys/kernel/deferred_mem_init`), size requests, and a deferred_mem_init value.
+/// `/proc/cmdline`, and every word of it through the number parsers the daemon uses: memparse (kernel rules, the
+/// kernel's stop-at-the-first-stranger reading,
+/// and the decimal-or-hex rules of `/sys/kernel/deferred_mem_init`), size requests, and a deferred_mem_init value.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let text = FuzzDriver.text(data, size)
@@ -14,6 +15,10 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         // The strict rules accept a subset of the kernel's, with the same value.
         if let strict, kernel != strict { fatalError("memparse '\(word)': \(strict) strict, \(String(describing: kernel)) kernel") }
         _ = Memparse.parseNumber(word, base: .kernel)
+        // Where the whole word is a size, the kernel's own stop-at-the-first-stranger reading takes all of it.
+        if let kernel, let leading = Memparse.leading(word), leading.value != kernel || !leading.rest.isEmpty {
+            fatalError("memparse '\(word)': \(kernel) whole, \(leading) leading")
+        }
         guard case .success(let request) = SizeRequest.parse(word) else { continue }
         // What `plan` prints reads back as the same request.
         guard case .success(let again) = SizeRequest.parse(Substring(request.spelled)), again == request else {

@@ -2,19 +2,20 @@
 package struct KernelCommandLine: Sendable, Equatable {
     package static let path = "/proc/cmdline"
 
-    /// Every `mem=` limit, in command-line order. How several combine depends on the architecture:
-    /// `memLimit` (devicetree machines) and `addressLimit` (x86) say.
+    /// Every `mem=` limit, in command-line order, as the kernel read each (0 where it read no number). How several
+    /// combine depends on the architecture: `memLimit` (devicetree machines) and `addressLimit` (x86) say.
     package var memLimits: [UInt64] = []
     /// `mem=` as devicetree machines take it: arm64's `early_mem` overwrites `memory_limit` at each
-    /// occurrence, so the last one wins.
+    /// occurrence, so the last one wins; 0 means none (`memblock_mem_limit_remove_map(0)` returns at once).
     package var memLimit: UInt64? {
-        get { memLimits.last }
+        get { memLimits.last.flatMap { $0 > 0 ? $0 : nil } }
         set { memLimits = newValue.map { [$0] } ?? [] }
     }
     /// `mem=` as x86 takes it: each `parse_memopt` removes the e820 RAM above its own value from the map the
     /// previous one left, so the lowest one wins whatever the order. A plain `memmap=nn` cuts the same way.
     package var addressLimit: UInt64? {
-        (memLimits + memmap.compactMap { if case .limit(let limit) = $0 { limit } else { nil } }).min()
+        // x86's `parse_memopt` refuses 0 before cutting anything.
+        (memLimits.filter { $0 > 0 } + memmap.compactMap { if case .limit(let limit) = $0 { limit } else { nil } }).min()
     }
     /// x86's `memmap=` pieces, every occurrence in order: edits of the e820 map that `/sys/firmware/memmap`
     /// does not show.
@@ -29,6 +30,9 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var movableNode = false
     /// `elfcorehdr=`: kexec started this kernel to dump a crashed one.
     package var elfCoreHeader = false
+    /// Words the kernel reads otherwise than they are written (trailing text it ignores, a zero size), each
+    /// with what the kernel made of it.
+    package var warnings: [String] = []
 
     package init() {}
 
@@ -41,10 +45,7 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("mem", let v?):
                 // x86 also takes `mem=nopentium`, which is not a limit.
                 if v == "nopentium" { continue }
-                guard let limit = Memparse.parse(v), limit > 0 else {
-                    throw SourceError(path: Self.path, value: String(word), expected: "mem=<size> such as mem=2G")
-                }
-                memLimits.append(limit)
+                memLimits.append(try kernelSize(v, word: word))
             case ("memmap", let v?):
                 guard let options = MemmapOption.parse(v) else {
                     throw SourceError(path: Self.path, value: String(word), expected: MemmapOption.expected)
@@ -53,9 +54,9 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("kernelcore", "mirror"):
                 kernelCoreMirror = true
             case ("kernelcore", let v?):
-                kernelCore = try Self.size(v, word: word)
+                kernelCore = try kernelCoreSize(v, word: word)
             case ("movablecore", let v?):
-                movableCore = try Self.size(v, word: word)
+                movableCore = try kernelCoreSize(v, word: word)
             case ("deferred_mem.kernelcore", let v?):
                 deferredKernelCore = try Self.size(v, word: word)
             case ("deferred_mem.movablecore", let v?):
@@ -70,6 +71,36 @@ package struct KernelCommandLine: Sendable, Equatable {
                 continue
             }
         }
+    }
+
+    /// A size the kernel parsed itself, read as `memparse()` reads it and counted in whole 4 KiB pages (arm64's
+    /// `& PAGE_MASK`, the zones' `>> PAGE_SHIFT`): the device booted with what the kernel made of the word, so the
+    /// plan follows the kernel and says what it ignored.
+    private mutating func kernelSize(_ value: Substring, word: Substring) throws(SourceError) -> UInt64 {
+        guard let (read, rest) = Memparse.leading(value) else {
+            throw SourceError(path: Self.path, value: String(word), expected: "a size below 16E")
+        }
+        let bytes = read & ~4095
+        if bytes == 0 {
+            warnings.append("\(word): the kernel reads \(read == 0 ? "0" : "less than a page") here, which asks for nothing")
+        } else if !rest.isEmpty {
+            warnings.append("\(word): the kernel reads \(SizeRequest.bytes(bytes).spelled) and ignores \"\(rest)\"")
+        }
+        return bytes
+    }
+
+    /// `kernelcore=` and `movablecore=` as `cmdline_parse_core()` reads them: a number (base 0) followed by `%` is a
+    /// percentage, anything else a `memparse()` size. Zero asks for nothing, as in the kernel; over 100% the
+    /// kernel warns and then acts as at 100%.
+    private mutating func kernelCoreSize(_ value: Substring, word: Substring) throws(SourceError) -> SizeRequest? {
+        if let (number, rest) = Memparse.leadingNumber(value), rest.first == "%" {
+            if rest.count > 1 { warnings.append("\(word): the kernel reads \(number)% and ignores \"\(rest.dropFirst())\"") }
+            guard number > 0 else { return nil }
+            if number > 100 { warnings.append("\(word): over 100%; the kernel warns and acts as at 100%") }
+            return .percent(min(number, 100))
+        }
+        let bytes = try kernelSize(value, word: word)
+        return bytes > 0 ? .bytes(bytes) : nil
     }
 
     private static func size(_ value: Substring, word: Substring) throws(SourceError) -> SizeRequest {

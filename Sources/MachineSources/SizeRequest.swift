@@ -3,13 +3,14 @@ package enum SizeRequest: Sendable, Hashable, CustomStringConvertible {
     case bytes(UInt64)
     case percent(UInt64)
 
-    /// Parses `nn[KMGTPE]` (memparse rules) or `nn%` (0–100, whole percent as the kernel takes it).
+    /// Parses `nn[KMGTPE]` (memparse rules) or `nn%` (0–100, a whole number with the same base rules).
     /// The error names what was expected; the caller adds the path.
     package static func parse(_ text: Substring) -> Result<SizeRequest, ParseFailure> {
         let trimmed = text
         if trimmed.hasSuffix("%") {
             let number = trimmed.dropLast()
-            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let percent = UInt64(number) else {
+            // The number as the kernel reads it (`simple_strtoull`, base 0): `010%` is 8%, as `deferred_mem.` takes it.
+            guard let percent = Memparse.parseNumber(number, base: .kernel) else {
                 return .failure(ParseFailure(expected: "a whole percentage from 0% to 100%"))
             }
             guard percent <= 100 else {

@@ -30,6 +30,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case numaNodeViaProbe = "numa-node-via-probe"
         /// A crash-dump (kdump) kernel: nothing is probed or onlined.
         case crashKernel = "crash-kernel"
+        /// A kernel word on `/proc/cmdline` the kernel reads otherwise than it is written (`mem=2GB`, `mem=lots`).
+        case commandLine = "command-line"
         /// From the devicetree reader (a node without `reg`, a zero-size bank, overlapping banks).
         case devicetree
         /// From the configuration (unknown sections and keys).

@@ -28,6 +28,7 @@ package struct Planner: Sendable {
     package func plan(machine: Machine, split: SplitRequest) throws(SourceError) -> Plan {
         let blockSize = machine.memory.blockSize
         var warnings: [PlanWarning] = []
+        warnings += machine.commandLine.warnings.map { PlanWarning(.commandLine, $0) }
         warnings += (machine.devicetree?.warnings ?? []).map { PlanWarning(.devicetree, $0) }
 
         if let marker = machine.crashKernelMarker {

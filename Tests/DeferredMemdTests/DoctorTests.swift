@@ -345,7 +345,7 @@ struct DoctorTests {
     func badInput() throws {
         let root = try tree()
         defer { Fixture.remove(root) }
-        try Fixture.write("mem=junk\n", to: "/proc/cmdline", in: root)
+        try Fixture.write("mem=1G deferred_mem.kernelcore=lots\n", to: "/proc/cmdline", in: root)
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         let all = findings(root)
         let plan = try only("plan", in: all)

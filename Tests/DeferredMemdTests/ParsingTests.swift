@@ -11,6 +11,8 @@ struct ParsingTests {
         arguments: [
             ("2G", UInt64(2) << 30), ("2g", UInt64(2) << 30), ("512M", UInt64(512) << 20), ("0x80000000", 0x8000_0000),
             ("010", 8), ("0", 0), ("1k", 1024), ("3E", UInt64(3) << 60), ("4096", 4096),
+            // A hex number's last `e` is a digit: the suffix is what follows the number.
+            ("0x9e", 0x9e), ("0x1E", 0x1e), ("0x2eM", UInt64(0x2e) << 20),
         ] as [(String, UInt64)])
     func memparseAccepts(text: String, expected: UInt64) {
         #expect(Memparse.parse(Substring(text)) == expected)
@@ -51,9 +53,70 @@ struct ParsingTests {
     }
 
     @Test(
+        "mem=, kernelcore=, movablecore= are read as the kernel's memparse() reads them, and what it ignores is said",
+        arguments: [
+            ("mem=2GB", [UInt64(2) << 30], #"the kernel reads 2G and ignores "B""#),
+            ("mem=512M@0x80000000", [UInt64(512) << 20], #"ignores "@0x80000000""#),
+            ("mem=0x80000000", [UInt64(0x8000_0000)], nil),
+            ("mem=010M", [UInt64(8) << 20], nil),
+            ("mem=0x", [0], "reads 0"),
+            ("mem=lots", [0], "reads 0 here, which asks for nothing"),
+            ("mem=100", [0], "less than a page"),
+        ])
+    func commandLineMemAsTheKernelReadsIt(word: String, limits: [UInt64], warning: String?) throws {
+        let line = try KernelCommandLine(parsing: "quiet \(word)\n")
+        #expect(line.memLimits == limits)
+        if let warning {
+            #expect(line.warnings.count == 1)
+            #expect(line.warnings.first?.hasPrefix(word + ": ") == true)
+            #expect(line.warnings.first?.contains(warning) == true, "\(line.warnings)")
+        } else {
+            #expect(line.warnings.isEmpty)
+        }
+    }
+
+    @Test("a mem= the kernel reads as 0: arm64 then has no limit at all, x86 keeps the cut an earlier mem= made")
+    func commandLineZeroMem() throws {
+        let line = try KernelCommandLine(parsing: "mem=2G mem=junk")
+        #expect(line.memLimit == nil)
+        #expect(line.addressLimit == 2 << 30)
+    }
+
+    @Test(
+        "kernelcore=/movablecore= as cmdline_parse_core() reads them: base-0 percentages, zero asks for nothing",
+        arguments: [
+            ("kernelcore=010%", SizeRequest?.some(.percent(8))),
+            ("kernelcore=0x10%", .percent(16)),
+            ("kernelcore=150%", .percent(100)),
+            ("kernelcore=25%x", .percent(25)),
+            ("kernelcore=0%", nil),
+            ("kernelcore=-3G", nil),
+            ("kernelcore=1.5G", nil),
+            ("kernelcore=x%", nil),
+            ("kernelcore=3Gx", .bytes(3 << 30)),
+        ])
+    func commandLineCoreAsTheKernelReadsIt(word: String, expected: SizeRequest?) throws {
+        let line = try KernelCommandLine(parsing: "kernelcore=4G \(word) " + word.replacing("kernelcore", with: "movablecore"))
+        #expect(line.kernelCore == expected)
+        #expect(line.movableCore == expected)
+    }
+
+    @Test("words the kernel reads otherwise than they are written reach the plan as command-line warnings")
+    func commandLineWarningsInThePlan() throws {
+        let root = try Fixture.copyOfExample("x86-vm-mem-limit")
+        defer { Fixture.remove(root) }
+        let asWritten = try Fixture.plan(root)
+        try Fixture.write("BOOT_IMAGE=/vmlinuz console=ttyS0 mem=1GB memhp_default_state=offline deferred_mem.kernelcore=50%\n", to: "/proc/cmdline", in: root)
+        let plan = try Fixture.plan(root)
+        #expect(plan.blocks == asWritten.blocks)
+        #expect(!plan.blocks.isEmpty)
+        #expect(plan.warnings.contains { $0.code == .commandLine && $0.message == #"mem=1GB: the kernel reads 1G and ignores "B""# })
+    }
+
+    @Test(
         "a bad size on the kernel command line names /proc/cmdline and the word",
         arguments: [
-            "mem=lots", "mem=0", "deferred_mem.movablecore=150%", "kernelcore=-3G", "movablecore=x%",
+            "deferred_mem.movablecore=150%", "deferred_mem.kernelcore=lots", "mem=99999999999999999999", "kernelcore=20000000000000000000G",
         ])
     func commandLineErrors(word: String) {
         let error = #expect(throws: SourceError.self) { try KernelCommandLine(parsing: "quiet \(word)") }

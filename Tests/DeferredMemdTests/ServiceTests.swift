@@ -435,7 +435,7 @@ struct SafetyNetTests {
     func rescueWithBadSources() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
-        try Fixture.write("console=ttyS0 mem=12Q\n", to: "/proc/cmdline", in: root)
+        try Fixture.write("console=ttyS0 deferred_mem.kernelcore=12Q\n", to: "/proc/cmdline", in: root)
         #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path]).status == 2)
         let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path])
         #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
