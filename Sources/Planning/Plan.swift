@@ -91,6 +91,9 @@ package struct Plan: Sendable, Equatable {
     package var warnings: [PlanWarning]
     /// `mem=` hides memory that no RAM map locates (`no-ram-map`): the plan is empty, not because nothing is deferred.
     package var deferredMemoryUnlocated: PlanWarning? { warnings.first { $0.code == .noRAMMap } }
+    /// `mem=` hid memory that no RAM map locates, and no block is left for the run: the device stays at its boot
+    /// memory and a run can only say so (`plan --check` starts it for that; the run exits 1).
+    package var stuckAtBootMemory: Bool { deferredMemoryUnlocated != nil && blocks.allSatisfy(\.alreadyOnline) }
 
     /// Why nothing may be probed or onlined at all: this is a crash-dump kernel (`Machine.crashKernelMarker`).
     package var crashKernel: String?

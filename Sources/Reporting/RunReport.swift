@@ -31,7 +31,7 @@ package struct RunReport: Sendable {
     /// map locates, so there was nothing the daemon could plan); partial: anything else.
     package var status: ExitStatus {
         if plan.crashKernel != nil { return .nothingDone }
-        if plan.blocks.isEmpty && plan.deferredMemoryUnlocated != nil { return .nothingDone }
+        if plan.stuckAtBootMemory { return .nothingDone }
         if let budget = plan.memmapBudget, !budget.fits { return .memoryShortfall }
         let succeeded = count(\.isSuccess)
         if succeeded == result.records.count { return .success }
@@ -68,7 +68,7 @@ package struct RunReport: Sendable {
         if let failure = failureLine { line += "; " + failure }
         if let reason = result.stopReason { line += "; stopped: \(reason)" }
         if let marker = plan.crashKernel { line += "; nothing done: crash-dump kernel (\(marker))" }
-        if plan.blocks.isEmpty, let unlocated = plan.deferredMemoryUnlocated { line += "; nothing done: \(unlocated.message)" }
+        if let unlocated = plan.deferredMemoryUnlocated { line += (plan.stuckAtBootMemory ? "; nothing done: " : "; ") + unlocated.message }
         if let budget = plan.memmapBudget {
             if !budget.fits {
                 line +=
