@@ -310,7 +310,7 @@ package enum DoctorCheck {
 
     /// Plan warnings that other checks already cover, from the sources themselves.
     private static let coveredWarnings: Set<PlanWarning.Code> = [
-        .movableRatio, .memmapHeadroom, .autoOnlineBlocks, .noProbeFile, .kernelcoreMirror, .movableNode, .memhpDefaultState, .crashKernel,
+        .movableRatio, .memmapHeadroom, .autoOnlineBlocks, .noProbeFile, .kernelcoreMirror, .movableNode, .memhpDefaultState, .crashKernel, .noRAMMap,
     ]
 
     static func plan(_ input: DoctorInput) -> [DoctorFinding] {
@@ -432,12 +432,13 @@ package enum DoctorCheck {
                 findings.append(DoctorFinding(.ok, "last-run", run.summary))
             } else {
                 let blocks = run.problems.isEmpty ? "" : "; " + run.problems.prefix(8).joined(separator: ", ") + (run.problems.count > 8 ? ", …" : "")
-                findings.append(
-                    DoctorFinding(
-                        .fail, "last-run", "exit \(run.exitCode): \(run.summary)\(blocks)",
-                        remedy:
-                            "see /run/deferred-memd/report.json and journalctl -u deferred-memd for each block's errno; deferred-memd run finishes what is left"
-                    ))
+                // A run that failed no block stopped before any (bad input, no RAM map, no room for the memmap):
+                // its summary says why, and there is no errno to look up.
+                let remedy =
+                    run.problems.isEmpty
+                    ? "the summary says why; the other findings here and deferred-memd plan say what to change, then deferred-memd run"
+                    : "see /run/deferred-memd/report.json and journalctl -u deferred-memd for each block's errno; deferred-memd run finishes what is left"
+                findings.append(DoctorFinding(.fail, "last-run", "exit \(run.exitCode): \(run.summary)\(blocks)", remedy: remedy))
             }
         } else if input.lastRunUnreadable {
             findings.append(
@@ -448,7 +449,12 @@ package enum DoctorCheck {
         }
         guard case .success(let machine) = input.machine, case .success(let plan)? = input.plan, plan.crashKernel == nil else { return findings }
         let missing = StatusReport.missingBytes(plan, directory: machine.memory)
-        if plan.blocks.isEmpty {
+        if let unlocated = plan.deferredMemoryUnlocated {
+            findings.append(
+                DoctorFinding(
+                    .fail, "deferred-missing", "the memory mem= hides is not online, and cannot be: \(unlocated.message)",
+                    remedy: remedy(for: .noRAMMap)))
+        } else if plan.blocks.isEmpty {
             findings.append(DoctorFinding(.ok, "deferred-missing", "nothing deferred"))
         } else if missing == 0 {
             findings.append(DoctorFinding(.ok, "deferred-missing", "all \(ByteCount.describe(plan.totalBytes)) of deferred memory is online"))

@@ -357,6 +357,28 @@ struct DoctorTests {
 
     // MARK: the last run
 
+    @Test(
+        "mem= with no RAM map (arm64 under UEFI, no vendor interface): the hidden memory is missing, a fail; the run's failure points at the summary, not at errnos"
+    )
+    func unlocatedMemory() throws {
+        let root = try Fixture.copyOfExample("arm64-qemu-vendor-efi")
+        defer { Fixture.remove(root) }
+        for gone in ["sys/kernel/deferred_mem_init", "proc/device-tree/memory@40000000"] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent(gone))
+        }
+        let missing = try only("deferred-missing", in: findings(root))
+        #expect(missing.verdict == .fail)
+        #expect(missing.message.contains("mem= limits boot memory, but no RAM map"), "\(missing.message)")
+        #expect(missing.remedy?.contains("/sys/kernel/deferred_mem_init") == true)
+        #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path]).status == 1)
+        let all = findings(root)
+        #expect(!all.contains { $0.code == "no-ram-map" }, "said once, by deferred-missing")
+        let last = try only("last-run", in: all)
+        #expect(last.verdict == .fail)
+        #expect(last.message.hasPrefix("exit 1: onlined 0/0 blocks"))
+        #expect(last.remedy?.contains("errno") == false, "\(last.remedy ?? "")")
+    }
+
     @Test("a last run that left blocks failed: fail with the blocks and errnos, and the deferred memory still missing")
     func failedRun() throws {
         let root = try tree()
