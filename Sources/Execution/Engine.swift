@@ -160,6 +160,7 @@ package struct Engine: Sendable {
         var onlined = 0
         let started = Clock.monotonicNanoseconds()
         var writeTime: UInt64 = 0
+        var failures = RepeatedFailures()
         for position in queue.positions {
             let block = plan.blocks[position]
             if stop.isRequested || kernel.fatalCondition != nil {
@@ -169,7 +170,7 @@ package struct Engine: Sendable {
             }
             let record = executor.execute(block, worker: queue.name)
             writeTime += record.writeNanoseconds
-            log(record)
+            log(record, repeated: failures.isRepeat(record))
             if record.outcome.isSuccess { onlined += 1 }
             deliver(position, record)
             guard let progress else { continue }
@@ -182,6 +183,14 @@ package struct Engine: Sendable {
                 return state
             }
             progress(snapshot)
+        }
+        for (outcome, cause, blocks, count) in failures.repeated {
+            var metadata: Logger.Metadata = ["worker": "\(queue.name)", "blocks": "\(blocks)"]
+            if case .failed(let stage, let errno, _) = outcome {
+                metadata["stage"] = "\(stage)"
+                if let errno { metadata["errno"] = "\(errno)" }
+            }
+            logger.error("\(count) more blocks \(cause)", metadata: metadata)
         }
         return WorkerSummary(
             name: queue.name, node: queue.node, zone: queue.zone, blocks: queue.positions.count, onlined: onlined,
@@ -204,14 +213,15 @@ package struct Engine: Sendable {
         }
     }
 
-    private func log(_ record: BlockRecord) {
+    /// `repeated`: a failure whose cause an earlier block of the worker already logged in full (RepeatedFailures).
+    private func log(_ record: BlockRecord, repeated: Bool = false) {
         // Metadata costs more than the rest of a block's bookkeeping: build it only when it will be logged.
         let level: Logger.Level =
             switch record.outcome {
             case .onlined, .alreadyOnline, .raced: .debug
             case .conflict: .warning
             case .notReached: .trace
-            case .failed, .refused: .error
+            case .failed, .refused: repeated ? .debug : .error
             }
         guard level >= logger.logLevel, record.outcome != .notReached else { return }
         var metadata: Logger.Metadata = [
@@ -227,9 +237,9 @@ package struct Engine: Sendable {
         case .failed(let stage, let errno, let reason):
             metadata["stage"] = "\(stage)"
             if let errno { metadata["errno"] = "\(errno)" }
-            logger.error("block failed: \(reason)", metadata: metadata)
+            logger.log(level: level, "block failed: \(reason)", metadata: metadata)
         case .refused(let reason):
-            logger.error("block refused: \(reason)", metadata: metadata)
+            logger.log(level: level, "block refused: \(reason)", metadata: metadata)
         case .notReached:
             break
         }

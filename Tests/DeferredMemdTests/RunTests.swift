@@ -56,7 +56,9 @@ struct RunTests {
         #expect(status.stdout.contains("Last run:"))
     }
 
-    @Test("no probe file: every block to probe fails for that one reason, and the summary (STATUS=, status) names it once")
+    @Test(
+        "no probe file: every block to probe fails for that one reason; the summary (STATUS=, status) names it once, the journal has the first block in full and one line for the rest"
+    )
     func noProbeFileSummary() throws {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
@@ -69,6 +71,11 @@ struct RunTests {
                 "(\(plan.blocks.count) failed); all \(plan.blocks.count) failed at probe: no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
             ),
             "\(result.stdout)")
+        let errors = result.stderr.split(separator: "\n").filter { $0.contains(" error ") }
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.first?.contains("block=16 ") == true && errors.first?.hasSuffix("block failed: no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off)") == true)
+        #expect(errors.last?.contains("blocks=17-95 ") == true, "\(errors)")
+        #expect(errors.last?.hasSuffix("\(plan.blocks.count - 1) more blocks failed at probe: no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off)") == true)
     }
 
     @Test("blocks failing for different reasons: the summary names the first failure")
@@ -81,6 +88,9 @@ struct RunTests {
         ])
         #expect(result.status == 3)
         #expect(result.stdout.contains("(2 failed); first failure: memory20 at online: "), "\(result.stdout)")
+        // Two causes: each block's failure in full.
+        let errors = result.stderr.split(separator: "\n").filter { $0.contains(" error ") }
+        #expect(errors.count == 2 && errors.allSatisfy { $0.contains("block failed: ") }, "\(errors)")
     }
 
     /// (fault, expected outcome of that block, expected exit code)
