@@ -188,7 +188,7 @@ package struct Engine: Sendable {
             var metadata: Logger.Metadata = ["worker": "\(queue.name)", "blocks": "\(blocks)"]
             if case .failed(let stage, let errno, _) = outcome {
                 metadata["stage"] = "\(stage)"
-                if let errno { metadata["errno"] = "\(errno)" }
+                if let errno { metadata["errno"] = "\(errno.symbol)" }
             }
             logger.error("\(count) more blocks \(cause)", metadata: metadata)
         }
@@ -236,7 +236,7 @@ package struct Engine: Sendable {
             logger.warning("block online in another zone", metadata: metadata)
         case .failed(let stage, let errno, let reason):
             metadata["stage"] = "\(stage)"
-            if let errno { metadata["errno"] = "\(errno)" }
+            if let errno { metadata["errno"] = "\(errno.symbol)" }
             logger.log(level: level, "block failed: \(reason)", metadata: metadata)
         case .refused(let reason):
             logger.log(level: level, "block refused: \(reason)", metadata: metadata)

@@ -1,17 +1,22 @@
+import KernelFiles
+
 /// One worker's failures grouped by cause, so that the journal carries the first block of each cause in full and
 /// then one line for the rest: with no probe file every block fails alike, and 24 identical error lines hide
 /// the one that differs.
 struct RepeatedFailures {
     private var groups: [(outcome: BlockOutcome, repeats: [Int])] = []
 
-    /// Whether a block already failed this way (then it is counted here, and logged at debug only).
+    /// Whether a block already failed this way (then it is counted here, and logged at debug only). A write's
+    /// failure is its stage and errno (the reason names the block's own file); any other, its whole outcome.
     mutating func isRepeat(_ record: BlockRecord) -> Bool {
+        let key: BlockOutcome
         switch record.outcome {
-        case .failed, .refused: break
+        case .failed(let stage, let errno?, _): key = .failed(stage: stage, errno: errno, reason: "")
+        case .failed, .refused: key = record.outcome
         default: return false
         }
-        guard let group = groups.firstIndex(where: { $0.outcome == record.outcome }) else {
-            groups.append((record.outcome, []))
+        guard let group = groups.firstIndex(where: { $0.outcome == key }) else {
+            groups.append((key, []))
             return false
         }
         groups[group].repeats.append(record.block.index)
@@ -26,7 +31,8 @@ struct RepeatedFailures {
 
     static func cause(_ outcome: BlockOutcome) -> String {
         switch outcome {
-        case .failed(let stage, let errno, let reason): "failed at \(stage)\(errno.map { " (\($0))" } ?? ""): \(reason)"
+        case .failed(let stage, let errno?, _): "failed at \(stage) (\(errno.symbol))"
+        case .failed(let stage, nil, let reason): "failed at \(stage): \(reason)"
         case .refused(let reason): "refused: \(reason)"
         default: outcome.name
         }

@@ -88,9 +88,26 @@ struct RunTests {
         ])
         #expect(result.status == 3)
         #expect(result.stdout.contains("(2 failed); first failure: memory20 at online: "), "\(result.stdout)")
-        // Two causes: each block's failure in full.
+        // Two causes: each block's failure in full, its errno by name (the journal's ERRNO= and ERRNO_NAME= come
+        // from it).
         let errors = result.stderr.split(separator: "\n").filter { $0.contains(" error ") }
         #expect(errors.count == 2 && errors.allSatisfy { $0.contains("block failed: ") }, "\(errors)")
+        #expect(errors.first?.contains(" errno=EIO ") == true && errors.last?.contains(" errno=EPERM ") == true, "\(errors)")
+    }
+
+    @Test("one errno on every block: the first block's failure in full, then one line naming the errno and the other blocks")
+    func repeatedErrno() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        defer { Fixture.remove(root) }
+        let result = try Binary.run([
+            "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:*:EIO:forever", "--probe-method", "two-write", "--sysroot", root.path,
+        ])
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").filter { $0.contains(" error ") }
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.first?.contains("block=16 ") == true && errors.first?.contains(" errno=EIO ") == true)
+        #expect(errors.last?.contains("blocks=17-95 ") == true && errors.last?.contains(" errno=EIO ") == true, "\(errors)")
+        #expect(errors.last?.hasSuffix("79 more blocks failed at online (EIO)") == true, "\(errors)")
     }
 
     /// (fault, expected outcome of that block, expected exit code)
