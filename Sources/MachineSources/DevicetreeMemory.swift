@@ -57,17 +57,30 @@ package struct DevicetreeMemory: Sendable, Equatable {
         root.children.filter { $0.string("device_type") == "memory" && $0.isEnabled }.map { "/" + $0.name }
     }
 
-    /// Reads the directory form when present (with the blob's node order when it has several memory nodes),
-    /// else the blob; `nil` when the machine has no devicetree, or a tree without memory nodes (UEFI machines take
-    /// memory from the EFI map instead).
+    /// Reads the directory form when present, with what only the blob has: its `/memreserve/` entries (the
+    /// directory has no header) and, when there are several memory nodes, their order. Else the blob alone. `nil`
+    /// when the machine has no devicetree, or a tree without memory nodes (UEFI machines take memory from the EFI
+    /// map instead).
     package static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
         if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
             var root = try DevicetreeDirectory.read(from: files, at: directory)
             root.name = ""
-            var memory = try extract(root: root, reservations: [], source: directory)
-            if (memory?.memoryNodeOrder.count ?? 0) > 1, let bytes = try? files.readBytes(blobPath),
-                let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath)
-            {
+            // The kernel does not keep /memreserve/ memory out of a hot-add: probing it would hand firmware's
+            // memory to the page allocator. A blob that cannot be read leaves them unknown, said in a warning.
+            var bytes: [UInt8]?
+            var reservations: [AddressRange] = []
+            var blobWarning: String?
+            if files.exists(blobPath) {
+                do throws(SourceError) {
+                    do { bytes = try files.readBytes(blobPath) } catch { throw SourceError(error) }
+                    reservations = try FlattenedDevicetree.reservations(bytes: bytes ?? [], path: blobPath)
+                } catch {
+                    blobWarning = "\(error); its /memreserve/ entries are unknown, and not kept out of the plan"
+                }
+            }
+            var memory = try extract(root: root, reservations: reservations, source: directory)
+            if let blobWarning { memory?.warnings.append(blobWarning) }
+            if (memory?.memoryNodeOrder.count ?? 0) > 1, let bytes, let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath) {
                 let order = memoryNodes(of: blob.root)
                 if Set(order) == Set(memory?.memoryNodeOrder ?? []) { memory?.memoryNodeOrder = order }
             }

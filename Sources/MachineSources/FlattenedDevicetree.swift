@@ -20,7 +20,9 @@ package struct FlattenedDevicetree: Sendable {
         case end = 9
     }
 
-    package init(bytes: [UInt8], path: String) throws(SourceError) {
+    /// The header's memory reservation block alone, without the structure block: for a machine whose tree is
+    /// read from the directory form, which has no `/memreserve/`.
+    package static func reservations(bytes: [UInt8], path: String) throws(SourceError) -> [AddressRange] {
         func fail(_ value: String, _ expected: String) -> SourceError {
             SourceError(path: path, value: value, expected: expected)
         }
@@ -36,24 +38,11 @@ package struct FlattenedDevicetree: Sendable {
         guard totalSize >= Self.headerSize, totalSize <= bytes.count else {
             throw fail("totalsize \(totalSize)", "a totalsize between \(Self.headerSize) and the blob's \(bytes.count) bytes (truncated blob)")
         }
-        let version = u32(20), lastCompatible = u32(24)
-        guard version >= 16, lastCompatible <= 17 else {
-            throw fail("version \(version), last_comp_version \(lastCompatible)", "FDT version 16 or 17")
-        }
-        let structOffset = Int(u32(8)), stringsOffset = Int(u32(12)), reserveOffset = Int(u32(16))
-        let stringsSize = Int(u32(32))
-        let structSize = version >= 17 ? Int(u32(36)) : totalSize - min(structOffset, totalSize)
-        guard structOffset >= Self.headerSize, structOffset % 4 == 0, structOffset <= totalSize, structSize <= totalSize - structOffset else {
-            throw fail("off_dt_struct \(structOffset), size_dt_struct \(structSize)", "a 4-aligned structure block inside the blob's \(totalSize) bytes")
-        }
-        guard stringsOffset <= totalSize, stringsSize <= totalSize - stringsOffset else {
-            throw fail("off_dt_strings \(stringsOffset), size_dt_strings \(stringsSize)", "a strings block inside the blob's \(totalSize) bytes")
-        }
+        let reserveOffset = Int(u32(16))
         guard reserveOffset >= Self.headerSize, reserveOffset % 8 == 0, reserveOffset < totalSize else {
             throw fail("off_mem_rsvmap \(reserveOffset)", "an 8-aligned reservation block inside the blob's \(totalSize) bytes")
         }
-
-        // Memory reservation block: (address, size) u64 pairs ending with (0, 0).
+        // (address, size) u64 pairs ending with (0, 0).
         var reservations: [AddressRange] = []
         var cursor = reserveOffset
         while true {
@@ -69,7 +58,32 @@ package struct FlattenedDevicetree: Sendable {
             }
             reservations.append(range)
         }
+        return reservations
+    }
 
+    package init(bytes: [UInt8], path: String) throws(SourceError) {
+        // First, as it checks the header's size, magic and totalsize too.
+        let reservations = try Self.reservations(bytes: bytes, path: path)
+        func fail(_ value: String, _ expected: String) -> SourceError {
+            SourceError(path: path, value: value, expected: expected)
+        }
+        func u32(_ offset: Int) -> UInt32 {
+            UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+        }
+        let totalSize = Int(u32(4))
+        let version = u32(20), lastCompatible = u32(24)
+        guard version >= 16, lastCompatible <= 17 else {
+            throw fail("version \(version), last_comp_version \(lastCompatible)", "FDT version 16 or 17")
+        }
+        let structOffset = Int(u32(8)), stringsOffset = Int(u32(12))
+        let stringsSize = Int(u32(32))
+        let structSize = version >= 17 ? Int(u32(36)) : totalSize - min(structOffset, totalSize)
+        guard structOffset >= Self.headerSize, structOffset % 4 == 0, structOffset <= totalSize, structSize <= totalSize - structOffset else {
+            throw fail("off_dt_struct \(structOffset), size_dt_struct \(structSize)", "a 4-aligned structure block inside the blob's \(totalSize) bytes")
+        }
+        guard stringsOffset <= totalSize, stringsSize <= totalSize - stringsOffset else {
+            throw fail("off_dt_strings \(stringsOffset), size_dt_strings \(stringsSize)", "a strings block inside the blob's \(totalSize) bytes")
+        }
         // Structure block.
         let structEnd = structOffset + structSize
         /// The string and where its NUL is (a name that is not UTF-8 decodes longer than its bytes).
@@ -81,7 +95,7 @@ package struct FlattenedDevicetree: Sendable {
         }
         var stack: [DevicetreeNode] = []
         var root: DevicetreeNode?
-        cursor = structOffset
+        var cursor = structOffset
         parsing: while true {
             guard cursor + 4 <= structEnd else { throw fail("structure block ends at \(structEnd)", "an FDT_END token before the end of the structure block") }
             let raw = u32(cursor)

@@ -53,6 +53,29 @@ struct DevicetreeTests {
         #expect(fromDirectory.skipped.filter { $0.reason != .partialBlock } == fromBlob.skipped.filter { $0.reason != .partialBlock })
     }
 
+    @Test(
+        "a /memreserve/ entry in deferred memory is kept out of the plan when the tree is read from the directory too (only the blob's header has it)"
+    )
+    func directoryTakesTheBlobsReservations() throws {
+        let root = try Fixture.copyOfExample("arm64-board")
+        defer { Fixture.remove(root) }
+        // The example's one entry (0xfe000000, 64 KiB, boot memory) moved into block 300 (0x960000000), deferred.
+        let blob = try Self.exampleBlob()
+        let entry = Int(UInt32(bigEndian: blob[16..<20].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
+        let moved = Self.patched(Self.patched(blob, at: entry, 0x9), at: entry + 4, 0x6010_0000)
+        try Data(moved).write(to: root.appendingPathComponent("sys/firmware/fdt"))
+        let plan = try Fixture.plan(root)
+        #expect(!plan.blocks.contains { $0.index == 300 })
+        #expect(plan.blocks.contains { $0.index == 299 } && plan.blocks.contains { $0.index == 301 })
+        #expect(plan.skipped.contains { $0.reason == .reserved("/memreserve/") && $0.range.start == 0x9_6000_0000 }, "\(plan.skipped)")
+        #expect(plan.source == .devicetree)
+        // A blob the daemon cannot read: the directory still gives the plan, and the warning says what is unknown.
+        try Data([0xd0, 0x0d]).write(to: root.appendingPathComponent("sys/firmware/fdt"))
+        let unknown = try Fixture.plan(root)
+        #expect(unknown.blocks.contains { $0.index == 300 })
+        #expect(unknown.warnings.contains { $0.code == .devicetree && $0.message.contains("/memreserve/ entries are unknown") }, "\(unknown.warnings)")
+    }
+
     /// Each corruption of a good blob, and a word its error must contain.
     static let corruptions: [(String, @Sendable ([UInt8]) -> [UInt8], String)] = [
         ("truncated header", { Array($0.prefix(20)) }, "truncated header"),
