@@ -167,8 +167,11 @@ def base_dts(workdir, machine):
     run(["qemu-system-aarch64", "-accel", "tcg", "-cpu", "cortex-a57", "-M", f"{machine[1]},dumpdtb={dtb}", *machine[2:],
          "-display", "none"])
     dts = os.path.join(workdir, "qemu-virt-base.dts")
+    # Without its /dts-v1/ line: each scenario's file has its own, then any /memreserve/ entries, which dtc takes
+    # only between the header and the first node.
+    text = run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb])
     with open(dts, "w") as f:
-        f.write(run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb]))
+        f.write(text.replace("/dts-v1/;\n", "", 1))
     return dts
 
 
