@@ -77,6 +77,11 @@ SCENARIOS = {
     # alone say what is deferred; the kernel's result is checked as above.
     "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
                     reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
+    # mem= as the kernel reads it: early_mem's memparse() stops at the "B", so the kernel boots with 1 GiB, and
+    # so must the daemon's plan (with a command-line warning), not refuse the word.
+    "virt-dt-suffix": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1GB deferred_mem.kernelcore=50%", dram=QEMU_RAM,
+                           reserved=[], mode="run-dt",
+                           expect=dict(source="devicetree", blocks=24, normal=12, movable=12, warning="command-line")),
     "banks-dt": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
                      dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
                      reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000), (0x120000000, 0x120010000)], mode="run-dt",
