@@ -34,6 +34,15 @@ enum Fixture {
         return destination
     }
 
+    /// arm64 under UEFI without the vendor interface: `mem=` with no RAM map (the EFI stub's empty devicetree).
+    static func machineWithoutRAMMap() throws -> URL {
+        let root = try copyOfExample("arm64-qemu-vendor-efi")
+        for gone in ["sys/kernel/deferred_mem_init", "proc/device-tree/memory@40000000"] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent(gone))
+        }
+        return root
+    }
+
     static func remove(_ url: URL) {
         let parent = url.deletingLastPathComponent()
         try? FileManager.default.removeItem(at: parent.lastPathComponent.hasPrefix("deferred-memd-test-") ? parent : url)
