@@ -2,8 +2,8 @@ import FuzzSupport
 import MachineSources
 
 /// `/proc/cmdline`, and every word of it through the number parsers the daemon uses: memparse (kernel rules, the
-/// kernel's stop-at-the-first-stranger reading,
-/// and the decimal-or-hex rules of `/sys/kernel/deferred_mem_init`), size requests, and a deferred_mem_init value.
+/// kernel's stop-at-the-first-stranger reading, and the decimal-or-hex rules of `/sys/kernel/deferred_mem_init`),
+/// size requests, and a deferred_mem_init value.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let text = FuzzDriver.text(data, size)

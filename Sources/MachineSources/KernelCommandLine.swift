@@ -54,9 +54,9 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("kernelcore", "mirror"):
                 kernelCoreMirror = true
             case ("kernelcore", let v?):
-                kernelCore = try kernelCoreSize(v, word: word)
+                kernelCore = try kernelCoreSize(v, word: word, earlier: kernelCore)
             case ("movablecore", let v?):
-                movableCore = try kernelCoreSize(v, word: word)
+                movableCore = try kernelCoreSize(v, word: word, earlier: movableCore)
             case ("deferred_mem.kernelcore", let v?):
                 deferredKernelCore = try Self.size(v, word: word)
             case ("deferred_mem.movablecore", let v?):
@@ -90,12 +90,16 @@ package struct KernelCommandLine: Sendable, Equatable {
     }
 
     /// `kernelcore=` and `movablecore=` as `cmdline_parse_core()` reads them: a number (base 0) followed by `%` is a
-    /// percentage, anything else a `memparse()` size. Zero asks for nothing, as in the kernel; over 100% the
-    /// kernel warns and then acts as at 100%.
-    private mutating func kernelCoreSize(_ value: Substring, word: Substring) throws(SourceError) -> SizeRequest? {
+    /// percentage, anything else a `memparse()` size. Zero asks for nothing, as in the kernel, where a size sets
+    /// both the pages and the percentage (to 0) but a percentage only the percentage: `0%` leaves an `earlier` size
+    /// in force. Over 100% the kernel warns and then acts as at 100%.
+    private mutating func kernelCoreSize(_ value: Substring, word: Substring, earlier: SizeRequest?) throws(SourceError) -> SizeRequest? {
         if let (number, rest) = Memparse.leadingNumber(value), rest.first == "%" {
             if rest.count > 1 { warnings.append("\(word): the kernel reads \(number)% and ignores \"\(rest.dropFirst())\"") }
-            guard number > 0 else { return nil }
+            guard number > 0 else {
+                if case .bytes = earlier { return earlier }
+                return nil
+            }
             if number > 100 { warnings.append("\(word): over 100%; the kernel warns and acts as at 100%") }
             return .percent(min(number, 100))
         }

@@ -83,20 +83,20 @@ struct ParsingTests {
     }
 
     @Test(
-        "kernelcore=/movablecore= as cmdline_parse_core() reads them: base-0 percentages, zero asks for nothing",
+        "kernelcore=/movablecore= as cmdline_parse_core() reads them, after a 4G: base-0 percentages, a zero size asks for nothing, 0% leaves the 4G",
         arguments: [
             ("kernelcore=010%", SizeRequest?.some(.percent(8))),
             ("kernelcore=0x10%", .percent(16)),
             ("kernelcore=150%", .percent(100)),
             ("kernelcore=25%x", .percent(25)),
-            ("kernelcore=0%", nil),
+            ("kernelcore=0%", .bytes(4 << 30)),
             ("kernelcore=-3G", nil),
             ("kernelcore=1.5G", nil),
             ("kernelcore=x%", nil),
             ("kernelcore=3Gx", .bytes(3 << 30)),
         ])
     func commandLineCoreAsTheKernelReadsIt(word: String, expected: SizeRequest?) throws {
-        let line = try KernelCommandLine(parsing: "kernelcore=4G \(word) " + word.replacing("kernelcore", with: "movablecore"))
+        let line = try KernelCommandLine(parsing: "kernelcore=4G movablecore=4G \(word) " + word.replacing("kernelcore", with: "movablecore"))
         #expect(line.kernelCore == expected)
         #expect(line.movableCore == expected)
     }
