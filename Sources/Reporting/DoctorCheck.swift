@@ -416,6 +416,7 @@ package enum DoctorCheck {
         case .absentWithoutLimit: "boot with mem= if that memory is meant to be deferred; else nothing to do"
         case .splitClamped: "lower the kernel's deferred_kernelcore/deferred_movablecore, or set the split in /etc/deferred-memd.conf"
         case .configuration: "fix the key named in /etc/deferred-memd.conf"
+        case .commandLine: "write the word as the kernel reads it (mem=2G, not mem=2GB), or drop it; the plan follows the kernel meanwhile"
         case .planJournalIgnored: "remove /run/deferred-memd/plan.json; the next run writes a fresh one"
         case .blockGoingOffline: "wait for the offline to finish, then re-run"
         case .numaNodeViaProbe: "nothing the daemon can do: probe cannot choose a node (boot without mem= for that node's memory)"

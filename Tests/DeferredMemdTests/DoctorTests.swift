@@ -341,6 +341,18 @@ struct DoctorTests {
         #expect(finding.message.hasSuffix("(node 0 6.8:1)"))
     }
 
+    @Test("a kernel word the kernel reads otherwise than it is written: a warning naming what the kernel read, and how to write it")
+    func commandLineWord() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        try Fixture.write("mem=1GB\n", to: "/proc/cmdline", in: root)
+        let finding = try only("command-line", in: findings(root))
+        #expect(finding.verdict == .warn)
+        #expect(finding.message == #"mem=1GB: the kernel reads 1G and ignores "B""#)
+        #expect(finding.remedy?.contains("mem=2G, not mem=2GB") == true)
+        #expect(try only("plan", in: findings(root)).verdict == .ok)
+    }
+
     @Test("a malformed source: the plan check fails with the file and value, and the other checks still run")
     func badInput() throws {
         let root = try tree()
