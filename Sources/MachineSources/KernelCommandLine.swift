@@ -38,6 +38,8 @@ package struct KernelCommandLine: Sendable, Equatable {
 
     package init(parsing text: String) throws(SourceError) {
         for word in Self.words(String(text.trimmingTrailingNewline)) {
+            // `parse_args()` stops at `--`: what follows is init's, not the kernel's (`-- mem=2G` limits nothing).
+            if word == "--" { break }
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts[0]
             let value = parts.count > 1 ? parts[1] : nil

@@ -75,6 +75,14 @@ struct ParsingTests {
         }
     }
 
+    @Test("words after -- are init's arguments, not the kernel's: they limit nothing")
+    func commandLineInitArguments() throws {
+        let line = try KernelCommandLine(parsing: "root=/dev/vda mem=1G -- mem=2G kernelcore=50% memmap=junk\n")
+        #expect(line.memLimits == [1 << 30])
+        #expect(line.kernelCore == nil)
+        #expect(line.memmap.isEmpty)
+    }
+
     @Test("a mem= the kernel reads as 0: arm64 then has no limit at all, x86 keeps the cut an earlier mem= made")
     func commandLineZeroMem() throws {
         let line = try KernelCommandLine(parsing: "mem=2G mem=junk")
