@@ -41,7 +41,8 @@ package struct KernelCommandLine: Sendable, Equatable {
             // `parse_args()` stops at `--`: what follows is init's, not the kernel's (`-- mem=2G` limits nothing).
             if word == "--" { break }
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = parts[0]
+            // The kernel compares names with `-` and `_` alike (`parameq()`): `movable-node` is `movable_node`.
+            let key = Substring(parts[0].replacing("-", with: "_"))
             let value = parts.count > 1 ? parts[1] : nil
             switch (key, value) {
             case ("mem", let v?):

@@ -75,6 +75,14 @@ struct ParsingTests {
         }
     }
 
+    @Test("parameter names take - for _, as the kernel's parameq() does")
+    func commandLineDashes() throws {
+        let line = try KernelCommandLine(parsing: "memhp-default-state=offline movable-node deferred-mem.kernelcore=40%\n")
+        #expect(line.memhpDefaultState == "offline")
+        #expect(line.movableNode)
+        #expect(line.deferredKernelCore == .percent(40))
+    }
+
     @Test("words after -- are init's arguments, not the kernel's: they limit nothing")
     func commandLineInitArguments() throws {
         let line = try KernelCommandLine(parsing: "root=/dev/vda mem=1G -- mem=2G kernelcore=50% memmap=junk\n")
