@@ -65,7 +65,13 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("deferred_mem.movablecore", let v?):
                 deferredMovableCore = try Self.size(v, word: word)
             case ("memhp_default_state", let v?):
-                memhpDefaultState = String(v)
+                // `mhp_online_type_from_str()`: anything else is ignored, and the build default stays.
+                if ["offline", "online", "online_kernel", "online_movable"].contains(v) {
+                    memhpDefaultState = String(v)
+                } else {
+                    warnings.append(
+                        "\(word): not a state the kernel takes (offline, online, online_kernel, online_movable); it keeps its build default")
+                }
             case ("movable_node", nil):
                 movableNode = true
             case ("elfcorehdr", _?):

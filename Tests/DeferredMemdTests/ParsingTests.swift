@@ -83,6 +83,14 @@ struct ParsingTests {
         #expect(line.deferredKernelCore == .percent(40))
     }
 
+    @Test("memhp_default_state= that is not one of the kernel's four states is ignored, as the kernel ignores it")
+    func commandLineMemhpDefaultState() throws {
+        let line = try KernelCommandLine(parsing: "memhp_default_state=online_movable memhp_default_state=off\n")
+        #expect(line.memhpDefaultState == "online_movable")
+        #expect(line.warnings.count == 1)
+        #expect(line.warnings.first?.hasPrefix("memhp_default_state=off: not a state the kernel takes") == true)
+    }
+
     @Test("words after -- are init's arguments, not the kernel's: they limit nothing")
     func commandLineInitArguments() throws {
         let line = try KernelCommandLine(parsing: "root=/dev/vda mem=1G -- mem=2G kernelcore=50% memmap=junk\n")
