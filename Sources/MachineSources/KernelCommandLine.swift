@@ -72,7 +72,8 @@ package struct KernelCommandLine: Sendable, Equatable {
                     warnings.append(
                         "\(word): not a state the kernel takes (offline, online, online_kernel, online_movable); it keeps its build default")
                 }
-            case ("movable_node", nil):
+            case ("movable_node", _):
+                // `cmdline_parse_movable_node()` ignores any value: `movable_node=0` turns it on too.
                 movableNode = true
             case ("elfcorehdr", _?):
                 elfCoreHeader = true

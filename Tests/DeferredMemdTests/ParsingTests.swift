@@ -75,11 +75,13 @@ struct ParsingTests {
         }
     }
 
-    @Test("parameter names take - for _, as the kernel's parameq() does")
+    @Test("parameter names take - for _, as the kernel's parameq() does; movable_node ignores a value")
     func commandLineDashes() throws {
         let line = try KernelCommandLine(parsing: "memhp-default-state=offline movable-node deferred-mem.kernelcore=40%\n")
         #expect(line.memhpDefaultState == "offline")
         #expect(line.movableNode)
+        // With a value too: the kernel's handler never looks at it.
+        #expect(try KernelCommandLine(parsing: "movable_node=0").movableNode)
         #expect(line.deferredKernelCore == .percent(40))
     }
 
