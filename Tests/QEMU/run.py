@@ -61,6 +61,9 @@ DEFERRED = "mem=1G memhp_default_state=offline deferred_mem.kernelcore=50%"
 SCENARIOS = {
     "probe": ("probe", PC_4G_MEM1G, DEFERRED, 14, 240),
     "probe-q35": ("probe", ["-M", "q35", "-m", "4G"], f"{DEFERRED} dm.method=auto-zone", 14, 240),
+    # The command line as the kernel reads it: mem=1024MB is 1 GiB (memparse stops at "B"), a name with dashes is
+    # the name with underscores, and what follows -- is init's: the probe scenario's checks, unchanged.
+    "probe-cmdline": ("probe", PC_4G_MEM1G, "mem=1024MB memhp-default-state=offline deferred_mem.kernelcore=50% -- mem=2G", 14, 240),
     "dimms": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 7, 300),
     "crash": ("probe", PC_4G_MEM1G, DEFERRED, 9, 240),
     "race": ("stock", STOCK_DIMMS, "memhp_default_state=offline", 6, 300),
@@ -86,7 +89,7 @@ SCENARIOS = {
 PACKAGE_VERSION = "0.1.0"
 UPGRADE_VERSION = "0.1.0+upgrade1"
 UPGRADED_CONFIGURATION = "# changed by the administrator before the upgrade\n[Plan]\nMovableCore=25%\n"
-SCENARIO_FOR_FILE = {"probe-q35": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
+SCENARIO_FOR_FILE = {"probe-q35": "probe", "probe-cmdline": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
 BENCH_MODES = ["serial", "serial-auto-zone", "per-zone", "per-zone-nogate", "shell"]
 # Boot benchmark: variant -> (kernel, kernel command line). The daemon's boot keeps 1 GiB, as the other scenarios.
 # All: the early console prints the kernel's banner as it starts (its arrival is timed; loglevel=6 first, since the
