@@ -30,8 +30,8 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var movableNode = false
     /// `elfcorehdr=`: kexec started this kernel to dump a crashed one.
     package var elfCoreHeader = false
-    /// Words the kernel reads otherwise than they are written (trailing text it ignores, a zero size), each
-    /// with what the kernel made of it.
+    /// Words the kernel reads otherwise than they are written (trailing text it ignores, a zero size, a
+    /// `memhp_default_state=` it does not take), each with what the kernel made of it.
     package var warnings: [String] = []
 
     package init() {}

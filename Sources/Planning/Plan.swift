@@ -89,7 +89,8 @@ package struct Plan: Sendable, Equatable {
     /// Online Normal blocks before Movable ones: the memmap of probed blocks comes from online kernel memory.
     package var normalFirst: Bool
     package var warnings: [PlanWarning]
-    /// `mem=` hides memory that no RAM map locates (`no-ram-map`): the plan is empty, not because nothing is deferred.
+    /// `mem=` hides memory that no RAM map locates (`no-ram-map`): none of it is in the plan, which holds at most
+    /// offline blocks found elsewhere.
     package var deferredMemoryUnlocated: PlanWarning? { warnings.first { $0.code == .noRAMMap } }
     /// `mem=` hid memory that no RAM map locates, and no block is left for the run: the device stays at its boot
     /// memory and a run can only say so (`plan --check` starts it for that; the run exits 1).
