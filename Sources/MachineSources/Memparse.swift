@@ -12,12 +12,24 @@ package enum Memparse {
     /// Parses the whole string; `nil` on anything else (empty, junk, overflow, trailing characters). The suffix is
     /// whatever follows the number, as in the kernel: in `0x9e` the `e` is a hex digit, not exa.
     package static func parse(_ text: Substring, base: Base = .kernel) -> UInt64? {
-        let bytes = text.utf8
-        guard let first = bytes.first, digit(first, radix: 10) != nil, let (value, rest) = leading(text), rest.isEmpty else { return nil }
-        if base == .decimalOrHex, first == UInt8(ascii: "0"), bytes.count > 1, digit(bytes[bytes.index(after: bytes.startIndex)], radix: 10) != nil {
-            return nil
-        }
+        guard startsAsNumber(text, base: base), let (value, rest) = leading(text), rest.isEmpty else { return nil }
         return value
+    }
+
+    /// The number alone, without a suffix: the whole string, as `parse`. On UTF-8 bytes: it parses every probe
+    /// address the simulated and counting kernels receive, where `Character` iteration cost more than the rest of
+    /// a write.
+    package static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
+        guard startsAsNumber(text, base: base), let (value, rest) = leadingNumber(text), rest.isEmpty else { return nil }
+        return value
+    }
+
+    /// A whole word must start with a digit; under `.decimalOrHex` a leading zero begins only `0` or `0x…`.
+    private static func startsAsNumber(_ text: Substring, base: Base) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, digit(first, radix: 10) != nil else { return false }
+        guard base == .decimalOrHex, first == UInt8(ascii: "0"), bytes.count > 1 else { return true }
+        return digit(bytes[bytes.index(after: bytes.startIndex)], radix: 10) == nil
     }
 
     /// What the kernel itself reads from a command-line value: `memparse()`, which stops at the first character it
@@ -80,34 +92,5 @@ package enum Memparse {
         case "e", "E": 60
         default: nil
         }
-    }
-
-    /// The number alone, without a suffix. On UTF-8 bytes: it parses every probe address the simulated and
-    /// counting kernels receive, where `Character` iteration cost more than the rest of a write.
-    package static func parseNumber(_ text: Substring, base: Base) -> UInt64? {
-        var digits = text.utf8[...]
-        guard let first = digits.first else { return nil }
-        var radix: UInt64 = 10
-        if first == UInt8(ascii: "0"), digits.count > 1 {
-            let second = digits[digits.index(after: digits.startIndex)]
-            if second == UInt8(ascii: "x") || second == UInt8(ascii: "X") {
-                radix = 16
-                digits = digits.dropFirst(2)
-                guard !digits.isEmpty else { return nil }
-            } else {
-                guard base == .kernel else { return nil }
-                radix = 8
-                digits = digits.dropFirst()
-            }
-        }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard let digit = digit(byte, radix: radix) else { return nil }
-            let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
-            let (sum, carry) = shifted.addingReportingOverflow(digit)
-            guard !overflow, !carry else { return nil }
-            value = sum
-        }
-        return value
     }
 }
