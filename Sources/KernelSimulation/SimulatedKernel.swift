@@ -117,7 +117,7 @@ package final class SimulatedKernel: HotplugKernel {
         // the tree's order) is not modelled: no example is a multi-node tree booted on 6.12 or later.
         self.probeNode = machine.memory.blocks.first?.numaNode ?? 0
         self.kernelZones = machine.zoneSpans
-        self.pageSize = machine.meminfo?.pageSize ?? 4096
+        self.pageSize = machine.pageSize
         self.state = Mutex(State(faults: options.faults))
     }
 

@@ -17,6 +17,11 @@ package struct Machine: Sendable, Equatable {
     /// `uname -r`: which node `probe` gives a block depends on it (`ProbeNode`).
     package var kernelRelease: KernelRelease?
 
+    /// The kernel's base page size (`BasePageSize`): the unit of `/proc/zoneinfo`'s page frame numbers.
+    package var pageSize: UInt64 {
+        BasePageSize.infer(meminfo: meminfo, zoneSpans: zoneSpans)
+    }
+
     /// Why this is a crash-dump (kdump) kernel, or nil. Such a kernel must never probe or online: the RAM it does
     /// not use belongs to the crashed kernel being dumped.
     package var crashKernelMarker: String? {

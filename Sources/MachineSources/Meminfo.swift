@@ -5,13 +5,15 @@ package struct Meminfo: Sendable, Equatable {
     package static let path = "/proc/meminfo"
     /// Free memory at start: the memmap of every probed block comes out of it.
     package var memFree: UInt64
-    /// The base page size, from `Hugepagesize:` (a PMD maps page²/8 bytes: 2 MiB ↔ 4 KiB, 32 MiB ↔ 16 KiB,
-    /// 512 MiB ↔ 64 KiB); 4 KiB when the kernel has no huge pages.
-    package var pageSize: UInt64
+    /// `MemTotal:`, the managed pages of every zone in kB (`BasePageSize` sets it against `/proc/zoneinfo`'s).
+    package var memTotal: UInt64?
+    /// `Hugepagesize:`, the default huge page; only where the kernel has hugetlbfs.
+    package var hugePageSize: UInt64?
 
-    package init(memFree: UInt64, pageSize: UInt64 = 4096) {
+    package init(memFree: UInt64, memTotal: UInt64? = nil, hugePageSize: UInt64? = nil) {
         self.memFree = memFree
-        self.pageSize = pageSize
+        self.memTotal = memTotal
+        self.hugePageSize = hugePageSize
     }
 
     package static func read(from files: KernelFiles) throws(SourceError) -> Meminfo? {
@@ -21,7 +23,7 @@ package struct Meminfo: Sendable, Equatable {
         return try parse(text)
     }
 
-    /// `MemFree:  123456 kB` lines; the others are ignored (a figure too large for bytes only matters where used).
+    /// `MemFree:  123456 kB` and the other lines named above; the rest are ignored (a figure too large for bytes only matters where used).
     package static func parse(_ text: String) throws(SourceError) -> Meminfo {
         let fields = KilobyteFields(text)
         func bytes(_ name: String) throws(SourceError) -> UInt64? {
@@ -33,10 +35,6 @@ package struct Meminfo: Sendable, Equatable {
         guard let free = try bytes("MemFree") else {
             throw SourceError(path: path, value: String(text.prefix(40)), expected: "a MemFree: line in kB")
         }
-        var pageSize: UInt64 = 4096
-        if let huge = try bytes("Hugepagesize"), huge > 0 {
-            for shift: UInt64 in [12, 14, 16] where (UInt64(1) << shift) * (UInt64(1) << shift) / 8 == huge { pageSize = 1 << shift }
-        }
-        return Meminfo(memFree: free, pageSize: pageSize)
+        return Meminfo(memFree: free, memTotal: try bytes("MemTotal"), hugePageSize: try bytes("Hugepagesize"))
     }
 }

@@ -16,13 +16,16 @@ package struct ZoneSpans: Sendable, Equatable {
         package var spannedPages: UInt64
         /// `pages free`: ZONE_MOVABLE's count toward `MemFree`, although no kernel allocation (a memmap) can use it.
         package var freePages: UInt64
+        /// `managed`: the pages the buddy allocator manages; the zones' sum is `MemTotal` in pages.
+        package var managedPages: UInt64
 
-        package init(node: Int, zone: String, startPFN: UInt64, spannedPages: UInt64, freePages: UInt64 = 0) {
+        package init(node: Int, zone: String, startPFN: UInt64, spannedPages: UInt64, freePages: UInt64 = 0, managedPages: UInt64 = 0) {
             self.node = node
             self.zone = zone
             self.startPFN = startPFN
             self.spannedPages = spannedPages
             self.freePages = freePages
+            self.managedPages = managedPages
         }
     }
 
@@ -42,6 +45,11 @@ package struct ZoneSpans: Sendable, Equatable {
         return "Normal"
     }
 
+    /// Every zone's managed pages: `MemTotal` counted in page frames.
+    package var managedPages: UInt64 {
+        spans.reduce(0) { $0 &+ $1.managedPages }
+    }
+
     /// Free bytes in ZONE_MOVABLE on every node: part of `MemFree` that a probe's memmap cannot come from.
     package func movableFreeBytes(pageSize: UInt64) -> UInt64 {
         spans.lazy.filter { $0.zone == "Movable" }.reduce(0) { $0 + $1.freePages } * pageSize
@@ -55,10 +63,10 @@ package struct ZoneSpans: Sendable, Equatable {
     }
 
     /// `Node 0, zone   Normal` opens a zone; its `spanned N` and `start_pfn: N` lines give the span, `pages free N`
-    /// its free pages.
+    /// its free pages, `managed N` the pages the allocator manages.
     package static func parse(_ text: String) throws(SourceError) -> ZoneSpans {
         var spans: [Span] = []
-        var current: (node: Int, zone: String, line: Int, spanned: UInt64?, start: UInt64?, free: UInt64)?
+        var current: (node: Int, zone: String, line: Int, spanned: UInt64?, start: UInt64?, free: UInt64, managed: UInt64)?
         func close() throws(SourceError) {
             guard let zone = current, let spanned = zone.spanned, spanned > 0, let start = zone.start else { return }
             guard !start.addingReportingOverflow(spanned).overflow else {
@@ -66,7 +74,7 @@ package struct ZoneSpans: Sendable, Equatable {
                     path: "\(path):\(zone.line)", value: "Node \(zone.node), zone \(zone.zone): start_pfn \(start), spanned \(spanned)",
                     expected: "a span that ends inside the 64-bit page frame numbers")
             }
-            spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned, freePages: zone.free))
+            spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned, freePages: zone.free, managedPages: zone.managed))
         }
         for (number, line) in text.split(separator: "\n").enumerated() {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" })
@@ -75,12 +83,17 @@ package struct ZoneSpans: Sendable, Equatable {
                     throw SourceError(path: "\(path):\(number + 1)", value: String(line), expected: "Node N, zone NAME")
                 }
                 try close()
-                current = (node, String(words[3]), number + 1, nil, nil, 0)
+                current = (node, String(words[3]), number + 1, nil, nil, 0, 0)
                 continue
             }
             // `pages free     N`, the zone's first statistic (a count far below 2^64 pages; junk is left at 0).
             if words.count == 3, words[0] == "pages", words[1] == "free", current != nil, let free = UInt64(words[2]) {
                 current?.free = free
+                continue
+            }
+            // `managed N` (likewise; junk leaves it at 0, and the page size is then not inferred from it).
+            if words.count == 2, words[0] == "managed", current != nil, let managed = UInt64(words[1]) {
+                current?.managed = managed
                 continue
             }
             guard words.count == 2, current != nil, words[0] == "spanned" || words[0] == "start_pfn" else { continue }

@@ -13,8 +13,10 @@ import MemoryModel
 package struct Planner: Sendable {
     /// A movable:kernel ratio above this is warned about (memory-hotplug.rst: 3:1 to 4:1 is the safe range).
     package static let movableRatioLimit: UInt64 = 3
-    /// The memmap costs 64 bytes per 4 KiB page: 1/64 of the memory added.
-    package static let memmapDivisor: UInt64 = 64
+    /// A `struct page` per base page: the memmap of `bytes` of memory (1/64 of it with 4 KiB pages, 1/256 with 16 KiB).
+    package static func memmapBytes(of bytes: UInt64, pageSize: UInt64) -> UInt64 {
+        bytes / pageSize * 64
+    }
     /// Free memory kept beyond the memmap: the kernel's min watermark (min_free_kbytes: 1.9 MiB at 256 MiB of
     /// boot memory), what each online keeps back (about 100–270 KiB less than the block came back free on 6.1), and
     /// the daemon's own growth after it read `MemFree` (Docs/reliability.md, "Scarce boot memory", has the figures).
@@ -118,7 +120,7 @@ package struct Planner: Sendable {
 
         let normalCount = try normalBlockCount(total: planned.count, blockSize: blockSize, split: split, warnings: &warnings)
         assignZones(&planned, normalCount: normalCount)
-        let pageSize = machine.meminfo?.pageSize ?? 4096
+        let pageSize = machine.pageSize
         for position in planned.indices where planned[position].zone == .normal {
             let block = planned[position]
             let range = AddressRange(start: block.start, end: block.start + blockSize)
@@ -245,8 +247,8 @@ package struct Planner: Sendable {
     /// Free memory against the memmap of the blocks to probe, nil when none is probed. The need follows the
     /// engine's order when memory is tight: Normal blocks first, each probed block onlined before the next probe,
     /// each Normal block's memory usable by the probes after it. Each probe costs its memmap and `probeOverhead`.
-    static func memmapBudget(_ blocks: [Plan.Block], blockSize: UInt64, free: UInt64) -> MemmapBudget? {
-        let perBlock = blockSize / memmapDivisor
+    static func memmapBudget(_ blocks: [Plan.Block], blockSize: UInt64, pageSize: UInt64, free: UInt64) -> MemmapBudget? {
+        let perBlock = memmapBytes(of: blockSize, pageSize: pageSize)
         let pending = blocks.filter { !$0.alreadyOnline }
         let probes = UInt64(pending.lazy.filter { $0.action == .probe }.count)
         guard probes > 0 else { return nil }
@@ -287,9 +289,10 @@ package struct Planner: Sendable {
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
         // MemFree less ZONE_MOVABLE's free pages (a boot with kernelcore= or movable_node has some): GFP_KERNEL only.
-        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: machine.meminfo?.pageSize ?? 4096) ?? 0
+        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: machine.pageSize) ?? 0
         if let meminfo = machine.meminfo,
-            let budget = Self.memmapBudget(plan.blocks, blockSize: blockSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
+            let budget = Self.memmapBudget(
+                plan.blocks, blockSize: blockSize, pageSize: machine.pageSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
         {
             plan.memmapBudget = budget
             let figures =

@@ -34,7 +34,12 @@ package struct RAMMap: Sendable, Equatable {
             }
         }
         source = map?.1
-        memLimit = source == .firmwareMemmap ? machine.commandLine.addressLimit : machine.commandLine.memLimit
+        // arm64's early_mem keeps whole pages of the kernel's own size (`& PAGE_MASK`): a 16 or 64 KiB page kernel
+        // rounds further down than the command line's 4 KiB reading, and a limit under one page asks for nothing.
+        let pageMask = ~(machine.pageSize - 1)
+        memLimit =
+            source == .firmwareMemmap
+            ? machine.commandLine.addressLimit : machine.commandLine.memLimit.map { $0 & pageMask }.flatMap { $0 > 0 ? $0 : nil }
         uncut = map?.0 ?? RangeSet()
         switch (map, machine.deferredMemInit) {
         case (let (described, _)?, let deferred?):

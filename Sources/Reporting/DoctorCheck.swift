@@ -373,7 +373,7 @@ package enum DoctorCheck {
         }
 
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
-        let memmap = probeBytes / Planner.memmapDivisor
+        let memmap = Planner.memmapBytes(of: probeBytes, pageSize: machine.pageSize)
         if let warning = plan.warnings.first(where: { $0.code == .memmapHeadroom }) {
             findings.append(
                 DoctorFinding(

@@ -6,6 +6,45 @@ import Testing
 
 @Suite("The kernel's value formats")
 struct ParsingTests {
+    /// (MemTotal bytes, the zones' managed pages, Hugepagesize bytes, the page size expected).
+    static let pageSizeCases: [(UInt64, UInt64, UInt64?, UInt64)] = [
+        // 4, 16 and 64 KiB kernels without hugetlbfs: the quotient alone.
+        (257_097 * 4096, 257_097, nil, 4096),
+        (62_000 * 16384, 62_000, nil, 16384),
+        (15_000 * 65536, 15_000, nil, 65536),
+        // A hot-add between the two reads moves the quotient a little: still 16 KiB.
+        (62_000 * 16384, 64_048, nil, 16384),
+        // arm64 4 KiB booted with default_hugepagesz=32M: the quotient wins over the huge page's hint.
+        (257_097 * 4096, 257_097, 32 << 20, 4096),
+        // A hand-made tree whose figures disagree: the huge page's hint, then 4 KiB.
+        (1 << 30, 100, 512 << 20, 65536),
+        (1 << 30, 100, nil, 4096),
+        (1 << 30, 0, 2 << 20, 4096),
+    ]
+
+    @Test(
+        "the base page size: MemTotal over the zones' managed pages (the same pages, in kB and in frames), else Hugepagesize, else 4 KiB",
+        arguments: pageSizeCases)
+    func basePageSize(memTotal: UInt64, managed: UInt64, hugePage: UInt64?, expected: UInt64) throws {
+        let zones = try ZoneSpans.parse("Node 0, zone   Normal\n  pages free 10\n        spanned  1000000\n        managed  \(managed)\n  start_pfn: 0\n")
+        #expect(zones.managedPages == managed)
+        #expect(BasePageSize.infer(meminfo: Meminfo(memFree: 0, memTotal: memTotal, hugePageSize: hugePage), zoneSpans: zones) == expected)
+    }
+
+    @Test("the base page size from the files as a 16 KiB arm64 kernel writes them")
+    func basePageSizeFromFiles() throws {
+        let meminfo = try Meminfo.parse("MemTotal:        3968000 kB\nMemFree:         3900000 kB\n")
+        #expect(meminfo.memTotal == 3_968_000 << 10)
+        #expect(meminfo.hugePageSize == nil)
+        let zones = try ZoneSpans.parse(
+            "Node 0, zone      DMA\n  pages free     200000\n        spanned  196608\n        present  196608\n        managed  180000\n  start_pfn:           65536\n"
+                + "Node 0, zone   Normal\n  pages free     60000\n        spanned  65536\n        present  65536\n        managed  68000\n  start_pfn:           262144\n"
+        )
+        #expect(zones.managedPages == 248_000)
+        #expect(BasePageSize.infer(meminfo: meminfo, zoneSpans: zones) == 16384)
+        #expect(BasePageSize.infer(meminfo: meminfo, zoneSpans: nil) == 4096)
+    }
+
     @Test(
         "memparse: base auto-detection and K/M/G/T/P/E suffixes, as lib/cmdline.c",
         arguments: [

@@ -196,6 +196,40 @@ struct PlannerTests {
         #expect(PlanReport.text(plan).contains("DMA"))
     }
 
+    @Test("with 16 KiB pages (Android's 16 KB kernels) zoneinfo's page frames are 16 KiB: DMA up to 4 GiB is still named DMA")
+    func kernelZoneNamesWith16KiBPages() throws {
+        var machine = Self.machine(dram: 8 << 30, boot: 1 << 30)
+        // The same ZONE_DMA, [1 GiB, 4 GiB), in 16 KiB frames; no hugetlbfs, so no Hugepagesize line to go by.
+        machine.zoneSpans = try ZoneSpans.parse(
+            "Node 0, zone      DMA\n  pages free     60000\n        spanned  196608\n        present  65536\n        managed  62000\n"
+                + "  start_pfn:           65536\nNode 0, zone   Normal\n        spanned  0\n")
+        machine.meminfo = Meminfo(memFree: 60000 * 16384, memTotal: 62000 * 16384)
+        #expect(machine.pageSize == 16384)
+        let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
+        let normal = plan.blocks.filter { $0.zone == .normal }
+        #expect(normal.contains { $0.start < 4 << 30 })
+        #expect(normal.filter { $0.start < 4 << 30 }.allSatisfy { $0.kernelZone == "DMA" })
+        #expect(normal.filter { $0.start >= 4 << 30 }.allSatisfy { $0.kernelZone == "Normal" })
+        // A 128 MiB block's memmap: 8192 struct pages of 64 bytes.
+        #expect(plan.memmapBudget?.memmap == UInt64(plan.blocks.count) * (512 << 10))
+    }
+
+    @Test("mem= on a 16 KiB page kernel keeps whole 16 KiB pages (arm64 early_mem's & PAGE_MASK): mem=1048580K boots exactly 1 GiB")
+    func memLimitInKernelPages() throws {
+        var machine = Self.machine(dram: 4 << 30, boot: 1 << 30)
+        machine.commandLine = try KernelCommandLine(parsing: "mem=1048580K")
+        #expect(machine.commandLine.memLimit == (1 << 30) + 4096)
+        machine.zoneSpans = try ZoneSpans.parse("Node 0, zone      DMA\n        spanned  65536\n        managed  60000\n  start_pfn:  0\n")
+        machine.meminfo = Meminfo(memFree: 1 << 29, memTotal: 60000 * 16384)
+        let plan = try Planner().plan(machine: machine, split: Self.split(nil, nil))
+        #expect(plan.bootEnd == 1 << 30)
+        #expect(plan.blocks.first?.index == 8)
+        #expect(plan.skipped.isEmpty)
+        // The same word on a 4 KiB kernel: the boot ended 4 KiB into memory8, whose RAM above that is lost.
+        machine.meminfo = Meminfo(memFree: 1 << 29, memTotal: 60000 * 4096)
+        #expect(try Planner().plan(machine: machine, split: Self.split(nil, nil)).bootEnd == (1 << 30) + 4096)
+    }
+
     @Test("/proc/iomem: top-level System RAM only, end inclusive; an unprivileged read (all zeros) says nothing")
     func iomem() throws {
         let text = "00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n  01000000-01ffffff : Kernel code\n40000000-7fffffff : System RAM\n"

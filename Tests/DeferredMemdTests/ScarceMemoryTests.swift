@@ -32,7 +32,7 @@ final class MemmapKernel: HotplugKernel {
         self.books = Mutex(Books(kernelFree: free, lowest: free, lowestKernel: free))
     }
 
-    var probeCost: UInt64 { blockSize / Planner.memmapDivisor + Planner.probeOverhead }
+    var probeCost: UInt64 { Planner.memmapBytes(of: blockSize, pageSize: 4096) + Planner.probeOverhead }
 
     func write(_ value: String, to machinePath: String) throws(KernelFileError) {
         let path = FilePath(machinePath)
@@ -77,7 +77,7 @@ final class MemmapKernel: HotplugKernel {
 @Suite("Scarce boot memory: the memmap of every probe comes out of online kernel memory, so the order decides whether it fits")
 struct ScarceMemoryTests {
     static let block: UInt64 = 128 << 20
-    static let perProbe = block / Planner.memmapDivisor + Planner.probeOverhead
+    static let perProbe = Planner.memmapBytes(of: block, pageSize: 4096) + Planner.probeOverhead
 
     /// The QEMU guest of the scarce scenarios: 125 blocks (15.6 GiB) to probe above mem=256M, 184 MiB free.
     static func machine(free: UInt64 = 184 << 20, deferredBlocks: Int = 125) -> Machine {
