@@ -63,8 +63,8 @@ fi
 # --only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3 (the systemd variants at every size then).
 python3 Tests/QEMU/run.py --binary .build/release/deferred-memd --boot-systemd-sizes 4
 
-# arm64 on the real kernel (the patched 6.1 kernel of kernel/, cross-built and cached): the daemon inside the
-# guest on the write-up's layouts, and on Debian's stock arm64 kernel (no probe file: it must change nothing and
+# arm64 on the real kernel (the patched 6.1 kernel of kernel/, cross-built and cached, and its 16 and 64 KiB page
+# variants): the daemon inside the guest on the write-up's layouts, and on Debian's stock arm64 kernel (no probe file: it must change nothing and
 # say why); or (no arm64 build) the host's dry runs replayed on the patched kernel.
 if [ "${DEFERRED_MEMD_SKIP_ARM64:-0}" != 1 ]; then
     if [ -n "$arm64_binaries" ]; then

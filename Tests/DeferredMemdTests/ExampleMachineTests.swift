@@ -47,6 +47,22 @@ struct ExampleMachineTests {
         #expect(plan.blocks.filter { $0.zone == .normal }.map(\.index) == Array(16..<56))
     }
 
+    @Test(
+        "arm64 with the initrd above mem=, captured on 4 KiB and on 16 KiB page kernels: the same plan, the Normal blocks below 4 GiB named DMA",
+        arguments: ["arm64-qemu-initrd-high", "arm64-qemu-initrd-high-16k"])
+    func initrdHigh(machine: String) throws {
+        let root = Fixture.examples.appendingPathComponent(machine)
+        let plan = try Fixture.plan(root)
+        let normal = plan.blocks.filter { $0.zone == .normal }
+        #expect(normal.map(\.index) == Array(16..<28))
+        #expect(normal.allSatisfy { $0.kernelZone == "DMA" })
+        #expect(plan.blocks.filter { $0.zone == .movable }.map(\.index) == Array(28..<32) + Array(33..<40))
+        // The 16 KiB capture has no Hugepagesize line (no hugetlbfs): the page size comes from zoneinfo against meminfo.
+        let machineRead = try Machine.read(from: KernelFiles(root: .init(root.path)))
+        #expect(machineRead.pageSize == (machine.hasSuffix("-16k") ? 16384 : 4096))
+        #expect(machineRead.meminfo?.hugePageSize == nil)
+    }
+
     @Test("the x86 VM with mem=1G: nothing probed in the PCI hole or reserved ranges")
     func x86Holes() throws {
         let plan = try Fixture.plan(Fixture.examples.appendingPathComponent("x86-vm-mem-limit"))

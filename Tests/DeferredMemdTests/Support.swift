@@ -9,7 +9,7 @@ enum Fixture {
     static let examples = repository.appendingPathComponent("Examples")
     static let exampleNames = [
         "phone-12g", "arm64-board", "arm64-board-blob", "x86-vm-mem-limit", "x86-vm-numa-dimms",
-        "arm64-qemu-virt", "arm64-qemu-initrd-high", "arm64-qemu-vendor", "arm64-qemu-vendor-efi",
+        "arm64-qemu-virt", "arm64-qemu-initrd-high", "arm64-qemu-initrd-high-16k", "arm64-qemu-vendor", "arm64-qemu-vendor-efi",
     ]
 
     /// A fresh temporary directory, removed by the caller's `defer`.

@@ -72,6 +72,11 @@ SCENARIOS = {
                         probe=["0x100000000", "0x80000000:online_movable", "0x88000000:online_kernel",
                                "0x108000000:online_kernel"],
                         example="arm64-qemu-initrd-high"),
+    # The same layout on a 16 KiB page kernel (build-arm64-kernel.sh --variant 16k; -cpu max has the granule).
+    "initrd-high-16k": dict(variant="16k", cpu="max", machine=VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
+                            append="mem=1G deferred_mem.kernelcore=50%",
+                            probe=["0x80000000:online_movable", "0x88000000:online_kernel"],
+                            example="arm64-qemu-initrd-high-16k"),
     "numa": dict(machine=VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100%",
                  probe=["0xe0000000:online_movable", "0x100000000:online_kernel"]),
     "mem1000m": dict(machine=VIRT_4G, dts=None, append="mem=1000M",
@@ -110,9 +115,9 @@ def ensure_packages():
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
 
 
-def kernel(cache):
-    """The patched arm64 Image (built, or taken from the cache)."""
-    return run([os.path.join(HERE, "build-arm64-kernel.sh"), cache]).strip().splitlines()[-1]
+def kernel(cache, variant=None):
+    """The patched arm64 Image (built, or taken from the cache); `variant`: build-arm64-kernel.sh's (16k)."""
+    return run([os.path.join(HERE, "build-arm64-kernel.sh"), *(["--variant", variant] if variant else []), cache]).strip().splitlines()[-1]
 
 
 def stock_kernel(cache):
@@ -192,10 +197,10 @@ def custom_dtb(workdir, dts, machine, bootargs, initrd_start, initrd_end):
 
 
 def qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts=None, initrd_address=INITRD,
-                 firmware=None):
+                 firmware=None, cpu="cortex-a57"):
     """The qemu-system-aarch64 command line: QEMU's devicetree (dts None), optionally through UEFI firmware
     (`firmware`: edk2's QEMU_EFI.fd, which boots the Image's EFI stub), or arm64/DTS loaded as written."""
-    command = ["qemu-system-aarch64", "-accel", "tcg", "-cpu", "cortex-a57", *machine,
+    command = ["qemu-system-aarch64", "-accel", "tcg", "-cpu", cpu, *machine,
                "-display", "none", "-monitor", "none", "-serial", f"file:{serial}", "-no-reboot"]
     bootargs = f"console=ttyAMA0 loglevel=4 panic=-1 {append}"
     if firmware is not None:
@@ -232,12 +237,13 @@ def check_layout(regions):
 
 
 def boot(name, kernel_path, initrd, append, workdir, machine=VIRT_4G, dts=None, initrd_address=INITRD,
-         firmware=None, timeout=180):
-    """Boots one guest until it powers off; returns (serial log text, seconds, timed out)."""
+         firmware=None, timeout=180, cpu="cortex-a57"):
+    """Boots one guest until it powers off; returns (serial log text, seconds, timed out). `cpu`: a 16 KiB page
+    kernel needs one with that granule (`max`; the Cortex-A57 has 4 and 64 KiB only)."""
     serial = os.path.join(workdir, f"{name}.log")
     if os.path.exists(serial):
         os.remove(serial)
-    command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware)
+    command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware, cpu)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = guest_console.wait_or_kill(process, timeout)
@@ -279,6 +285,7 @@ def main():
     if args.install:
         ensure_packages()
     image = kernel(args.cache)
+    variants = {}
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64.")
     initrd = initramfs(busybox(args.cache), workdir, {"/facts.sh": os.path.join(GUEST, "facts.sh")})
     failures = []
@@ -288,9 +295,12 @@ def main():
         example = scenario.get("example")
         append = (f"{scenario['append']} dm.scenario={name} dm.capture={1 if example else 0} "
                   f"dm.probe={','.join(scenario['probe'])}")
-        text, seconds, timed_out = boot(name, image, initrd, append, workdir, scenario["machine"],
+        variant = scenario.get("variant")
+        if variant and variant not in variants:
+            variants[variant] = kernel(args.cache, variant)
+        text, seconds, timed_out = boot(name, variants.get(variant, image), initrd, append, workdir, scenario["machine"],
                                         scenario["dts"], scenario.get("initrd", INITRD), scenario.get("firmware"),
-                                        scenario.get("timeout", 180))
+                                        scenario.get("timeout", 180), scenario.get("cpu", "cortex-a57"))
         if args.logs:
             os.makedirs(args.logs, exist_ok=True)
             with open(os.path.join(args.logs, f"{name}.log"), "w") as f:

@@ -12,7 +12,8 @@ usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR] [--k
        run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...] [--kernel IMAGE]
   --kernel: boot this patched arm64 Image (e.g. build-arm64-kernel.sh CACHE_DIR linux-source-6.12.tar.xz's) in the
   patched-kernel scenarios instead of building or taking the cached 6.1 one; the stock-* scenarios still boot
-  Debian's stock kernel.
+  Debian's stock kernel, and the *-16k and *-64k ones the 6.1 kernel built with 16 or 64 KiB pages
+  (build-arm64-kernel.sh --variant, built when first needed).
   --binaries: the output of scripts/cross-build-arm64.sh (deferred-memd-boot, deferred-memd, lib/).
   --replay: when no arm64 daemon can be built (Debian sid moved under the cross build), the host plans each
   scenario from its capture in Examples/ (taken from the same kernel and layout), records the engine's writes with
@@ -34,7 +35,6 @@ import arm64  # noqa: E402
 
 GUEST = arm64.GUEST
 BLOCK = 128 << 20
-PAGES_PER_BLOCK = BLOCK // 4096
 QEMU_RAM = [(0x40000000, 0x140000000)]
 
 # name: boot (as arm64.py), the devicetree's DRAM and carve-outs (the truth to check against, written here
@@ -86,6 +86,21 @@ SCENARIOS = {
                      dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
                      reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000), (0x120000000, 0x120010000)], mode="run-dt",
                      expect=dict(source="devicetree", skipped_reserved=3)),
+    # 16 KiB pages (Android's 16 KB kernels): blocks stay 128 MiB, /proc/zoneinfo counts 16 KiB frames and, without
+    # hugetlbfs, /proc/meminfo has no Hugepagesize to tell. ZONE_DMA stretched to 4 GiB by the initrd makes the
+    # frames matter: read as 4 KiB frames, the blocks below 4 GiB fall outside ZONE_DMA's span and are named Normal.
+    "initrd-high-16k": dict(variant="16k", cpu="max", page=16 << 10, machine=arm64.VIRT_4G, dts="initrd-high.dts",
+                            initrd=0x100000000, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[],
+                            mode="run-dt", expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
+    # mem= in kernel pages: early_mem masks with PAGE_MASK, so mem=1048580K (1 GiB + 4 KiB) boots exactly 1 GiB on a
+    # 16 KiB page kernel, memory16 is not present, and the plan probes it (read as 4 KiB pages it would be boot memory).
+    "virt-dt-16k": dict(variant="16k", cpu="max", page=16 << 10, machine=arm64.VIRT_4G, dts=None,
+                        append="mem=1048580K deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
+                        expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
+    # 64 KiB pages (arm64 server kernels): 512 MiB blocks, memory2 the first; mem=1G leaves six to probe.
+    "virt-64k": dict(variant="64k", page=64 << 10, block=512 << 20, machine=arm64.VIRT_4G, dts=None,
+                     append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run",
+                     expect=dict(source="deferred_mem_init", blocks=6, normal=3, movable=3)),
     "initrd-high-dt": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
                            append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
                            expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
@@ -198,6 +213,8 @@ def check(name, scenario, text, replayed_plan=None):
     if not replay:
         require(report["exitCode"] == 0, f"report exit code {report['exitCode']}: {report['summary']}")
     final = blocks["final"]
+    block_size = scenario.get("block", BLOCK)
+    require(plan["blockSize"] == block_size, f"plan block size {plan['blockSize']}, the kernel's is {block_size}")
     outcomes = {b["index"]: b for b in report["blocks"]} if not replay else {}
     for index, block in planned.items():
         state, valid, node = final.get(index, ("absent", [], None))
@@ -208,17 +225,18 @@ def check(name, scenario, text, replayed_plan=None):
             entry = outcomes.get(index, {})
             require(entry.get("kernelZone") == (valid[0] if valid else None), f"memory{index}: report says {entry.get('kernelZone')}, kernel {valid}")
     for index, (state, _, _) in final.items():
-        start, end = index * BLOCK, (index + 1) * BLOCK
+        start, end = index * block_size, (index + 1) * block_size
         if state == "online" and blocks["before"].get(index, ("",))[0] != "online":
             require(index in planned, f"memory{index} came online outside the plan")
             require(inside(start, end, scenario["dram"]), f"memory{index} {start:#x} is outside the devicetree's DRAM")
             require(not overlaps(start, end, scenario["reserved"]), f"memory{index} {start:#x} overlaps a carve-out")
     before, after = zones.get("before", {}), zones.get("final", {})
+    pages_per_block = block_size // scenario.get("page", 4096)
     kernel = lambda z: sum(v for k, v in z.items() if k in ("DMA", "DMA32", "Normal"))  # noqa: E731
-    require(after.get("Movable", 0) - before.get("Movable", 0) == len(movable) * PAGES_PER_BLOCK,
-            f"ZONE_MOVABLE grew by {after.get('Movable', 0) - before.get('Movable', 0)} pages, planned {len(movable) * PAGES_PER_BLOCK}")
-    require(kernel(after) - kernel(before) == len(normal) * PAGES_PER_BLOCK,
-            f"kernel zones grew by {kernel(after) - kernel(before)} pages, planned {len(normal) * PAGES_PER_BLOCK}")
+    require(after.get("Movable", 0) - before.get("Movable", 0) == len(movable) * pages_per_block,
+            f"ZONE_MOVABLE grew by {after.get('Movable', 0) - before.get('Movable', 0)} pages, planned {len(movable) * pages_per_block}")
+    require(kernel(after) - kernel(before) == len(normal) * pages_per_block,
+            f"kernel zones grew by {kernel(after) - kernel(before)} pages, planned {len(normal) * pages_per_block}")
     if replay:
         figures["not checked without the daemon in the guest"] = "exit codes, report, re-run, status, SIGKILL"
         return problems, figures
@@ -312,6 +330,7 @@ def main():
     arm64.ensure_packages()
     image = os.path.abspath(args.kernel) if args.kernel else arm64.kernel(args.cache)
     print(f"arm64: patched kernel {image}", flush=True)
+    variants = {}  # variant → its Image, built when a chosen scenario needs it
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64-run.")
     if args.replay:
         return replay(args, image, workdir)
@@ -337,12 +356,16 @@ def main():
     for name, scenario in SCENARIOS.items():
         if args.only and name not in args.only:
             continue
+        if scenario.get("variant") and scenario["variant"] not in variants:
+            variants[scenario["variant"]] = arm64.kernel(args.cache, scenario["variant"])
+            print(f"arm64: patched kernel, {scenario['variant']} variant: {variants[scenario['variant']]}", flush=True)
+        kernel = stock if scenario.get("kernel") == "stock" else variants.get(scenario.get("variant"), image)
         text, seconds, timed_out = arm64.boot(
-            name, stock if scenario.get("kernel") == "stock" else image, initrd,
+            name, kernel, initrd,
             f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
-            timeout=scenario.get("timeout", 300))
+            timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"))
         checked = check_stock(name, scenario, text) if scenario["mode"] == "stock" else check(name, scenario, text)
         if not verdict(name, checked, text, seconds, timed_out):
             failed.append(name)
