@@ -47,12 +47,21 @@ package struct ZoneSpans: Sendable, Equatable {
 
     /// Every zone's managed pages: `MemTotal` counted in page frames.
     package var managedPages: UInt64 {
-        spans.reduce(0) { $0 &+ $1.managedPages }
+        spans.reduce(UInt64(0)) { sum, span in
+            let (total, overflow) = sum.addingReportingOverflow(span.managedPages)
+            return overflow ? .max : total
+        }
     }
 
     /// Free bytes in ZONE_MOVABLE on every node: part of `MemFree` that a probe's memmap cannot come from.
+    /// Saturates: a corrupt count must not trap (the kernel's never come near 2^64 bytes).
     package func movableFreeBytes(pageSize: UInt64) -> UInt64 {
-        spans.lazy.filter { $0.zone == "Movable" }.reduce(0) { $0 + $1.freePages } * pageSize
+        let pages = spans.lazy.filter { $0.zone == "Movable" }.reduce(UInt64(0)) { sum, span in
+            let (total, overflow) = sum.addingReportingOverflow(span.freePages)
+            return overflow ? .max : total
+        }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? .max : bytes
     }
 
     package static func read(from files: KernelFiles) throws(SourceError) -> ZoneSpans? {
