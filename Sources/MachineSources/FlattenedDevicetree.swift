@@ -20,6 +20,11 @@ package struct FlattenedDevicetree: Sendable {
         case end = 9
     }
 
+    /// The big-endian 32-bit word at `offset` (the caller has checked that four bytes are there).
+    static func u32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+
     /// The header's memory reservation block alone, without the structure block: for a machine whose tree is
     /// read from the directory form, which has no `/memreserve/`.
     package static func reservations(bytes: [UInt8], path: String) throws(SourceError) -> [AddressRange] {
@@ -29,9 +34,7 @@ package struct FlattenedDevicetree: Sendable {
         guard bytes.count >= Self.headerSize else {
             throw fail("\(bytes.count) bytes", "a flattened devicetree of at least \(Self.headerSize) bytes (truncated header)")
         }
-        func u32(_ offset: Int) -> UInt32 {
-            UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-        }
+        func u32(_ offset: Int) -> UInt32 { Self.u32(bytes, at: offset) }
         let magic = u32(0)
         guard magic == Self.magic else { throw fail(Hex.prefixed(UInt64(magic)), "FDT magic 0xd00dfeed") }
         let totalSize = Int(u32(4))
@@ -67,9 +70,7 @@ package struct FlattenedDevicetree: Sendable {
         func fail(_ value: String, _ expected: String) -> SourceError {
             SourceError(path: path, value: value, expected: expected)
         }
-        func u32(_ offset: Int) -> UInt32 {
-            UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-        }
+        func u32(_ offset: Int) -> UInt32 { Self.u32(bytes, at: offset) }
         let totalSize = Int(u32(4))
         let version = u32(20), lastCompatible = u32(24)
         guard version >= 16, lastCompatible <= 17 else {
