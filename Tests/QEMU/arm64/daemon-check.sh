@@ -18,7 +18,8 @@ state() {
     for d in $MEM/memory*; do echo ${d##*memory}; done | sort -n | while read n; do
         d=$MEM/memory$n
         node=$(ls -d $d/node* 2>/dev/null | sed 's/.*node//' | head -1)
-        echo "BLOCK $1 memory$n $(cat $d/state) $(cat $d/valid_zones | tr ' ' ',') ${node:--}"
+        zones=$(cat $d/valid_zones 2>/dev/null | tr ' ' ',')  # none without CONFIG_MEMORY_HOTREMOVE
+        echo "BLOCK $1 memory$n $(cat $d/state) ${zones:--} ${node:--}"
     done
     awk -v step="$1" '/^Node/ { gsub(",", "", $2); z = $4 } z != "" && $1 == "present" { print "ZONE " step " " z " " $2; z = "" }' /proc/zoneinfo
 }
