@@ -77,6 +77,9 @@ package struct Plan: Sendable, Equatable {
     }
 
     package var blockSize: UInt64
+    /// The kernel's base page size the plan was made with (`Machine.pageSize`: zone spans, memmap, `mem=` are
+    /// counted in it); nil for plans not made from a machine's files (rescue, hot-add events).
+    package var pageSize: UInt64?
     package var source: Source
     /// End of boot memory; `nil` when the kernel booted without a limit (only offline blocks are deferred).
     package var bootEnd: UInt64?

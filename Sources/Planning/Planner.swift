@@ -44,6 +44,7 @@ package struct Planner: Sendable {
                 blockSize: blockSize, source: .offlineBlocks, bootEnd: nil, ram: machine.devicetree?.ram ?? RangeSet(), blocks: [], skipped: [],
                 split: split, normalFirst: false, warnings: warnings)
             plan.crashKernel = marker
+            plan.pageSize = machine.pageSize
             return plan
         }
         let layout = DeferredLayout(machine: machine, warnings: &warnings)
@@ -271,6 +272,7 @@ package struct Planner: Sendable {
 
     func withAdvice(_ plan: Plan, machine: Machine) -> Plan {
         var plan = plan
+        plan.pageSize = machine.pageSize
         let blockSize = plan.blockSize
         let plannedIndices = Set(plan.blocks.map(\.index))
         var bootKernel: UInt64 = 0, bootMovable: UInt64 = 0

@@ -37,7 +37,9 @@ package enum PlanReport {
     }
 
     package static func text(_ plan: Plan) -> String {
-        var out = "source: \(plan.source.rawValue), block size \(ByteCount.lsmemStyle(plan.blockSize))\n"
+        var out = "source: \(plan.source.rawValue), block size \(ByteCount.lsmemStyle(plan.blockSize))"
+        if let pageSize = plan.pageSize { out += ", page size \(ByteCount.lsmemStyle(pageSize))" }
+        out += "\n"
         if let bootEnd = plan.bootEnd {
             out += "boot memory ends at \(Hex.prefixed(bootEnd))\n"
         } else {
@@ -86,6 +88,7 @@ package enum PlanReport {
     package static func json(_ plan: Plan) -> JSONValue {
         .object([
             ("blockSize", .uint(plan.blockSize)),
+            ("pageSize", plan.pageSize.map { .uint($0) } ?? .null),
             ("source", .string(plan.source.rawValue)),
             ("bootEnd", plan.bootEnd.map { .uint($0) } ?? .null),
             ("ram", .array(plan.ram.ranges.map { .object([("start", .uint($0.start)), ("size", .uint($0.size))]) })),

@@ -220,6 +220,7 @@ def check(name, scenario, text, replayed_plan=None):
     final = blocks["final"]
     block_size = scenario.get("block", BLOCK)
     require(plan["blockSize"] == block_size, f"plan block size {plan['blockSize']}, the kernel's is {block_size}")
+    require(plan.get("pageSize") == scenario.get("page", 4096), f"plan page size {plan.get('pageSize')}, the kernel's is {scenario.get('page', 4096)}")
     outcomes = {b["index"]: b for b in report["blocks"]} if not replay else {}
     for index, block in planned.items():
         state, valid, node = final.get(index, ("absent", [], None))
