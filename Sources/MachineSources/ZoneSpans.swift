@@ -47,21 +47,23 @@ package struct ZoneSpans: Sendable, Equatable {
 
     /// Every zone's managed pages: `MemTotal` counted in page frames.
     package var managedPages: UInt64 {
-        spans.reduce(UInt64(0)) { sum, span in
-            let (total, overflow) = sum.addingReportingOverflow(span.managedPages)
-            return overflow ? .max : total
-        }
+        Self.saturatingSum(spans.lazy.map(\.managedPages))
     }
 
     /// Free bytes in ZONE_MOVABLE on every node: part of `MemFree` that a probe's memmap cannot come from.
     /// Saturates: a corrupt count must not trap (the kernel's never come near 2^64 bytes).
     package func movableFreeBytes(pageSize: UInt64) -> UInt64 {
-        let pages = spans.lazy.filter { $0.zone == "Movable" }.reduce(UInt64(0)) { sum, span in
-            let (total, overflow) = sum.addingReportingOverflow(span.freePages)
-            return overflow ? .max : total
-        }
+        let pages = Self.saturatingSum(spans.lazy.filter { $0.zone == "Movable" }.map(\.freePages))
         let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
         return overflow ? .max : bytes
+    }
+
+    /// Counts from the file added up, at most 2^64 - 1: a corrupt count must not trap.
+    private static func saturatingSum(_ counts: some Sequence<UInt64>) -> UInt64 {
+        counts.reduce(0) { sum, count in
+            let (total, overflow) = sum.addingReportingOverflow(count)
+            return overflow ? .max : total
+        }
     }
 
     package static func read(from files: KernelFiles) throws(SourceError) -> ZoneSpans? {

@@ -272,7 +272,8 @@ package struct Planner: Sendable {
 
     func withAdvice(_ plan: Plan, machine: Machine) -> Plan {
         var plan = plan
-        plan.pageSize = machine.pageSize
+        let pageSize = machine.pageSize
+        plan.pageSize = pageSize
         let blockSize = plan.blockSize
         let plannedIndices = Set(plan.blocks.map(\.index))
         var bootKernel: UInt64 = 0, bootMovable: UInt64 = 0
@@ -291,10 +292,10 @@ package struct Planner: Sendable {
         }
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
         // MemFree less ZONE_MOVABLE's free pages (a boot with kernelcore= or movable_node has some): GFP_KERNEL only.
-        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: machine.pageSize) ?? 0
+        let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: pageSize) ?? 0
         if let meminfo = machine.meminfo,
             let budget = Self.memmapBudget(
-                plan.blocks, blockSize: blockSize, pageSize: machine.pageSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
+                plan.blocks, blockSize: blockSize, pageSize: pageSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
         {
             plan.memmapBudget = budget
             let figures =

@@ -20,6 +20,7 @@ usage: arm64.py [--cache DIR] [--only NAME ...] [--examples] [--logs DIR] [--ins
 """
 import argparse
 import base64
+import functools
 import io
 import os
 import re
@@ -115,9 +116,14 @@ def ensure_packages():
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
 
 
+@functools.cache
 def kernel(cache, variant=None):
-    """The patched arm64 Image (built, or taken from the cache); `variant`: build-arm64-kernel.sh's (16k)."""
-    return run([os.path.join(HERE, "build-arm64-kernel.sh"), *(["--variant", variant] if variant else []), cache]).strip().splitlines()[-1]
+    """The patched arm64 Image (built, or taken from the cache; asked once per run); `variant`:
+    build-arm64-kernel.sh's (16k, 64k, nohotremove)."""
+    image = run([os.path.join(HERE, "build-arm64-kernel.sh"), *(["--variant", variant] if variant else []), cache]).strip().splitlines()[-1]
+    if variant:
+        log(f"arm64: patched kernel, {variant} variant: {image}")
+    return image
 
 
 def stock_kernel(cache):
@@ -285,7 +291,6 @@ def main():
     if args.install:
         ensure_packages()
     image = kernel(args.cache)
-    variants = {}
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64.")
     initrd = initramfs(busybox(args.cache), workdir, {"/facts.sh": os.path.join(GUEST, "facts.sh")})
     failures = []
@@ -296,9 +301,7 @@ def main():
         append = (f"{scenario['append']} dm.scenario={name} dm.capture={1 if example else 0} "
                   f"dm.probe={','.join(scenario['probe'])}")
         variant = scenario.get("variant")
-        if variant and variant not in variants:
-            variants[variant] = kernel(args.cache, variant)
-        text, seconds, timed_out = boot(name, variants.get(variant, image), initrd, append, workdir, scenario["machine"],
+        text, seconds, timed_out = boot(name, kernel(args.cache, variant) if variant else image, initrd, append, workdir, scenario["machine"],
                                         scenario["dts"], scenario.get("initrd", INITRD), scenario.get("firmware"),
                                         scenario.get("timeout", 180), scenario.get("cpu", "cortex-a57"))
         if args.logs:

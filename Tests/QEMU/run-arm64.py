@@ -341,7 +341,6 @@ def main():
     arm64.ensure_packages()
     image = os.path.abspath(args.kernel) if args.kernel else arm64.kernel(args.cache)
     print(f"arm64: patched kernel {image}", flush=True)
-    variants = {}  # variant → its Image, built when a chosen scenario needs it
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64-run.")
     if args.replay:
         return replay(args, image, workdir)
@@ -367,10 +366,8 @@ def main():
     for name, scenario in SCENARIOS.items():
         if args.only and name not in args.only:
             continue
-        if scenario.get("variant") and scenario["variant"] not in variants:
-            variants[scenario["variant"]] = arm64.kernel(args.cache, scenario["variant"])
-            print(f"arm64: patched kernel, {scenario['variant']} variant: {variants[scenario['variant']]}", flush=True)
-        kernel = stock if scenario.get("kernel") == "stock" else variants.get(scenario.get("variant"), image)
+        # A variant's Image is built (or found) the first time a chosen scenario needs it.
+        kernel = stock if scenario.get("kernel") == "stock" else arm64.kernel(args.cache, scenario["variant"]) if scenario.get("variant") else image
         text, seconds, timed_out = arm64.boot(
             name, kernel, initrd,
             f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
