@@ -73,7 +73,7 @@ SCENARIOS = {
                         probe=["0x100000000", "0x80000000:online_movable", "0x88000000:online_kernel",
                                "0x108000000:online_kernel"],
                         example="arm64-qemu-initrd-high"),
-    # The same layout on a 16 KiB page kernel (build-arm64-kernel.sh --variant 16k; -cpu max has the granule).
+    # The same layout on a 16 KiB page kernel (build-kernel.sh --arch arm64 --variant 16k; -cpu max has the granule).
     "initrd-high-16k": dict(variant="16k", cpu="max", machine=VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
                             append="mem=1G deferred_mem.kernelcore=50%",
                             probe=["0x80000000:online_movable", "0x88000000:online_kernel"],
@@ -116,11 +116,16 @@ def ensure_packages():
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
 
 
+def kernel_arguments(variant=None):
+    """build-kernel.sh's arguments for the patched arm64 kernel, or its `variant`."""
+    return ["--arch", "arm64", *(["--variant", variant] if variant else [])]
+
+
 @functools.cache
 def kernel(cache, variant=None):
     """The patched arm64 Image (built, or taken from the cache; asked once per run); `variant`:
-    build-arm64-kernel.sh's (16k, 64k, nohotremove)."""
-    image = run([os.path.join(HERE, "build-arm64-kernel.sh"), *(["--variant", variant] if variant else []), cache]).strip().splitlines()[-1]
+    build-kernel.sh's (16k, 64k, nohotremove)."""
+    image = run([os.path.join(HERE, "build-kernel.sh"), *kernel_arguments(variant), cache]).strip().splitlines()[-1]
     if variant:
         log(f"arm64: patched kernel, {variant} variant: {image}")
     return image

@@ -10,10 +10,10 @@ interface), where the daemon must explain what it cannot do and change nothing i
 
 usage: run-arm64.py --binaries .build/arm64 [--only NAME ...] [--cache DIR] [--kernel IMAGE]
        run-arm64.py --replay --tool .build/release/deferred-memd [--only NAME ...] [--kernel IMAGE]
-  --kernel: boot this patched arm64 Image (e.g. build-arm64-kernel.sh CACHE_DIR linux-source-6.12.tar.xz's) in the
+  --kernel: boot this patched arm64 Image (e.g. build-kernel.sh --arch arm64 CACHE_DIR linux-source-6.12.tar.xz's) in the
   patched-kernel scenarios instead of building or taking the cached 6.1 one; the stock-* scenarios still boot
   Debian's stock kernel, and the *-16k, *-64k and *-nohotremove ones the 6.1 kernel built with 16 or 64 KiB
-  pages or without MEMORY_HOTREMOVE (build-arm64-kernel.sh --variant, built when first needed).
+  pages or without MEMORY_HOTREMOVE (build-kernel.sh --arch arm64 --variant, built in the background by scripts/test.sh or when first needed).
   --binaries: the output of scripts/cross-build-arm64.sh (deferred-memd-boot, deferred-memd, lib/).
   --replay: when no arm64 daemon can be built (Debian sid moved under the cross build), the host plans each
   scenario from its capture in Examples/ (taken from the same kernel and layout), records the engine's writes with
@@ -333,7 +333,18 @@ def main():
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/deferred-memd"))
     parser.add_argument("--kernel", help="the patched arm64 Image to boot instead of the 6.1 one built or cached")
+    parser.add_argument("--list-kernels", action="store_true",
+                        help="print build-kernel.sh's arguments for each patched kernel the selected scenarios boot, one line each, and exit")
     args = parser.parse_args()
+    if args.list_kernels:
+        # --kernel stands in for the base kernel, not for a variant.
+        variants = [s.get("variant") for name, s in SCENARIOS.items()
+                    if s.get("kernel") != "stock" and (not args.only or name in args.only)]
+        for variant in dict.fromkeys(sorted(variants, key=lambda v: v is not None)):
+            if variant is None and args.kernel:
+                continue
+            print(" ".join(arm64.kernel_arguments(variant)))
+        return
     if not args.binaries and not (args.replay and args.tool):
         parser.error("give --binaries, or --replay with --tool")
     if args.kernel and not os.path.isfile(args.kernel):

@@ -133,7 +133,7 @@ def systemd_boot_machine(variant, gib):
 def kernels(cache, variants=(), stock=None):
     """Paths of the probe kernel, the stock kernel and of each probe-kernel variant named (probe-VARIANT). `stock`: a
     stock kernel image to use instead of the one fetch-stock-kernel.sh fetches (Debian's 6.1, linux-image-amd64's)."""
-    built = lambda *arguments: subprocess.run([os.path.join(HERE, "build-probe-kernel.sh"), *arguments, cache], check=True,
+    built = lambda *arguments: subprocess.run([os.path.join(HERE, "build-kernel.sh"), "--arch", "x86_64", *arguments, cache], check=True,
                                               stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     found = {"probe": built()}
     for variant in variants:
@@ -459,14 +459,20 @@ def main():
     parser.add_argument("--boot-rounds", type=int, default=1)
     parser.add_argument("--boot-variants", nargs="*", default=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS],
                         choices=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS])
+    parser.add_argument("--list-kernels", action="store_true",
+                        help="print build-kernel.sh's arguments for each kernel the selected scenarios boot, one line each, and exit")
     args = parser.parse_args()
     bootbench_selected = not args.no_bench and (not args.only or "bootbench" in args.only)
     boot_systemd = bootbench_selected and any(variant in SYSTEMD_BOOT_VARIANTS for variant in args.boot_variants)
 
+    variants = ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else []
+    if args.list_kernels:
+        for variant in [None, *variants]:
+            print(" ".join(["--arch", "x86_64", *(["--variant", variant] if variant else [])]))
+        return
     if not args.no_install:
         ensure_packages()
-    available = kernels(args.cache, ["deferred-init"] if bootbench_selected and "kernel-deferred" in args.boot_variants else [],
-                        args.stock_kernel)
+    available = kernels(args.cache, variants, args.stock_kernel)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
     selected = [name for name in SCENARIOS if not args.only or name in args.only]
