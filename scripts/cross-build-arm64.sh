@@ -81,7 +81,7 @@ arm64_packages="libc6-dev libsystemd-dev libudev-dev"   # + libstdc++-N-dev, N f
 apt_opts=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3 -o DPkg::Lock::Timeout=600)
 
 # --- steps, errors, timings ---------------------------------------------------------------------------------
-current="start" step_started=$SECONDS timings=()
+current="start" step_started=$SECONDS timings=() cached=()
 # A failure while fetching or preparing Debian's roots (sid moves) exits 75 (EX_TEMPFAIL): scripts/test.sh then
 # falls back to replaying the host's dry runs in the arm64 guest. A failure to build, strip or verify our own code
 # exits 1: that is a defect, and fails CI.
@@ -173,6 +173,7 @@ host_packages debootstrap binutils util-linux
 sid_key=$(key "$recipe" sid minbase "$mirror" "$sid_packages")
 sid="$cache/sid-$sid_key"
 if [ "$refresh" = yes ]; then rm -rf "$cache"/sid-* "$cache"/trixie-arm64-* "$cache"/swift-arm64-* "$cache"/sdk-*; fi
+if [ -e "$sid/.complete" ]; then cached+=("sid compiler root"); fi
 if [ ! -e "$sid/.complete" ]; then
     step "debootstrap sid (amd64, minbase)"
     rm -rf "$sid"
@@ -203,6 +204,7 @@ log "compiler: sid swiftlang $swift_version"
 
 # --- 3. the arm64 Swift resources (from sid's arm64 swiftlang, same source version) ---------------------------
 res="$cache/swift-arm64-$swift_source_version"
+if [ -e "$res/.complete" ]; then cached+=("arm64 Swift resources"); fi
 if [ ! -e "$res/.complete" ]; then
     step "arm64 Swift resources (swiftlang:arm64 $swift_source_version)"
     rm -rf "$res"; mkdir -p "$res"
@@ -230,6 +232,7 @@ fi
 # --- 4. the arm64 trixie sysroot ----------------------------------------------------------------------------
 arm_key=$(key "$recipe" "$arm64_suite" arm64 minbase "$mirror" "$arm64_packages")
 arm="$cache/$arm64_suite-arm64-$arm_key"
+if [ -e "$arm/.complete" ]; then cached+=("arm64 sysroot"); fi
 if [ ! -e "$arm/.complete" ]; then
     step "arm64 root ($arm64_suite, debootstrap --foreign, unpacked)"
     rm -rf "$arm"
@@ -271,6 +274,7 @@ log "sysroot: $arm (glibc $glibc_root)"
 sdk_key=$(key "$recipe" "$arm_key" "$swift_source_version")
 sdk="$cache/sdk-$sdk_key"
 sdk_name="debian-$arm64_suite-aarch64"
+if [ -e "$sdk/.complete" ]; then cached+=("SDK bundle"); fi
 if [ ! -e "$sdk/.complete" ]; then
     step "Swift SDK bundle"
     rm -rf "$sdk"
@@ -400,5 +404,6 @@ if [ "$verify" = yes ]; then
 fi
 trap - EXIT
 # One line for scripts/test.sh's stage table: the steps this run did (a cached root has none).
-(IFS=';'; echo "cross-build-arm64: done in $SECONDS s: ${timings[*]}" >&2)
+joined() { local separator=$1; shift; [ $# -gt 0 ] || { echo nothing; return; }; printf "%s$separator" "$@" | sed "s/$separator\$//"; }
+echo "cross-build-arm64: done in $SECONDS s; from the cache: $(joined ', ' ${cached[@]+"${cached[@]}"}); this run: $(joined '; ' ${timings[@]+"${timings[@]}"})" >&2
 echo "$out"
