@@ -3,13 +3,14 @@ import Jobs
 import KernelSimulation
 import Logging
 import MachineSources
+import Reporting
 
 /// `run` on the command line; what it does is `RunJob`'s.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Plan, probe and online the deferred memory, verify, and report.",
-        discussion: "Exit codes: 0 all online as planned, 1 nothing could be done, 2 bad input (nothing written), 3 partial, 4 stopped by a signal.")
+        discussion: "Exit codes:\n" + ExitStatus.table([.success, .nothingDone, .badInput, .partial, .interrupted, .memoryShortfall, .usage]))
 
     @OptionGroup var machine: MachineOptions
 
