@@ -2,6 +2,8 @@
 # memory per boot, named by dm.mode= (serial, serial-auto-zone, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
 # (and checks that everything came online); the host collects them.
 . /lib.sh
+# Timed figures in microseconds of the guest's CLOCK_MONOTONIC: counted time under -icount, TCG wall time otherwise.
+measure_us() { measure ${1}_us $2; }
 mode=$(sed -n 's/.*dm\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
 deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
@@ -9,22 +11,22 @@ total=$(wc -l < /run/planned.txt)
 size=$(block_size)
 measure blocks $total
 # What start-up costs before any work: exec + runtime + argument parsing, then reading and planning.
-t0=$(now_ms); i=0; while [ $i -lt 10 ]; do deferred-memd --help > /dev/null; i=$((i + 1)); done; t1=$(now_ms)
-measure exec_help_ms_x10 $((t1 - t0))
-t0=$(now_ms); i=0; while [ $i -lt 10 ]; do deferred-memd plan > /dev/null; i=$((i + 1)); done; t1=$(now_ms)
-measure plan_ms_x10 $((t1 - t0))
-t0=$(now_ms); i=0; while [ $i -lt 10 ]; do busybox true; i=$((i + 1)); done; t1=$(now_ms)
-measure busybox_true_ms_x10 $((t1 - t0))
+t0=$(now_us); i=0; while [ $i -lt 10 ]; do deferred-memd --help > /dev/null; i=$((i + 1)); done; t1=$(now_us)
+measure_us exec_help_x10 $((t1 - t0))
+t0=$(now_us); i=0; while [ $i -lt 10 ]; do deferred-memd plan > /dev/null; i=$((i + 1)); done; t1=$(now_us)
+measure_us plan_x10 $((t1 - t0))
+t0=$(now_us); i=0; while [ $i -lt 10 ]; do busybox true; i=$((i + 1)); done; t1=$(now_us)
+measure_us busybox_true_x10 $((t1 - t0))
 case $mode in
 shell)
     # What a plain init script does: one echo per probe, one per online, in plan order.
-    t0=$(now_ms)
+    t0=$(now_us)
     while read n z; do
         [ -e $MEM/memory$n ] || printf '0x%x\n' $((n * size)) > $MEM/probe
         echo online_$z > $MEM/memory$n/state
     done < /run/planned.txt
-    t1=$(now_ms)
-    measure wall_ms $((t1 - t0))
+    t1=$(now_us)
+    measure_us wall $((t1 - t0))
     ;;
 *)
     case $mode in
@@ -33,31 +35,30 @@ shell)
         per-zone) flags="--workers per-zone --gate" ;;
         per-zone-nogate) flags="--workers per-zone --no-gate" ;;
     esac
-    t0=$(now_ms)
+    t0=$(now_us)
     deferred-memd-boot run $flags --json > /run/report.json 2> /run/run.err  # what the service runs
     rc=$?
-    t1=$(now_ms)
+    t1=$(now_us)
     expect_eq run-exit-code $rc 0
-    measure wall_ms $((t1 - t0))
-    measure engine_ms $(($(json_number elapsedNanoseconds /run/report.json) / 1000000))
+    measure_us wall $((t1 - t0))
+    measure_us engine $(($(json_number elapsedNanoseconds /run/report.json) / 1000))
     writes=$(sed -n 's/.*"writeNanoseconds": \([0-9]*\).*/\1/p' /run/report.json | tail -n $total | awk '{s += $1} END {print s}')
-    measure kernel_write_ms_sum $((writes / 1000000))
     measure kernel_write_us_sum $((writes / 1000))
     measure kernel_writes $(sed -n 's/.*"attempts": \([0-9]*\).*/\1/p' /run/report.json | awk '{s += $1} END {print s}')
-    measure startup_to_first_write_ms $(($(json_number monotonicFirstWrite /run/report.json) / 1000000 - t0))
-    measure startup_to_main_ms $(($(json_number monotonicMain /run/report.json) / 1000000 - t0))
-    measure verify_ms $(($(json_number verifyNanoseconds /run/report.json) / 1000000))
+    measure_us startup_to_first_write $(($(json_number monotonicFirstWrite /run/report.json) / 1000 - t0))
+    measure_us startup_to_main $(($(json_number monotonicMain /run/report.json) / 1000 - t0))
+    measure_us verify $(($(json_number verifyNanoseconds /run/report.json) / 1000))
     measure peak_rss_kib $(json_number peakRSSKiB /run/report.json)
     ;;
 esac
 # The reads a verification makes (state and valid_zones of every planned block) from the shell's builtin `read`,
 # 10 passes: what the kernel and this emulation charge for them whatever program asks.
-t0=$(now_ms); i=0
+t0=$(now_us); i=0
 while [ $i -lt 10 ]; do
     while read n z; do read s < $MEM/memory$n/state; read s < $MEM/memory$n/valid_zones; done < /run/planned.txt
     i=$((i + 1))
 done
-t1=$(now_ms)
-measure shell_verify_reads_ms_x10 $((t1 - t0))
+t1=$(now_us)
+measure_us shell_verify_reads_x10 $((t1 - t0))
 check_online_as_planned all-online-as-planned /run/planned.txt
 summary
