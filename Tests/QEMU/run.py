@@ -301,8 +301,8 @@ def parse_size(text):
 # proportions. sleep=off: an idle guest's clock does not run ahead by wall time. -rtc clock=vm: the RTC follows
 # the same clock. icount excludes MTTCG, and with -smp 2 it hangs x86 secondary-CPU bring-up: one vCPU, so the
 # per-zone workers take turns on it, as on a single-core device. What still varied between boots was randomness
-# (the shell loop by 5 %): RDRAND/RDSEED (host entropy) are off and address-space randomisation with them, which took
-# the spread of every figure of 10 ms or more under 0.4 %; the RTC starts at a fixed date, not the host's.
+# (the shell loop by 5 %) and the RTC's start: RDRAND/RDSEED (host entropy) are off, address-space randomisation with
+# them, and the RTC starts at a fixed date, not the host's. Two boots then give the same figures to the microsecond.
 COUNTED = ["-icount", "shift=0,sleep=off", "-rtc", "clock=vm,base=2026-01-01T00:00:00", "-smp", "1", "-cpu", "max,rdrand=off,rdseed=off"]
 COUNTED_APPEND = "nokaslr norandmaps"
 
