@@ -69,7 +69,7 @@ let package = Package(
         // Kernels that stand in for the real one: simulated (tests, demos, --simulate), recording (--dry-run), counting (benchmarks).
         .target(
             name: "KernelSimulation",
-            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Execution", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings),
         .target(
             name: "Reporting",

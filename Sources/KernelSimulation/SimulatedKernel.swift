@@ -2,6 +2,7 @@ import Execution
 import KernelFiles
 import MachineSources
 import MemoryModel
+import Planning
 import Synchronization
 import SystemPackage
 
@@ -11,8 +12,9 @@ import SystemPackage
 /// with the errno the kernel returns (probe: junk or unaligned EINVAL, existing block EEXIST, beyond 2^52
 /// E2BIG; state: unknown string or the state the block already has EINVAL). It honours `auto_online_blocks`
 /// (with `online_kernel`/`online_movable` as Linux 5.7+, or refusing them as older kernels do),
-/// appends probed blocks to `/sys/firmware/memmap` as the kernel does, and treats onlining a block with no RAM
-/// behind it as the panic it is on a real machine.
+/// appends probed blocks to `/sys/firmware/memmap` as the kernel does, moves `/proc/meminfo`'s free memory as a
+/// probe and an online do (`adjustMeminfo`), and treats onlining a block with no RAM behind it as the panic it is on
+/// a real machine.
 package final class SimulatedKernel: HotplugKernel {
     package enum LockModel: String, Sendable, CaseIterable {
         /// Upstream: one `device_hotplug_lock` for every write, trylock + 5 ms sleep + restart on contention.
@@ -241,7 +243,15 @@ package final class SimulatedKernel: HotplugKernel {
                 try files.createFile(staging + "/online", text: "0\n")
                 try files.createFile(staging + "/valid_zones", text: "Normal Movable\n")
                 try files.createFile(staging + "/state", text: "offline\n")
+                // The memmap comes out of free memory: where it does not fit, the add fails and nothing appears. Taken
+                // after the rename, so that a kill between the two leaves the model generous, never short.
+                let memmap = -Int64(Planner.memmapBytes(of: blockSize, pageSize: pageSize))
+                guard try adjustMeminfo(free: memmap, write: false) else {
+                    try? files.removeTree(staging)
+                    throw fail(.noMemory)
+                }
                 try files.rename(staging, to: directory)
+                _ = try adjustMeminfo(free: memmap)
                 try appendToFirmwareMemmap(AddressRange(start: address, end: address + blockSize))
             }
         }
@@ -297,6 +307,7 @@ package final class SimulatedKernel: HotplugKernel {
                         throw fail(.ioError)
                     }
                     try files.replaceFileAtomically(directory + "/valid_zones", text: zone + "\n", durable: false)
+                    if zone != "Movable" { _ = try adjustMeminfo(free: Int64(blockSize)) }
                     try files.replaceFileAtomically(directory + "/online", text: "1\n", durable: false)
                     try files.replaceFileAtomically(directory + "/state", text: "online\n", durable: false)
                 } else {
@@ -307,6 +318,29 @@ package final class SimulatedKernel: HotplugKernel {
             }
         }
         try outcome.get()
+    }
+
+    /// Moves `/proc/meminfo`'s `MemFree` by `free` bytes, as the kernel does: a probe's memmap comes out of free
+    /// memory; a block onlined to a kernel zone adds its bytes. A Movable block is left out: the kernel adds it to
+    /// `MemFree` and to ZONE_MOVABLE's free pages alike, and the planner counts `MemFree` less those (this model does
+    /// not rewrite `/proc/zoneinfo`, nor `MemTotal`, whose ratio to the zones' managed pages gives the page size).
+    /// Offlining is not modelled. false, changing nothing, when free memory would go below zero; true when the tree
+    /// has no `/proc/meminfo` (nothing to keep); `write` false only asks. Called under `apply`.
+    private func adjustMeminfo(free: Int64, write: Bool = true) throws(KernelFileError) -> Bool {
+        guard files.exists(Meminfo.path), let text = try? files.readText(Meminfo.path) else { return true }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let label = "MemFree:"
+        guard let position = lines.firstIndex(where: { $0.hasPrefix(label) }),
+            let kib = Int64(lines[position].dropFirst(label.count).split(separator: " ").first ?? "")
+        else { return true }
+        let moved = kib + free / 1024
+        guard moved >= 0 else { return false }
+        guard write else { return true }
+        // The kernel's layout: the label in 16 columns, the value in 8.
+        let value = String(moved)
+        lines[position] = label + String(repeating: " ", count: max(1, 16 - label.count + 8 - value.count)) + value + " kB"
+        try files.replaceFileAtomically(Meminfo.path, text: lines.joined(separator: "\n"), durable: false)
+        return true
     }
 
     private func rewrite(_ machinePath: String, _ value: String) throws(KernelFileError) {

@@ -2,6 +2,7 @@ import Execution
 import Foundation
 import Jobs
 import KernelFiles
+import KernelSimulation
 import Logging
 import MachineSources
 import MemoryModel
@@ -230,5 +231,26 @@ struct ScarceMemoryTests {
         #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("\"memFreeStart\": 40960000"))
         #expect(run.stdout.contains("\"tight\": true"))
+    }
+
+    /// What a run killed after its Normal blocks leaves: those blocks probed and online in the kernel zone, the
+    /// Movable ones not yet probed. The kernel's free memory grew by every Normal block; the re-run's probes of the
+    /// Movable blocks fit in it, as they would on the real kernel (the simulation used to keep the boot figure).
+    @Test("a re-run after a kill on tight boot memory finishes: free memory grew with each Normal block onlined")
+    func resumeOnTightMemory() throws {
+        let root = try Self.tree(free: 30_000)
+        defer { Fixture.remove(root) }
+        let files = KernelFiles(root: .init(root.path))
+        let kernel = SimulatedKernel(files: files, machine: try Machine.read(from: files), options: .init(nanosecondsPerGiB: 0))
+        for index in 16..<28 {
+            try kernel.write(Hex.prefixed(UInt64(index) * Self.block), to: "/sys/devices/system/memory/probe")
+            try kernel.write("online_kernel", to: "/sys/devices/system/memory/memory\(index)/state")
+        }
+        let run = try Binary.run(
+            ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "50%", "--sysroot", root.path], program: Binary.boot)
+        #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
+        for index in 28..<40 {
+            #expect(try files.readValue("/sys/devices/system/memory/memory\(index)/valid_zones") == "Movable", "memory\(index)")
+        }
     }
 }

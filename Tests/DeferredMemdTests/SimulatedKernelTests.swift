@@ -101,4 +101,35 @@ struct SimulatedKernelTests {
         #expect(SimulatedKernel.Fault(parsing: "probe:5:ENOMEM:forever") == .init(stage: .probe, block: 5, errno: .noMemory, count: nil))
         #expect(SimulatedKernel.Fault(parsing: "online:x:EBUSY:1") == nil)
     }
+
+    static func memFree(_ files: KernelFiles) throws -> UInt64 {
+        try #require(try Meminfo.read(from: files)).memFree
+    }
+
+    /// arm64-qemu-virt: 4 KiB pages, 128 MiB blocks, so a probe's memmap is 2 MiB.
+    @Test("free memory as the kernel keeps it: a probe takes its memmap, online_kernel gives the block, online_movable neither")
+    func freeMemoryMoves() throws {
+        let root = try ScarceMemoryTests.tree(free: 40_000)
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        let start = try Self.memFree(files)
+        try kernel.write("0x80000000", to: Self.probe)
+        #expect(try Self.memFree(files) == start - (2 << 20))
+        try kernel.write("online_kernel", to: "/sys/devices/system/memory/memory16/state")
+        #expect(try Self.memFree(files) == start - (2 << 20) + (128 << 20))
+        try kernel.write("0x88000000", to: Self.probe)
+        try kernel.write("online_movable", to: "/sys/devices/system/memory/memory17/state")
+        #expect(try Self.memFree(files) == start - (4 << 20) + (128 << 20))
+    }
+
+    @Test("a probe whose memmap does not fit in free memory fails with ENOMEM and adds nothing")
+    func probeWithoutMemory() throws {
+        let root = try ScarceMemoryTests.tree(free: 2_000)
+        defer { Fixture.remove(root) }
+        let (kernel, files) = try Self.kernel(root)
+        let error = #expect(throws: KernelFileError.self) { try kernel.write("0x80000000", to: Self.probe) }
+        #expect(error?.errno == .noMemory)
+        #expect(!files.exists("/sys/devices/system/memory/memory16"))
+        #expect(try Self.memFree(files) == 2_000 * 1024)
+    }
 }
