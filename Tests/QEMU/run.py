@@ -8,8 +8,12 @@ they link), the guest scripts, and `dm.scenario=NAME` on the kernel command line
 the guest's log when a check fails, a guest hangs or a summary is missing, and prints the measurements.
 
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
+              [--bench-clocks wall counted] [--counted-rounds N]
               [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-systemd-sizes 4] [--boot-rounds 1]
-              [--boot-variants VARIANT ...] [--stock-kernel VMLINUZ]
+              [--boot-variants VARIANT ...] [--stock-kernel VMLINUZ] [--list-kernels]
+
+`bench` boots the bench guest once a mode and round in each clock: TCG wall time (2 vCPUs, for the record) and
+counted time (QEMU -icount, 1 vCPU, no randomness: the same figures every boot; issue #28, Docs/performance.md).
 
 `bootbench` (issue #16) boots the same busybox guest per RAM size in three variants (full, kernel-deferred,
 deferred-memd), and the systemd guest in two (systemd-kernel-deferred, systemd-deferred-memd), one guest at a time,
