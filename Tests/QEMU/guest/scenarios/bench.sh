@@ -2,8 +2,8 @@
 # memory per boot, named by dm.mode= (serial, serial-auto-zone, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
 # (and checks that everything came online); the host collects them.
 . /lib.sh
-# Timed figures in microseconds of the guest's CLOCK_MONOTONIC: counted time under -icount, TCG wall time otherwise.
-measure_us() { measure ${1}_us $2; }
+# Timed figures (NAME_us) in microseconds of the guest's CLOCK_MONOTONIC: counted time under -icount, TCG wall time
+# otherwise.
 mode=$(sed -n 's/.*dm\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
 deferred-memd run --dry-run --probe-method two-write > /run/dry.txt 2>&1  # the plan as state writes, for planned_zones
 planned_zones /run/dry.txt > /run/planned.txt
@@ -12,11 +12,11 @@ size=$(block_size)
 measure blocks $total
 # What start-up costs before any work: exec + runtime + argument parsing, then reading and planning.
 t0=$(now_us); i=0; while [ $i -lt 10 ]; do deferred-memd --help > /dev/null; i=$((i + 1)); done; t1=$(now_us)
-measure_us exec_help_x10 $((t1 - t0))
+measure exec_help_x10_us $((t1 - t0))
 t0=$(now_us); i=0; while [ $i -lt 10 ]; do deferred-memd plan > /dev/null; i=$((i + 1)); done; t1=$(now_us)
-measure_us plan_x10 $((t1 - t0))
+measure plan_x10_us $((t1 - t0))
 t0=$(now_us); i=0; while [ $i -lt 10 ]; do busybox true; i=$((i + 1)); done; t1=$(now_us)
-measure_us busybox_true_x10 $((t1 - t0))
+measure busybox_true_x10_us $((t1 - t0))
 case $mode in
 shell)
     # What a plain init script does: one echo per probe, one per online, in plan order.
@@ -26,7 +26,7 @@ shell)
         echo online_$z > $MEM/memory$n/state
     done < /run/planned.txt
     t1=$(now_us)
-    measure_us wall $((t1 - t0))
+    measure wall_us $((t1 - t0))
     ;;
 *)
     case $mode in
@@ -40,14 +40,14 @@ shell)
     rc=$?
     t1=$(now_us)
     expect_eq run-exit-code $rc 0
-    measure_us wall $((t1 - t0))
-    measure_us engine $(($(json_number elapsedNanoseconds /run/report.json) / 1000))
+    measure wall_us $((t1 - t0))
+    measure engine_us $(($(json_number elapsedNanoseconds /run/report.json) / 1000))
     writes=$(sed -n 's/.*"writeNanoseconds": \([0-9]*\).*/\1/p' /run/report.json | tail -n $total | awk '{s += $1} END {print s}')
     measure kernel_write_us_sum $((writes / 1000))
     measure kernel_writes $(sed -n 's/.*"attempts": \([0-9]*\).*/\1/p' /run/report.json | awk '{s += $1} END {print s}')
-    measure_us startup_to_first_write $(($(json_number monotonicFirstWrite /run/report.json) / 1000 - t0))
-    measure_us startup_to_main $(($(json_number monotonicMain /run/report.json) / 1000 - t0))
-    measure_us verify $(($(json_number verifyNanoseconds /run/report.json) / 1000))
+    measure startup_to_first_write_us $(($(json_number monotonicFirstWrite /run/report.json) / 1000 - t0))
+    measure startup_to_main_us $(($(json_number monotonicMain /run/report.json) / 1000 - t0))
+    measure verify_us $(($(json_number verifyNanoseconds /run/report.json) / 1000))
     measure peak_rss_kib $(json_number peakRSSKiB /run/report.json)
     ;;
 esac
@@ -59,6 +59,6 @@ while [ $i -lt 10 ]; do
     i=$((i + 1))
 done
 t1=$(now_us)
-measure_us shell_verify_reads_x10 $((t1 - t0))
+measure shell_verify_reads_x10_us $((t1 - t0))
 check_online_as_planned all-online-as-planned /run/planned.txt
 summary
