@@ -40,6 +40,9 @@ for unit in "$here"/systemd/*.service; do
     sed "s|@SBINDIR@|$sbindir|g" "$unit" > "$root$unitdir/$(basename "$unit")"
     chmod 0644 "$root$unitdir/$(basename "$unit")"
 done
+# Units that size from MemTotal when they start wait for all memory: zram-generator's devices.
+install -d "$root$unitdir/systemd-zram-setup@.service.d"
+install -m 0644 "$here/systemd/zram-after-deferred-memd.conf" "$root$unitdir/systemd-zram-setup@.service.d/deferred-memd.conf"
 # Never overwrite a configuration someone wrote.
 if [ -e "$root/etc/deferred-memd.conf" ]; then
     install -m 0644 "$here/systemd/deferred-memd.conf" "$root/etc/deferred-memd.conf.example"

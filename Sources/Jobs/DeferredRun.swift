@@ -23,6 +23,9 @@ package struct DeferredRun: Sendable {
     package let kernel: any HotplugKernel
     package let options: EngineOptions
     package let autoOnline: AutoOnlinePolicy
+    /// What is sized again once memory is online, and the writes that do it.
+    package var after = AfterConfiguration()
+    package var tuning: (any SystemTuning)?
     package let logger: Logger
     package let mode: [(String, JSONValue)]
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
@@ -80,6 +83,20 @@ package struct DeferredRun: Sendable {
                     "bytes": "\(UInt64(entry.online) * blockSize)",
                 ])
         }
+    }
+
+    /// After a run that brought memory online, what Linux sized from the boot memory, sized for the memory now.
+    func resize(_ result: EngineResult, blockSize: UInt64) -> [SizingOutcome] {
+        let onlined = UInt64(result.records.filter { $0.outcome == .onlined }.count)
+        guard onlined > 0, let tuning, let before = machine.meminfo?.memTotal else { return [] }
+        // A dry run onlines nothing: the total is what the run would add.
+        let now = state.writesToDisk ? (try? Meminfo.read(from: files))??.memTotal : before + onlined * blockSize
+        guard let now else {
+            logger.warning("cannot read MemTotal after the run: nothing sized for the memory online")
+            return []
+        }
+        return Resizing(files: files, tuning: tuning, configuration: after, logger: logger, dryRun: !state.writesToDisk)
+            .run(memTotalBefore: before, memTotalAfter: now, pageSize: machine.pageSize)
     }
 
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
@@ -164,6 +181,7 @@ package struct DeferredRun: Sendable {
         if state.writesToDisk { logTotals(result, blockSize: plan.blockSize) }
         var report = RunReport(plan: plan, result: result, mode: mode + [("probeMethod", .string(method.rawValue))], notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
+        report.after = resize(result, blockSize: plan.blockSize)
         do {
             try state.replace(Self.reportPath, streaming: report.write)
         } catch {

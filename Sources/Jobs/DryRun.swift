@@ -27,6 +27,13 @@ package struct DryRun: Sendable {
             out += line.isEmpty ? "#\n" : "# \(line)\n"
         }
         for write in writes { out += "echo \(write.value) > \(write.path)\n" }
+        for outcome in report.after {
+            if let change = outcome.step.change, outcome.status == .planned {
+                out += "# \(outcome.step.setting): \(outcome.step.before) → \(outcome.step.after ?? "?") (\(outcome.step.reason))\n\(change.command)\n"
+            } else {
+                out += "# \(outcome)\n"
+            }
+        }
         for record in report.result.records where !record.outcome.isSuccess || record.outcome == .alreadyOnline {
             out += "# memory\(record.block.index): \(record.outcome.name)\(Self.detail(record.outcome))\n"
         }

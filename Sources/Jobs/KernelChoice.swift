@@ -18,4 +18,12 @@ package enum KernelChoice: Sendable, Equatable {
         case .recording: RecordingKernel(files: files, blockSize: machine.memory.blockSize)
         }
     }
+
+    /// The resizing writes after the run (a dry run only reads: `Resizing` plans without writing).
+    package func makeTuning(files: KernelFiles, machine: Machine) -> any SystemTuning {
+        switch self {
+        case .live, .recording: LiveTuning(files: files)
+        case .simulated: SimulatedTuning(files: files, pageSize: machine.pageSize)
+        }
+    }
 }

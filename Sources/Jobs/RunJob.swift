@@ -84,6 +84,8 @@ package struct RunJob: Sendable, Equatable {
             kernel: context.makeKernel(kernel, files, loaded), options: options,
             autoOnline: autoOnline ?? configuration.autoOnline ?? .switch, logger: context.logger, mode: mode)
         run.mainEntered = ServiceContext.mainEntered
+        run.after = configuration.after
+        run.tuning = kernel.makeTuning(files: files, machine: loaded)
         return (run, fresh, metricsDirectory ?? configuration.metricsDirectory)
     }
 

@@ -246,12 +246,12 @@ package final class SimulatedKernel: HotplugKernel {
                 // The memmap comes out of free memory: where it does not fit, the add fails and nothing appears. Taken
                 // after the rename, so that a kill between the two leaves the model generous, never short.
                 let memmap = -Int64(Planner.memmapBytes(of: blockSize, pageSize: pageSize))
-                guard try adjustMeminfo(free: memmap, write: false) else {
+                guard try adjustMeminfo("MemFree:", by: memmap, write: false) else {
                     try? files.removeTree(staging)
                     throw fail(.noMemory)
                 }
                 try files.rename(staging, to: directory)
-                _ = try adjustMeminfo(free: memmap)
+                _ = try adjustMeminfo("MemFree:", by: memmap)
                 try appendToFirmwareMemmap(AddressRange(start: address, end: address + blockSize))
             }
         }
@@ -307,7 +307,9 @@ package final class SimulatedKernel: HotplugKernel {
                         throw fail(.ioError)
                     }
                     try files.replaceFileAtomically(directory + "/valid_zones", text: zone + "\n", durable: false)
-                    if zone != "Movable" { _ = try adjustMeminfo(free: Int64(blockSize)) }
+                    if zone != "Movable" { _ = try adjustMeminfo("MemFree:", by: Int64(blockSize)) }
+                    // Every zone's managed pages count in MemTotal (totalram_pages), which the resizing reads.
+                    _ = try adjustMeminfo("MemTotal:", by: Int64(blockSize))
                     try files.replaceFileAtomically(directory + "/online", text: "1\n", durable: false)
                     try files.replaceFileAtomically(directory + "/state", text: "online\n", durable: false)
                 } else {
@@ -326,14 +328,13 @@ package final class SimulatedKernel: HotplugKernel {
     /// not rewrite `/proc/zoneinfo`, nor `MemTotal`, whose ratio to the zones' managed pages gives the page size).
     /// Offlining is not modelled. false, changing nothing, when free memory would go below zero; true when the tree
     /// has no `/proc/meminfo` (nothing to keep); `write` false only asks. Called under `apply`.
-    private func adjustMeminfo(free: Int64, write: Bool = true) throws(KernelFileError) -> Bool {
+    private func adjustMeminfo(_ label: String, by bytes: Int64, write: Bool = true) throws(KernelFileError) -> Bool {
         guard files.exists(Meminfo.path), let text = try? files.readText(Meminfo.path) else { return true }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let label = "MemFree:"
         guard let position = lines.firstIndex(where: { $0.hasPrefix(label) }),
             let kib = Int64(lines[position].dropFirst(label.count).split(separator: " ").first ?? "")
         else { return true }
-        let moved = kib + free / 1024
+        let moved = kib + bytes / 1024
         guard moved >= 0 else { return false }
         guard write else { return true }
         // The kernel's layout: the label in 16 columns, the value in 8.

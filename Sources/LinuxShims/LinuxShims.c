@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "LinuxShims.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -57,3 +59,45 @@ int shim_read_signal(int fd) {
 }
 
 int shim_event_fd(void) { return eventfd(0, EFD_CLOEXEC); }
+
+int shim_prlimit(int pid, int which, const unsigned long long *new_limit, unsigned long long *old_limit) {
+    int resource = which == 0 ? RLIMIT_NPROC : RLIMIT_SIGPENDING;
+    struct rlimit wanted, previous;
+    if (new_limit) {
+        wanted.rlim_cur = new_limit[0];
+        wanted.rlim_max = new_limit[1];
+    }
+    if (prlimit(pid, resource, new_limit ? &wanted : NULL, old_limit ? &previous : NULL) != 0) return -1;
+    if (old_limit) {
+        old_limit[0] = previous.rlim_cur;
+        old_limit[1] = previous.rlim_max;
+    }
+    return 0;
+}
+
+// The new mount API's numbers are the same on every architecture (the unified table from 424 on); older C
+// libraries' headers lack them.
+#ifndef SYS_fspick
+#define SYS_fspick 433
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#define SHIM_FSPICK_CLOEXEC 0x1
+#define SHIM_FSCONFIG_SET_STRING 1
+#define SHIM_FSCONFIG_CMD_RECONFIGURE 7
+
+int shim_reconfigure_size(const char *path, const char *value) {
+    int fd = (int)syscall(SYS_fspick, AT_FDCWD, path, SHIM_FSPICK_CLOEXEC);
+    if (fd < 0) return -1;
+    if (syscall(SYS_fsconfig, fd, SHIM_FSCONFIG_SET_STRING, "size", value, 0) != 0 ||
+        syscall(SYS_fsconfig, fd, SHIM_FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+

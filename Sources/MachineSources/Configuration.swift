@@ -33,11 +33,13 @@ package struct Configuration: Sendable, Equatable {
     package var watchPerNode: Bool?
     /// `[Metrics] Directory=`: where the Prometheus text files go (node_exporter's textfile collector).
     package var metricsDirectory: MetricsDirectory?
+    /// `[After]`: what is sized again once memory is online.
+    package var after = AfterConfiguration()
     /// The files that were read, in order, for messages and `plan --json`.
     package var files: [String] = []
     package var warnings: [String] = []
 
-    static let sections = ["Plan", "Run", "Workers", "Watch", "Metrics"]
+    static let sections = ["Plan", "Run", "Workers", "Watch", "Metrics", "After"]
 
     package init() {}
 
@@ -161,6 +163,14 @@ package struct Configuration: Sendable, Equatable {
                 throw SourceError(path: location, value: "\(key)=\(value)", expected: MetricsDirectory.expected)
             }
             metricsDirectory = directory
+        case ("After", "ThreadsMax"): after.threadsMax = try yesNo() ?? AfterConfiguration().threadsMax
+        case ("After", "InitLimits"): after.initLimits = try yesNo() ?? AfterConfiguration().initLimits
+        case ("After", "Tmpfs"): after.tmpfs = try yesNo() ?? AfterConfiguration().tmpfs
+        case ("After", "TmpfsMounts"):
+            guard let list = TmpfsResize.parseList(value) else {
+                throw SourceError(path: location, value: "\(key)=\(value)", expected: TmpfsResize.expected)
+            }
+            after.tmpfsMounts = value.isEmpty ? TmpfsResize.defaults : list
         case ("Workers", "NormalPriority"): normalPriority = try priority()
         case ("Workers", "MovablePriority"): movablePriority = try priority()
         case (let section, _) where !Self.sections.contains(section):

@@ -15,6 +15,8 @@ package struct RunReport: Sendable {
     package let startedAt: UInt64
     /// CLOCK_MONOTONIC when the process's `main` began (0: not known).
     package var mainEntered: UInt64 = 0
+    /// What was sized again for the memory online, after the blocks (`Resizing`).
+    package var after: [SizingOutcome] = []
 
     package init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
         self.plan = plan
@@ -67,6 +69,10 @@ package struct RunReport: Sendable {
         if !problems.isEmpty { line += " (" + problems.joined(separator: ", ") + ")" }
         if let failure = failureLine { line += "; " + failure }
         if let reason = result.stopReason { line += "; stopped: \(reason)" }
+        let sized = after.filter { $0.status == .changed || $0.status == .planned }
+        if !sized.isEmpty { line += "; sized for it: " + sized.map(\.description).joined(separator: ", ") }
+        let unsized = after.filter { $0.status == .failed }
+        if !unsized.isEmpty { line += "; not sized: " + unsized.map(\.description).joined(separator: ", ") }
         if let marker = plan.crashKernel { line += "; nothing done: crash-dump kernel (\(marker))" }
         if let unlocated = plan.deferredMemoryUnlocated { line += (plan.stuckAtBootMemory ? "; nothing done: " : "; ") + unlocated.message }
         if let budget = plan.memmapBudget {
@@ -151,6 +157,7 @@ package struct RunReport: Sendable {
             ),
         ]
         let tail: [(String, JSONValue)] = [
+            ("after", .array(after.map(\.json))),
             ("notes", .array(notes.map { .string($0) })),
             ("warnings", .array(plan.warnings.map(\.json))),
         ]

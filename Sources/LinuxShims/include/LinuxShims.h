@@ -23,5 +23,11 @@ int shim_termination_signal_fd(void);
 int shim_read_signal(int fd);
 /// A close-on-exec eventfd, for waking a thread that polls. The fd, or -1 with errno.
 int shim_event_fd(void);
+/// PID `pid`'s RLIMIT_NPROC (`which` 0) or RLIMIT_SIGPENDING (1): read into `old` (soft, hard) when it is not
+/// NULL, then set to `new` when that is not NULL (prlimit(2)). 0, or -1 with errno.
+int shim_prlimit(int pid, int which, const unsigned long long *new_limit, unsigned long long *old_limit);
+/// Reconfigures the tmpfs mounted at `path` with `size=VALUE` (fspick + fsconfig, Linux 5.2): the superblock alone,
+/// so the mount's own flags (nosuid, nodev, read-only binds) are untouched, unlike mount(MS_REMOUNT). 0, or -1 with errno.
+int shim_reconfigure_size(const char *path, const char *value);
 
 #endif

@@ -1,0 +1,62 @@
+import Execution
+import KernelFiles
+import MachineSources
+import Planning
+
+/// The resizing writes against a fake tree (`run --simulate`), as the kernel takes them: `threads-max` is written
+/// as given; prlimit rewrites PID 1's line in `/proc/1/limits`; a tmpfs reconfigured with `size=N%` shows in
+/// `/proc/self/mountinfo` the bytes that percentage is of `MemTotal` now (`shmem_parse_one`).
+package struct SimulatedTuning: SystemTuning {
+    let files: KernelFiles
+    let pageSize: UInt64
+    let live: LiveTuning
+
+    package init(files: KernelFiles, pageSize: UInt64) {
+        self.files = files
+        self.pageSize = pageSize
+        self.live = LiveTuning(files: files)
+    }
+
+    package func initLimit(_ limit: InitLimit) throws(TuningError) -> ResourceLimit {
+        try live.initLimit(limit)
+    }
+
+    package func apply(_ change: SizingChange) throws(TuningError) {
+        do {
+            switch change {
+            case .threadsMax:
+                try live.apply(change)
+            case .initLimit(let limit, let value):
+                try rewriteLines(LiveTuning.initLimitsPath) { line in
+                    guard line.hasPrefix(limit.label + " ") else { return line }
+                    let fields = line.dropFirst(limit.label.count).split(separator: " ")
+                    // The kernel's "%-25s %-20s %-20s %-10s".
+                    func column(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
+                    return column(limit.label, 26) + column("\(value)", 21) + column("\(value)", 21) + (fields.last.map(String.init) ?? "")
+                }
+            case .tmpfsPercent(let mountPoint, let percent):
+                let meminfo = try Meminfo.read(from: files)
+                guard let total = meminfo?.memTotal else { throw TuningError("\(Meminfo.path): no MemTotal", errno: .noSuchFileOrDirectory) }
+                let kib = BootSizing.tmpfsKiB(percent: percent, totalBytes: total, pageSize: pageSize)
+                try rewriteLines(TmpfsMount.mountInfoPath) { line in
+                    let fields = line.split(separator: " ")
+                    guard fields.count > 4, fields[4] == mountPoint, line.contains(" - tmpfs ") else { return line }
+                    return line.split(separator: ",", omittingEmptySubsequences: false)
+                        .map { $0.hasPrefix("size=") ? "size=\(kib)k" : String($0) }.joined(separator: ",")
+                }
+            }
+        } catch let error as TuningError {
+            throw error
+        } catch let error as KernelFileError {
+            throw TuningError(error)
+        } catch {
+            throw TuningError("\(error)", errno: .invalidArgument)
+        }
+    }
+
+    private func rewriteLines(_ path: String, _ transform: (String) -> String) throws(KernelFileError) {
+        let text = try files.readText(path)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { transform(String($0)) }
+        try files.replaceFileAtomically(path, text: lines.joined(separator: "\n"), durable: false)
+    }
+}
