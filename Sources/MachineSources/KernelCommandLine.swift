@@ -28,6 +28,8 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var deferredMovableCore: SizeRequest?
     package var memhpDefaultState: String?
     package var movableNode = false
+    /// The `*hash_entries=` parameters given (`dhash_entries`…): those tables are sized as asked, not from memory.
+    package var hashEntries: Set<String> = []
     /// `elfcorehdr=`: kexec started this kernel to dump a crashed one.
     package var elfCoreHeader = false
     /// Words the kernel reads otherwise than they are written (trailing text it ignores, a zero size, a
@@ -77,6 +79,8 @@ package struct KernelCommandLine: Sendable, Equatable {
                 movableNode = true
             case ("elfcorehdr", _?):
                 elfCoreHeader = true
+            case (let name, _?) where name.hasSuffix("hash_entries"):
+                hashEntries.insert(String(name))
             default:
                 continue
             }

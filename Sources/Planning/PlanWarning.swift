@@ -36,6 +36,9 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case devicetree
         /// From the configuration (unknown sections and keys).
         case configuration
+        /// Hash tables the kernel sized at boot for the boot memory, fixed for good: the message gives the
+        /// command-line values that size them for all the memory at the next boot.
+        case bootSizedHashTables = "boot-sized-hash-tables"
         /// This boot's plan journal is corrupt (not what the daemon writes): ignored, the fresh plan is used.
         case planJournalIgnored = "plan-journal-ignored"
     }

@@ -355,6 +355,30 @@ package struct Planner: Sendable {
         if machine.commandLine.kernelCoreMirror {
             plan.warnings.append(PlanWarning(.kernelcoreMirror, "kernelcore=mirror is a boot-time policy, not an amount; ignored for deferred memory"))
         }
+        if let warning = Self.hashTableWarning(
+            boot: bootKernel + bootMovable, full: bootKernel + bootMovable + plan.bytes(in: .normal) + plan.bytes(in: .movable), machine: machine)
+        {
+            plan.warnings.append(warning)
+        }
         return plan
+    }
+
+    /// The tables the kernel sized for `boot` bytes that would be larger for `full`, unless the command line sizes
+    /// them: each with its entries now and the value that sizes it for all the memory at the next boot.
+    static func hashTableWarning(boot: UInt64, full: UInt64, machine: Machine) -> PlanWarning? {
+        guard full > boot, boot > 0 else { return nil }
+        let pageSize = machine.pageSize
+        let small = HashTable.all.compactMap { table -> (HashTable, UInt64, UInt64)? in
+            guard !machine.commandLine.hashEntries.contains(table.parameter) else { return nil }
+            let now = table.entries(ramBytes: boot, pageSize: pageSize), wanted = table.entries(ramBytes: full, pageSize: pageSize)
+            return wanted > now ? (table, now, wanted) : nil
+        }
+        guard !small.isEmpty else { return nil }
+        let tables = small.map { "\($0.0.name) \($0.1) entries (\($0.2) for all of it)" }.joined(separator: ", ")
+        let words = small.map { "\($0.0.parameter)=\($0.2)" }.joined(separator: " ")
+        return PlanWarning(
+            .bootSizedHashTables,
+            "hash tables sized at boot for \(ByteCount.describe(boot)) and fixed for good: \(tables); for the next boot, sized for \(ByteCount.describe(full)): \(words)"
+        )
     }
 }

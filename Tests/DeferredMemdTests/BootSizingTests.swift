@@ -118,6 +118,24 @@ struct BootSizingTests {
         #expect(BootSizing.steps(same).isEmpty)
     }
 
+    @Test("alloc_large_system_hash as the real arm64 6.1 logged it: Inode-cache 65536 entries at mem=1G, 262144 at mem=2560M")
+    func hashTableSizes() throws {
+        // Tests/QEMU/arm64/facts-6.1.192.txt: "Inode-cache hash table entries: 65536 (order: 7, …)" and 262144.
+        let inode = try #require(HashTable.all.first { $0.parameter == "ihash_entries" })
+        #expect(inode.entries(ramBytes: 1 << 30, pageSize: 4096) == 65536)
+        #expect(inode.entries(ramBytes: 2560 << 20, pageSize: 4096) == 262_144)
+        // The limits: UDP never below 256 nor above 65536 buckets, TCP established at most 512 Ki.
+        let udp = try #require(HashTable.all.first { $0.parameter == "uhash_entries" })
+        #expect(udp.entries(ramBytes: 256 << 20, pageSize: 4096) == 256)
+        #expect(udp.entries(ramBytes: 1 << 40, pageSize: 4096) == 65536)
+        let tcp = try #require(HashTable.all.first { $0.parameter == "thash_entries" })
+        #expect(tcp.entries(ramBytes: 1 << 40, pageSize: 4096) == 512 * 1024)
+        // Past 64 GiB the dentry table grows by half as fast (ADAPT_SCALE): 8 Mi entries at 128 GiB, not 16 Mi.
+        let dentry = try #require(HashTable.all.first { $0.parameter == "dhash_entries" })
+        #expect(dentry.entries(ramBytes: 16 << 30, pageSize: 4096) == 2 << 20)
+        #expect(dentry.entries(ramBytes: 128 << 30, pageSize: 4096) == 8 << 20)
+    }
+
     @Test("mountinfo: tmpfs only, octal escapes, the top mount of a stack, size=0 as no limit")
     func mountInfo() throws {
         let text = """

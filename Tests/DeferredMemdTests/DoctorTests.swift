@@ -127,10 +127,30 @@ struct DoctorTests {
 
     // MARK: kernel support
 
+    static let hashEntries = "dhash_entries=524288 ihash_entries=262144 thash_entries=32768 uhash_entries=2048 mhash_entries=8192 mphash_entries=8192"
+
+    @Test("hash tables the kernel sized for the 1 GiB it booted with: a warning with the command line that sizes them for all 3.9 GiB")
+    func bootSizedHashTables() throws {
+        let root = try tree()
+        defer { Fixture.remove(root) }
+        let finding = try only("boot-sized-hash-tables", in: findings(root))
+        #expect(finding.verdict == .warn)
+        #expect(finding.message.contains("Dentry cache 131072 entries (524288 for all of it)"))
+        #expect(finding.message.hasSuffix("for the next boot, sized for 3.9 GiB: " + Self.hashEntries))
+        #expect(finding.remedy?.contains("kernel command line") == true)
+        // One table already sized on the command line drops out; the others stay.
+        try Fixture.write("console=ttyS0 mem=1G memhp_default_state=offline dhash_entries=1048576\n", to: "/proc/cmdline", in: root)
+        let rest = try only("boot-sized-hash-tables", in: findings(root))
+        #expect(!rest.message.contains("dhash_entries") && rest.message.contains("ihash_entries=262144"))
+    }
+
     @Test("everything ok: a configured kernel, an aligned mem=, no other onliner, a finished run (exit 0, no warning)")
     func allOK() throws {
         let root = try tree()
         defer { Fixture.remove(root) }
+        // Configured: the command line also sizes the boot-time hash tables for all 3.9 GiB.
+        try Fixture.write(
+            "console=ttyS0 mem=1G memhp_default_state=offline deferred_mem.kernelcore=50% \(Self.hashEntries)\n", to: "/proc/cmdline", in: root)
         let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0"])
         #expect(run.status == 0, "\(run.stderr)")
         let all = findings(root)

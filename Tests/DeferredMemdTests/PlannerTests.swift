@@ -28,6 +28,8 @@ struct PlannerTests {
         let present = (0..<Int(boot / block)).map { MemoryBlock(index: $0, state: .online, validZones: ["DMA"], numaNode: 0) }
         var cmdline = KernelCommandLine()
         cmdline.memLimit = boot
+        // A command line that sizes the boot-time hash tables itself: their warning has tests of its own.
+        cmdline.hashEntries = Set(HashTable.all.map(\.parameter))
         return Machine(
             memory: MemoryBlockDirectory(blockSize: block, blocks: present, autoOnlineBlocks: autoOnline, hasProbe: probe),
             devicetree: DevicetreeMemory(source: "dt", banks: banks, reserved: reserved.map { .init(name: $0.0, range: $0.1) }, warnings: []),
@@ -295,11 +297,12 @@ struct PlannerTests {
     @Test("warnings from the command line: movable_node and memhp_default_state other than offline, each with its code")
     func commandLineWarnings() throws {
         var machine = Self.machine(memFree: 4 << 30)
-        machine.commandLine = try KernelCommandLine(parsing: "mem=2G movable_node memhp_default_state=online_movable")
+        let sized = HashTable.all.map { "\($0.parameter)=1048576" }.joined(separator: " ")
+        machine.commandLine = try KernelCommandLine(parsing: "mem=2G movable_node memhp_default_state=online_movable \(sized)")
         let plan = try Planner().plan(machine: machine, split: Self.split(.percent(50), nil))
         #expect(plan.warnings.map(\.code) == [.movableNode, .memhpDefaultState])
         #expect(plan.warnings.last?.message.contains("memhp_default_state=online_movable") == true)
-        machine.commandLine = try KernelCommandLine(parsing: "mem=2G memhp_default_state=offline")
+        machine.commandLine = try KernelCommandLine(parsing: "mem=2G memhp_default_state=offline \(sized)")
         #expect(try Planner().plan(machine: machine, split: Self.split(.percent(50), nil)).warnings.isEmpty)
     }
 
