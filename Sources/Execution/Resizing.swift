@@ -67,7 +67,7 @@ package struct Resizing: Sendable {
                 logger.error("cannot size for the memory online", metadata: ["setting": "\(step.setting)", "error": "\(error)"])
                 return SizingOutcome(step: step, status: .failed, detail: "\(error)")
             }
-            let now = readBack(step.setting)
+            let now = readBack(step.setting, memTotalAfter: memTotalAfter, pageSize: pageSize)
             guard now == step.after else {
                 logger.error(
                     "sized, but the kernel shows another value",
@@ -80,11 +80,14 @@ package struct Resizing: Sendable {
     }
 
     /// The value as the kernel shows it now, in the form of `SizingStep.after`.
-    func readBack(_ setting: SizedSetting) -> String? {
+    func readBack(_ setting: SizedSetting, memTotalAfter: UInt64, pageSize: UInt64) -> String? {
         switch setting {
         case .threadsMax: readThreadsMax().map { "\($0)" }
         case .initLimit(let limit): (try? tuning.initLimit(limit)).map { "\($0)" }
-        case .tmpfs(let mountPoint): readMounts().first { $0.mountPoint == mountPoint }.map { mount in mount.sizeKiB.map { "size=\($0)k" } ?? "unlimited" }
+        case .tmpfs(let mountPoint):
+            readMounts().first { $0.mountPoint == mountPoint }.map { mount in
+                mount.kibibytes(memTotal: memTotalAfter, pageSize: pageSize).map { "size=\($0)k" } ?? "unlimited"
+            }
         }
     }
 }

@@ -38,11 +38,14 @@ package struct SimulatedTuning: SystemTuning {
                 let meminfo = try Meminfo.read(from: files)
                 guard let total = meminfo?.memTotal else { throw TuningError("\(Meminfo.path): no MemTotal", errno: .noSuchFileOrDirectory) }
                 let kib = BootSizing.tmpfsKiB(percent: percent, totalBytes: total, pageSize: pageSize)
+                // The kernel shows no size= when the size is the default of the moment, half the memory.
+                let isDefault = kib == TmpfsMount(mountPoint: mountPoint, size: .kernelDefault).kibibytes(memTotal: total, pageSize: pageSize)
                 try rewriteLines(TmpfsMount.mountInfoPath) { line in
-                    let fields = line.split(separator: " ")
-                    guard fields.count > 4, fields[4] == mountPoint, line.contains(" - tmpfs ") else { return line }
-                    return line.split(separator: ",", omittingEmptySubsequences: false)
-                        .map { $0.hasPrefix("size=") ? "size=\(kib)k" : String($0) }.joined(separator: ",")
+                    var fields = line.split(separator: " ").map(String.init)
+                    guard fields.count > 4, fields[4] == mountPoint, line.contains(" - tmpfs "), let last = fields.indices.last else { return line }
+                    let options = fields[last].split(separator: ",").map(String.init).filter { !$0.hasPrefix("size=") }
+                    fields[last] = ([options.first ?? "rw"] + (isDefault ? [] : ["size=\(kib)k"]) + options.dropFirst()).joined(separator: ",")
+                    return fields.joined(separator: " ")
                 }
             }
         } catch let error as TuningError {

@@ -3,13 +3,31 @@
 package struct TmpfsMount: Sendable, Equatable {
     package static let mountInfoPath = "/proc/self/mountinfo"
 
-    package let mountPoint: String
-    /// nil: no limit (`size=0`).
-    package let sizeKiB: UInt64?
+    package enum Size: Sendable, Equatable {
+        case kibibytes(UInt64)
+        /// `size=0k`: no limit.
+        case unlimited
+        /// No `size=`: `shmem_show_options` leaves it out when it equals the default for the memory of the moment
+        /// of reading, half of `totalram_pages` (so a default-sized mount shows none before memory is added, and
+        /// its old half after).
+        case kernelDefault
+    }
 
-    package init(mountPoint: String, sizeKiB: UInt64?) {
+    package let mountPoint: String
+    package let size: Size
+
+    package init(mountPoint: String, size: Size) {
         self.mountPoint = mountPoint
-        self.sizeKiB = sizeKiB
+        self.size = size
+    }
+
+    /// The limit in KiB, given `MemTotal` at the moment the mountinfo was read; nil when there is none.
+    package func kibibytes(memTotal: UInt64, pageSize: UInt64) -> UInt64? {
+        switch size {
+        case .kibibytes(let kib): kib
+        case .unlimited: nil
+        case .kernelDefault: memTotal / pageSize / 2 * (pageSize / 1024)
+        }
     }
 
     /// Every tmpfs in a mountinfo text, the one on top where several share a mount point (the one a path reaches).
@@ -26,16 +44,16 @@ package struct TmpfsMount: Sendable, Equatable {
             }
             guard fields[separator + 1] == "tmpfs" else { continue }
             let point = unescape(fields[4])
-            var size: UInt64?
+            var size = Size.kernelDefault
             for option in fields[separator + 3].split(separator: ",") where option.hasPrefix("size=") {
                 let value = option.dropFirst(5)
                 guard value.hasSuffix("k"), let kib = UInt64(value.dropLast()) else {
                     throw SourceError(path: mountInfoPath, value: String(option), expected: "tmpfs size=Nk (kibibytes), as the kernel shows it")
                 }
-                size = kib == 0 ? nil : kib
+                size = kib == 0 ? .unlimited : .kibibytes(kib)
             }
             mounts.removeAll { $0.mountPoint == point }
-            mounts.append(TmpfsMount(mountPoint: point, sizeKiB: size))
+            mounts.append(TmpfsMount(mountPoint: point, size: size))
         }
         return mounts
     }

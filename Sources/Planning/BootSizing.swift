@@ -107,7 +107,9 @@ package enum BootSizing {
     /// (`size=N%`, or the default, half); the kernel kept only the bytes.
     static func tmpfsStep(_ mount: TmpfsMount, wanted: TmpfsResize, _ inputs: SizingInputs) -> SizingStep {
         let setting = SizedSetting.tmpfs(mount.mountPoint)
-        guard let size = mount.sizeKiB else { return SizingStep(setting: setting, before: "unlimited", reason: "no size limit") }
+        guard let size = mount.kibibytes(memTotal: inputs.memTotalBefore, pageSize: inputs.pageSize) else {
+            return SizingStep(setting: setting, before: "unlimited", reason: "no size limit")
+        }
         let before = "size=\(size)k"
         let tolerance = inputs.memTotalBefore / 1000 / 1024 + inputs.pageSize / 1024
         let percents = wanted.percent.map { [$0] } ?? Array(1...100)

@@ -10,7 +10,16 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Plan, probe and online the deferred memory, verify, and report.",
-        discussion: "Exit codes:\n" + ExitStatus.table([.success, .nothingDone, .badInput, .partial, .interrupted, .memoryShortfall, .usage]))
+        discussion: """
+            After a run that brought memory online, what Linux sized from the boot memory is sized again for all of \
+            it, where the value is still the kernel's: kernel.threads-max, PID 1's RLIMIT_NPROC and RLIMIT_SIGPENDING, \
+            and the tmpfs mounts sized as a percentage (/dev/shm /run /tmp). Each change is logged and reported, old \
+            and new; turn each off in /etc/deferred-memd.conf: [After] ThreadsMax=no, InitLimits=no, Tmpfs=no \
+            (TmpfsMounts= lists the mounts).
+
+            Exit codes:
+
+            """ + ExitStatus.table([.success, .nothingDone, .badInput, .partial, .interrupted, .memoryShortfall, .usage]))
 
     @OptionGroup var machine: MachineOptions
 

@@ -24,9 +24,9 @@ struct BootSizingTests {
         .processes: ResourceLimit(soft: 7350, hard: 7350), .pendingSignals: ResourceLimit(soft: 7350, hard: 7350),
     ]
     static let mounts = [
-        TmpfsMount(mountPoint: "/dev/shm", sizeKiB: 956_416),  // the default: half of 478208 pages
-        TmpfsMount(mountPoint: "/run", sizeKiB: 382_568),  // size=20%
-        TmpfsMount(mountPoint: "/tmp", sizeKiB: 65536),  // size=64m, set in bytes
+        TmpfsMount(mountPoint: "/dev/shm", size: .kernelDefault),  // the default, half: mountinfo shows no size=
+        TmpfsMount(mountPoint: "/run", size: .kibibytes(382_568)),  // size=20%
+        TmpfsMount(mountPoint: "/tmp", size: .kibibytes(65536)),  // size=64m, set in bytes
     ]
 
     static func inputs(threadsMax: UInt64? = 14700, limits: [InitLimit: ResourceLimit] = bootLimits, sysctl: SysctlSettings = SysctlSettings()) -> SizingInputs
@@ -136,10 +136,10 @@ struct BootSizingTests {
         #expect(dentry.entries(ramBytes: 128 << 30, pageSize: 4096) == 8 << 20)
     }
 
-    @Test("mountinfo: tmpfs only, octal escapes, the top mount of a stack, size=0 as no limit")
+    @Test("mountinfo: tmpfs only, octal escapes, the top mount of a stack, size=0 as no limit, none as the default half")
     func mountInfo() throws {
         let text = """
-            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,size=956416k,nr_inodes=239104
+            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,inode64
             23 1 0:22 / /run rw,nosuid,nodev shared:3 - tmpfs tmpfs rw,size=100k,mode=755
             24 23 0:23 / /run rw shared:4 - tmpfs tmpfs rw,size=382568k
             25 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
@@ -148,9 +148,11 @@ struct BootSizingTests {
         let mounts = try TmpfsMount.parse(text)
         #expect(
             mounts == [
-                TmpfsMount(mountPoint: "/dev/shm", sizeKiB: 956_416), TmpfsMount(mountPoint: "/run", sizeKiB: 382_568),
-                TmpfsMount(mountPoint: "/mnt/a b", sizeKiB: nil),
+                TmpfsMount(mountPoint: "/dev/shm", size: .kernelDefault), TmpfsMount(mountPoint: "/run", size: .kibibytes(382_568)),
+                TmpfsMount(mountPoint: "/mnt/a b", size: .unlimited),
             ])
+        // A default size is half the memory of the moment of reading: 478208 pages → 239104 pages.
+        #expect(mounts[0].kibibytes(memTotal: Self.before, pageSize: 4096) == 956_416)
         #expect(throws: SourceError.self) { try TmpfsMount.parse("22 1 0:21 / /dev/shm rw - tmpfs tmpfs rw,size=lots\n") }
         #expect(throws: SourceError.self) { try TmpfsMount.parse("garbage\n") }
     }
@@ -207,7 +209,7 @@ struct BootSizingTests {
             """
         try Fixture.write(limits, to: "/proc/1/limits", in: root)
         let mountinfo = """
-            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,size=956416k,nr_inodes=239104
+            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,inode64
             23 1 0:22 / /run rw,nosuid,nodev shared:3 - tmpfs tmpfs rw,size=382568k,mode=755
             24 1 0:23 / /tmp rw,nosuid,nodev shared:4 - tmpfs tmpfs rw,size=65536k
 
@@ -236,8 +238,9 @@ struct BootSizingTests {
         #expect(try ResourceLimit.parse(limits, label: "Max pending signals", path: "") == ResourceLimit(soft: threads / 2, hard: threads / 2))
         let mounts = try TmpfsMount.parse(Self.read("proc/self/mountinfo", in: root))
         let pages = total / 4096
-        #expect(mounts.first { $0.mountPoint == "/dev/shm" }?.sizeKiB == (pages + 1) / 2 * 4)
-        #expect(mounts.first { $0.mountPoint == "/tmp" }?.sizeKiB == 65536)
+        let shm = try #require(mounts.first { $0.mountPoint == "/dev/shm" })
+        #expect(shm.kibibytes(memTotal: total, pageSize: 4096) == (pages + 1) / 2 * 4)
+        #expect(mounts.first { $0.mountPoint == "/tmp" }?.size == .kibibytes(65536))
         // The report (/run/deferred-memd/report.json): each value with its old and new, and the one left alone.
         let report = try JSONValue(parsing: Self.read("run/deferred-memd/report.json", in: root))
         let after = try #require(report["after"]?.arrayValue)
