@@ -109,6 +109,11 @@ SCENARIOS = {
     "initrd-high-dt": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
                            append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
                            expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
+    # After the memory (issue #29), as on x86 (guest/scenarios/sizing.sh, its own checks): the full boot first, whose
+    # values the mem= boot's sizing is checked against (`reference`: its MEASURE lines become dm.full=).
+    "sizing-full": dict(machine=arm64.VIRT_4G, dts=None, append="dm.sizing=full", mode="sizing", least=1),
+    "sizing": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.sizing=run", mode="sizing",
+                   least=22, reference="sizing-full"),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
@@ -310,6 +315,18 @@ def check_stock(name, scenario, text):
     return problems, figures
 
 
+def check_guest(scenario, text):
+    """A scenario that checks itself in the guest (CHECK PASS|FAIL, MEASURE and SUMMARY lines, guest/lib.sh): its
+    failures, and its measurements as the figures."""
+    passed = re.findall(r"^CHECK PASS (.*?)\r?$", text, re.M)
+    problems = re.findall(r"^CHECK FAIL (.*?)\r?$", text, re.M)
+    if not re.search(r"^SUMMARY ", text, re.M):
+        problems.append("no SUMMARY line: the scenario did not finish")
+    if len(passed) < scenario["least"]:
+        problems.append(f"only {len(passed)} checks passed, expected at least {scenario['least']}")
+    return problems, dict(re.findall(r"^MEASURE (\S+) (\S+?)\r?$", text, re.M))
+
+
 def verdict(label, checked, text, seconds, timed_out):
     """Prints one scenario's result (and the guest's log when it failed); True when it passed."""
     problems, figures = checked
@@ -361,7 +378,9 @@ def main():
              # where Debian installs it: doctor reads the running kernel's configuration from /boot
              f"/boot/config-{release}": os.path.join(os.path.dirname(stock), f"config-{release}"),
              "/usr/sbin/deferred-memd-boot": os.path.join(args.binaries, "deferred-memd-boot"),
-             "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd")}
+             "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd"),
+             "/lib.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "lib.sh"),
+             "/scenarios/sizing.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "sizing.sh")}
     for name in os.listdir(os.path.join(args.binaries, "lib")):
         files[f"/lib/{name}"] = os.path.join(args.binaries, "lib", name)
     init = os.path.join(workdir, "init")
@@ -371,21 +390,33 @@ def main():
                 "export PATH=/usr/sbin:/bin:/sbin\n"
                 "mode=$(sed -n 's/.*dm\\.mode=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
                 "export CYCLES=$(sed -n 's/.*dm\\.cycles=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
-                "echo GUEST-START\nsh /daemon-check.sh $mode\necho GUEST-END\nsync\npoweroff -f\n")
+                "echo GUEST-START\nif [ -f /scenarios/$mode.sh ]; then sh /scenarios/$mode.sh; else sh /daemon-check.sh $mode; fi\n"
+                "echo GUEST-END\nsync\npoweroff -f\n")
     initrd = arm64.initramfs(arm64.busybox(args.cache), workdir, files, init=init)
     failed = []
+    measured = {}
+    references = {s["reference"] for name, s in SCENARIOS.items() if s.get("reference") and args.only and name in args.only}
     for name, scenario in SCENARIOS.items():
-        if args.only and name not in args.only:
+        if args.only and name not in args.only and name not in references:
             continue
+        append = scenario["append"]
+        if scenario.get("reference"):
+            values = {key.removeprefix("full_before_"): value for key, value in measured.get(scenario["reference"], {}).items()
+                      if key.startswith("full_before_") and value}
+            append += " dm.full=" + ",".join(f"{key}:{value}" for key, value in values.items())
         # A variant's Image is built (or found) the first time a chosen scenario needs it.
         kernel = stock if scenario.get("kernel") == "stock" else arm64.kernel(args.cache, scenario["variant"]) if scenario.get("variant") else image
         text, seconds, timed_out = arm64.boot(
             name, kernel, initrd,
-            f"{scenario['append']} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
+            f"{append} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
             timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"))
-        checked = check_stock(name, scenario, text) if scenario["mode"] == "stock" else check(name, scenario, text)
+        if scenario["mode"] == "sizing":
+            checked = check_guest(scenario, text)
+            measured[name] = checked[1]
+        else:
+            checked = check_stock(name, scenario, text) if scenario["mode"] == "stock" else check(name, scenario, text)
         if not verdict(name, checked, text, seconds, timed_out):
             failed.append(name)
     if failed:

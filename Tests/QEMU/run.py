@@ -80,10 +80,14 @@ SCENARIOS = {
     "scarce-256-50": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=50%", 8, 900),
     "scarce-256-85": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=15% dm.workers=per-zone", 8, 900),
     "scarce-320-85": ("probe", SCARCE_16G, f"mem=320M {SCARCE} deferred_mem.kernelcore=15%", 8, 900),
+    # After the memory (issue #29): the full boot first, whose values the mem= boot is checked against (REFERENCE).
+    "sizing-full": ("probe", SCARCE_16G, f"{SCARCE} dm.sizing=full", 1, 900),
+    "sizing": ("probe", SCARCE_16G, f"mem=256M {SCARCE} deferred_mem.kernelcore=15% dm.sizing=run", 22, 900),
+    "sizing-admin": ("probe", ["-M", "pc", "-m", "2G"], f"mem=256M {SCARCE} dm.sizing=admin", 5, 400),
     "refuse": ("probe", PC_4G_MEM1G, DEFERRED, 52, 600),
     "refuse-transient": ("probe", PC_4G_MEM1G, DEFERRED, 11, 400),
     "refuse-some": ("probe", PC_4G_MEM1G, DEFERRED, 23, 400),
-    "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 15, 900),
+    "systemd": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 21, 900),
     "systemd-fallback": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
     "systemd-doctor": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline", 8, 900),
     "systemd-upgrade": ("stock", STOCK_DIMMS_NUMA, "memhp_default_state=offline dm.version=0.1.0+upgrade1", 9, 900),
@@ -93,7 +97,11 @@ SCENARIOS = {
 PACKAGE_VERSION = "0.1.0"
 UPGRADE_VERSION = "0.1.0+upgrade1"
 UPGRADED_CONFIGURATION = "# changed by the administrator before the upgrade\n[Plan]\nMovableCore=25%\n"
-SCENARIO_FOR_FILE = {"probe-q35": "probe", "probe-cmdline": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]}}
+SCENARIO_FOR_FILE = {"probe-q35": "probe", "probe-cmdline": "probe", **{name: "scarce" for name in ["scarce-256-50", "scarce-256-85", "scarce-320-85", "scarce-refuse"]},
+                     "sizing-full": "sizing", "sizing-admin": "sizing"}
+# A scenario that compares itself with another's boot: that one runs first (selected with it), and its MEASURE lines
+# named full_before_KEY reach this one's command line as dm.full=KEY:VALUE,...
+REFERENCE = {"sizing": "sizing-full"}
 BENCH_MODES = ["serial", "serial-auto-zone", "per-zone", "per-zone-nogate", "shell"]
 # The bench's boots per clock: figures["bench-MODE"] (TCG wall time) and figures["counted-MODE"] (counted time).
 BENCH_PREFIX = {"wall": "bench", "counted": "counted"}
@@ -501,7 +509,7 @@ def main():
     available = kernels(args.cache, args.stock_kernel)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-qemu.")
     image = initramfs(os.path.abspath(args.binary), workdir)
-    selected = [name for name in SCENARIOS if not args.only or name in args.only]
+    selected = [name for name in SCENARIOS if not args.only or name in args.only or name in {REFERENCE.get(only) for only in args.only}]
     systemd_images = {}
     for name in selected:
         if name.startswith("systemd"):
@@ -519,6 +527,9 @@ def main():
     figures = {}
     for name in selected:
         kernel, machine, append, least, timeout = SCENARIOS[name]
+        if name in REFERENCE:
+            values = {key.removeprefix("full_before_"): value for key, value in figures.get(REFERENCE[name], {}).items() if key.startswith("full_before_")}
+            append += " dm.full=" + ",".join(f"{key}:{value}" for key, value in values.items() if value)
         text, seconds, timed_out = boot(name, available[kernel], machine,
                                         f"{append} dm.scenario={SCENARIO_FOR_FILE.get(name, name)}",
                                         systemd_images[name == "systemd-upgrade"] if name.startswith("systemd") else image, workdir, timeout)

@@ -54,6 +54,23 @@ if [ "$scenario" = systemd ]; then
     expect_contains journal-has-zone-field "ZONE=Movable" /run/journal.txt
     expect_contains journal-has-bytes-field "BYTES=" /run/journal.txt
     expect_contains journal-has-node-field "NODE=1" /run/journal.txt
+    # After the memory ([After], issue #29), from inside the unit's sandbox: threads-max is the kernel's formula for
+    # MemTotal (THREAD_SIZE 16 KiB), PID 1's limits half of it (prlimit, CAP_SYS_RESOURCE), and systemd's /dev/shm
+    # (default size, half) and /run (size=20%) sized for all memory (fspick/fsconfig, CAP_SYS_ADMIN), keeping
+    # their mount flags.
+    total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+    threads=$(cat /proc/sys/kernel/threads-max)
+    expect_eq unit-sized-threads-max "$threads" $((total / 128))
+    expect_eq unit-raised-init-nproc "$(awk '/^Max processes/ { print $3 ":" $4 }' /proc/1/limits)" "$((threads / 2)):$((threads / 2))"
+    # No size= while the size is the default of the moment, half of totalram (shmem_show_options).
+    size_kib() {
+        awk -v m="$1" -v total="$total" '$5 == m { t = ""; for (i = 7; i < NF; i++) if ($i == "-") { t = $(i + 1); break } } $5 == m && t == "tmpfs" { found = 1; n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^size=/) { s = substr(o[i], 6); sub("k", "", s) } }
+            END { if (found && s == "") s = int(total / 4 / 2) * 4; print s }' /proc/self/mountinfo
+    }
+    expect_eq unit-sized-dev-shm "$(size_kib /dev/shm)" $(((total / 4 + 1) / 2 * 4))
+    expect_eq unit-sized-run "$(size_kib /run)" $(((total / 4 * 20 + 99) / 100 * 4))
+    expect_eq dev-shm-keeps-nosuid-nodev "$(awk '$5 == "/dev/shm" { print $6 }' /proc/self/mountinfo | tr ',' '\n' | grep -c -e '^nosuid$' -e '^nodev$')" 2
+    expect_contains journal-has-the-old-and-new-value "sized for the memory online" /run/journal.txt
     # With everything online, ExecCondition (plan --check) skips a new start cleanly: inactive, not failed.
     systemctl restart deferred-memd.service
     expect_eq exec-condition-skips-a-second-start "$(systemctl show -P ActiveState deferred-memd.service)" inactive
