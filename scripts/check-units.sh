@@ -13,6 +13,7 @@ for unit in "${units[@]}"; do
     test -s "$stage/usr/lib/systemd/system/$unit" || { echo "check-units: $unit not installed" >&2; exit 1; }
 done
 for file in usr/sbin/deferred-memd usr/sbin/deferred-memd-boot etc/deferred-memd.conf usr/share/man/man8/deferred-memd.8 \
+            usr/lib/systemd/system/systemd-zram-setup@.service.d/deferred-memd.conf \
             usr/share/bash-completion/completions/deferred-memd usr/share/zsh/site-functions/_deferred-memd \
             usr/share/fish/vendor_completions.d/deferred-memd.fish; do
     test -s "$stage/$file" || { echo "check-units: $file not installed" >&2; exit 1; }

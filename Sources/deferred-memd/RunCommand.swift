@@ -16,7 +16,6 @@ struct RunCommand: ParsableCommand {
             and the tmpfs mounts sized as a percentage (/dev/shm /run /tmp). Each change is logged and reported, old \
             and new; turn each off in /etc/deferred-memd.conf: [After] ThreadsMax=no, InitLimits=no, Tmpfs=no \
             (TmpfsMounts= lists the mounts).
-
             Exit codes:
 
             """ + ExitStatus.table([.success, .nothingDone, .badInput, .partial, .interrupted, .memoryShortfall, .usage]))
