@@ -4,9 +4,11 @@
 #   dm.sizing=run: mem=256M; the daemon onlines the rest, then sizes threads-max, PID 1's RLIMIT_NPROC and
 #     RLIMIT_SIGPENDING and the percentage tmpfs mounts (/dev/shm by default size, /run size=20%) again; /tmp,
 #     mounted with a size in bytes, is left. Each must equal the kernel's formula for MemTotal after the run and
-#     come within 3 % of the full boot (MemTotal differs by what the full boot's memmap took from memblock:
-#     hot-added blocks take theirs from memory that counts in MemTotal). plan's hash-table values must equal the
-#     sizes the full boot's kernel logged, and its "now" the sizes this boot's kernel logged.
+#     come within 5 % of the full boot, which counts less memory: its memmap comes from memblock (hot-added blocks
+#     take theirs, 1/64 of them, from memory MemTotal counts) and fork_init runs before the initrd is freed (the
+#     arm64 guest's, with the daemon in it, is tens of MiB): +1.3 % on x86 (16 GiB), +3.6 % on arm64 (4 GiB).
+#     plan's hash-table values must equal the sizes the full boot's kernel logged, and its "now" the sizes this
+#     boot's kernel logged.
 #   dm.sizing=admin: an administrator lowered threads-max before the run: left alone, PID 1's limits raised.
 . /lib.sh
 mode=$(sed -n 's/.*dm\.sizing=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -44,11 +46,11 @@ values() {
 value() { sed -n "s/^$1 //p" "$2"; }
 # The full boot's value of KEY, from dm.full=.
 reference() { echo "$full" | tr ',' '\n' | sed -n "s/^$1://p"; }
-# Within 3 % of the full boot: name, value, reference.
+# Within 5 % of the full boot (above): name, value, reference.
 near_full() {
     local ref=$(reference $3)
-    if [ -n "$ref" ] && [ "$ref" -gt 0 ] && [ $(($2 * 1000 / ref)) -ge 970 ] && [ $(($2 * 1000 / ref)) -le 1030 ]; then
-        pass "$1 ($2, full boot $ref)"
+    if [ -n "$ref" ] && [ "$ref" -gt 0 ] && [ $(($2 * 1000 / ref)) -ge 950 ] && [ $(($2 * 1000 / ref)) -le 1050 ]; then
+        pass "$1 ($2, full boot $ref, ratio $(($2 * 1000 / ref))/1000)"
     else
         fail "$1" "$2 against the full boot's '$ref'"
     fi
@@ -58,7 +60,7 @@ values > /run/before.txt
 while read key value; do measure "${mode}_before_$key" "$value"; done < /run/before.txt
 
 if [ "$mode" = full ]; then
-    [ "$(value memtotal /run/before.txt)" -gt $((15 << 20)) ] && pass "full-boot-has-all-memory" || fail full-boot-has-all-memory "MemTotal $(value memtotal /run/before.txt) kB"
+    case " $(cat /proc/cmdline) " in *" mem="*) fail full-boot-has-all-memory "mem= on the command line" ;; *) no_block_offline full-boot-has-all-memory ;; esac
     summary
     exit 0
 fi
