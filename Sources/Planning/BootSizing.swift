@@ -103,15 +103,17 @@ package enum BootSizing {
         return steps
     }
 
-    /// A size within 0.1 % of memory of a whole percentage of the memory before the run was that percentage
-    /// (`size=N%`, or the default, half); the kernel kept only the bytes.
+    /// A size within two pages of a whole percentage of the memory before the run was that percentage (`size=N%`,
+    /// or the default, half: the two round apart by a page); the kernel kept only the bytes. `totalram_pages` does
+    /// not move between systemd's mounts and the run, so a size set in bytes is caught unless it lands on one of
+    /// the hundred values within two pages: systemd's /newroot of 1200M on 1.9 GiB is 63.02 %, not 63 %.
     static func tmpfsStep(_ mount: TmpfsMount, wanted: TmpfsResize, _ inputs: SizingInputs) -> SizingStep {
         let setting = SizedSetting.tmpfs(mount.mountPoint)
         guard let size = mount.kibibytes(memTotal: inputs.memTotalBefore, pageSize: inputs.pageSize) else {
             return SizingStep(setting: setting, before: "unlimited", reason: "no size limit")
         }
         let before = "size=\(size)k"
-        let tolerance = inputs.memTotalBefore / 1000 / 1024 + inputs.pageSize / 1024
+        let tolerance = 2 * inputs.pageSize / 1024
         let percents = wanted.percent.map { [$0] } ?? Array(1...100)
         guard
             let percent = percents.first(where: {

@@ -96,6 +96,19 @@ struct BootSizingTests {
         #expect(BootSizing.tmpfsKiB(percent: 20, totalBytes: Self.before, pageSize: 4096) == 382_568)
     }
 
+    @Test("a size in bytes 75 pages from a whole percentage is not that percentage (systemd's 1200M root, 63.02 % of 1.9 GiB)")
+    func bytesNearAPercentage() throws {
+        // Seen in the systemd guest: the root tmpfs, which the unit's PrivateTmp= /tmp lives on, mounted with size=1200M.
+        var inputs = Self.inputs()
+        inputs.memTotalBefore = 1_950_000 * 1024
+        inputs.mounts = [TmpfsMount(mountPoint: "/tmp", size: .kibibytes(1_228_800))]
+        #expect(BootSizing.tmpfsKiB(percent: 63, totalBytes: inputs.memTotalBefore, pageSize: 4096) == 1_228_500)
+        #expect(try Self.step(BootSizing.steps(inputs), .tmpfs("/tmp")).change == nil)
+        // One page off (size=63% against the default's rounding) is still the percentage.
+        inputs.mounts = [TmpfsMount(mountPoint: "/tmp", size: .kibibytes(1_228_504))]
+        #expect(try Self.step(BootSizing.steps(inputs), .tmpfs("/tmp")).change == .tmpfsPercent("/tmp", 63))
+    }
+
     @Test("a configured percentage must be the mount's: /run:10% does not take a 20 % /run")
     func configuredPercentage() throws {
         var inputs = Self.inputs()
