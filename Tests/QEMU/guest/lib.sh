@@ -99,3 +99,13 @@ json_block() {
 json_sum() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
 # Planned blocks ("index zone" lines) whose state is online.
 online_among() { local c=0; while read n z; do [ "$(state $n)" = online ] && c=$((c + 1)); done < "$1"; echo $c; }
+
+memtotal_kib() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# A tmpfs mount's size limit in KiB, from /proc/self/mountinfo. The kernel shows no size= while the limit equals
+# the default of the moment, half of totalram (shmem_show_options): that half, then (4 KiB pages).
+tmpfs_kib() {
+    awk -v m="$1" -v total="$(memtotal_kib)" '
+        $5 == m { t = ""; for (i = 7; i < NF; i++) if ($i == "-") { t = $(i + 1); break } }
+        $5 == m && t == "tmpfs" { found = 1; s = ""; n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^size=/) { s = substr(o[i], 6); sub("k", "", s) } }
+        END { if (found && s == "") s = int(total / 4 / 2) * 4; print s }' /proc/self/mountinfo
+}

@@ -58,17 +58,12 @@ if [ "$scenario" = systemd ]; then
     # MemTotal (THREAD_SIZE 16 KiB), PID 1's limits half of it (prlimit, CAP_SYS_RESOURCE), and systemd's /dev/shm
     # (default size, half) and /run (size=20%) sized for all memory (fspick/fsconfig, CAP_SYS_ADMIN), keeping
     # their mount flags.
-    total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+    total=$(memtotal_kib)
     threads=$(cat /proc/sys/kernel/threads-max)
     expect_eq unit-sized-threads-max "$threads" $((total / 128))
     expect_eq unit-raised-init-nproc "$(awk '/^Max processes/ { print $3 ":" $4 }' /proc/1/limits)" "$((threads / 2)):$((threads / 2))"
-    # No size= while the size is the default of the moment, half of totalram (shmem_show_options).
-    size_kib() {
-        awk -v m="$1" -v total="$total" '$5 == m { t = ""; for (i = 7; i < NF; i++) if ($i == "-") { t = $(i + 1); break } } $5 == m && t == "tmpfs" { found = 1; n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^size=/) { s = substr(o[i], 6); sub("k", "", s) } }
-            END { if (found && s == "") s = int(total / 4 / 2) * 4; print s }' /proc/self/mountinfo
-    }
-    expect_eq unit-sized-dev-shm "$(size_kib /dev/shm)" $(((total / 4 + 1) / 2 * 4))
-    expect_eq unit-sized-run "$(size_kib /run)" $(((total / 4 * 20 + 99) / 100 * 4))
+    expect_eq unit-sized-dev-shm "$(tmpfs_kib /dev/shm)" $(((total / 4 + 1) / 2 * 4))
+    expect_eq unit-sized-run "$(tmpfs_kib /run)" $(((total / 4 * 20 + 99) / 100 * 4))
     expect_eq dev-shm-keeps-nosuid-nodev "$(awk '$5 == "/dev/shm" { print $6 }' /proc/self/mountinfo | tr ',' '\n' | grep -c -e '^nosuid$' -e '^nodev$')" 2
     expect_contains journal-has-the-old-and-new-value "sized for the memory online" /run/journal.txt
     # Left as booted by the daemon; what systemd made of it (Docs/sizing.md).
@@ -108,7 +103,6 @@ elif [ "$scenario" = systemd-upgrade ]; then
 elif [ "$scenario" = systemd-bootbench ]; then
     variant=$(sed -n 's/.*dm\.variant=\([^ ]*\).*/\1/p' /proc/cmdline)
     dimm_blocks=$(sed -n 's/.*dm\.dimm_blocks=\([0-9]*\).*/\1/p' /proc/cmdline)
-    memtotal() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
     expect_eq all-online-mark-ran "$(systemctl show -P Result dm-all-online.service)" success
     no_block_offline nothing-left-offline
     if [ "$variant" = systemd-deferred-memd ]; then
@@ -137,8 +131,8 @@ elif [ "$scenario" = systemd-bootbench ]; then
         measure deferred_init_ms "$(dmesg | sed -n "s/.*$line \([0-9]*\)ms.*/\1/p" | head -1)"
     fi
     # MemTotal as the mark saw it: final then.
-    expect_eq memtotal-final "$(memtotal)" "$(cat /run/dm-memtotal-at-mark)"
-    measure memtotal_kib "$(memtotal)"
+    expect_eq memtotal-final "$(memtotal_kib)" "$(cat /run/dm-memtotal-at-mark)"
+    measure memtotal_kib "$(memtotal_kib)"
     measure online_blocks "$(for n in $(present_blocks); do state $n; done | grep -c '^online$')"
 else
     expect_eq main-unit-failed "$main" failed

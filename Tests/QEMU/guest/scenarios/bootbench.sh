@@ -13,7 +13,6 @@ ms() { awk -v t="$1" 'BEGIN { printf "%d\n", t * 1000 }'; }
 # printk time (ms) of the first kernel line containing $1.
 printk_ms() { dmesg | awk -v pat="$1" 'index($0, pat) && match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
     t = substr($0, 2, RLENGTH - 2); gsub(/ /, "", t); printf "%d\n", t * 1000; exit }'; }
-memtotal() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
 init_ms=$(ms "$DM_INIT_UPTIME")
 measure init_uptime_ms "$init_ms"
 measure init_printk_ms "$(printk_ms 'Run /init as init process')"
@@ -39,7 +38,7 @@ kernel-deferred)
     all_ms=$init_ms
     ;;
 esac
-before=$(memtotal)
+before=$(memtotal_kib)
 measure all_online_uptime_ms "$all_ms"
 # All memory online: no block offline, every whole block of System RAM in the firmware map present and online, and
 # MemTotal no longer moving.
@@ -48,7 +47,7 @@ ram_ranges | whole_blocks_above 0 > /run/ram-blocks.txt
 missing=""
 while read -r n; do [ "$(state $n 2>/dev/null)" = online ] || missing="$missing memory$n"; done < /run/ram-blocks.txt
 if [ -z "$missing" ]; then pass every-ram-block-online; else fail every-ram-block-online "not online:$missing"; fi
-expect_eq memtotal-final "$(memtotal)" "$before"
-measure memtotal_kib "$(memtotal)"
+expect_eq memtotal-final "$(memtotal_kib)" "$before"
+measure memtotal_kib "$(memtotal_kib)"
 measure online_blocks "$(for n in $(present_blocks); do state $n; done | grep -c '^online$')"
 summary

@@ -19,13 +19,6 @@ mount -t tmpfs -o nosuid,nodev tmpfs /dev/shm
 mount -t tmpfs -o nosuid,nodev,size=20% tmpfs /run
 mount -t tmpfs -o size=64m tmpfs /tmp
 
-memtotal_kib() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
-# A tmpfs mount's size in KiB. The kernel shows no size= while it equals the default of the moment, half of
-# totalram (shmem_show_options): that half, then.
-mount_kib() {
-    awk -v m="$1" -v total="$(memtotal_kib)" '$5 == m { t = ""; for (i = 7; i < NF; i++) if ($i == "-") { t = $(i + 1); break } } $5 == m && t == "tmpfs" { found = 1; n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^size=/) { s = substr(o[i], 6); sub("k", "", s) } }
-        END { if (found && s == "") s = int(total / 4 / 2) * 4; print s }' /proc/self/mountinfo
-}
 logged_entries() { dmesg | sed -n "s/.*\] $1 hash table entries: \([0-9]*\) .*/\1/p" | head -1; }
 # Every value, as KEY VALUE lines.
 values() {
@@ -36,9 +29,9 @@ values() {
     echo "sigpending $(awk '/^Max pending signals/ { print $4 }' /proc/1/limits)"
     echo "filemax $(cat /proc/sys/fs/file-max)"
     echo "minfree $(cat /proc/sys/vm/min_free_kbytes)"
-    echo "shm $(mount_kib /dev/shm)"
-    echo "run $(mount_kib /run)"
-    echo "tmp $(mount_kib /tmp)"
+    echo "shm $(tmpfs_kib /dev/shm)"
+    echo "run $(tmpfs_kib /run)"
+    echo "tmp $(tmpfs_kib /tmp)"
     echo "dhash $(logged_entries 'Dentry cache')"
     echo "ihash $(logged_entries 'Inode-cache')"
     echo "mhash $(logged_entries 'Mount-cache')"
