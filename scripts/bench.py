@@ -266,6 +266,13 @@ def real_kernel_ratios(figures, prefix, judged):
     if first is not None:
         row("  wall from the first write vs shell loop", f"{ms(wall - first):.1f}/{ms(loop):.1f} ms", "(context)", None,
             "the shell loop is timed inside a running shell, from its first write")
+    # The service's binary against the command-line tool, the same serial run (issue #28 §2): what a smaller
+    # binary without ArgumentParser saves before the first write.
+    tool = figures.get(f"{prefix}-serial-tool", [])
+    tool_first = med(tool, "startup_to_first_write_us") if tool else None
+    if first is not None and tool_first:
+        row("deferred-memd-boot vs deferred-memd, exec -> first write", f"{ms(first):.1f}/{ms(tool_first):.1f} ms", "< 1.00",
+            verdict(first < tool_first), f"x{first / tool_first:.3f}; whole run {ms(wall):.1f}/{ms(med(tool, 'wall_us')):.1f} ms")
     # serial is the default, two writes per block; serial-auto-zone asks for one write per block (Docs/performance.md).
     auto = figures.get(f"{prefix}-serial-auto-zone", [])
     if not auto:

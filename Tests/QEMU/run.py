@@ -102,7 +102,8 @@ SCENARIO_FOR_FILE = {"probe-q35": "probe", "probe-cmdline": "probe", **{name: "s
 # A scenario that compares itself with another's boot: that one runs first (selected with it), and its MEASURE lines
 # named full_before_KEY reach this one's command line as dm.full=KEY:VALUE,...
 REFERENCE = {"sizing": "sizing-full"}
-BENCH_MODES = ["serial", "serial-auto-zone", "per-zone", "per-zone-nogate", "shell"]
+# serial-tool: the serial run from deferred-memd instead of deferred-memd-boot (exec -> first write of each binary).
+BENCH_MODES = ["serial", "serial-tool", "serial-auto-zone", "per-zone", "per-zone-nogate", "shell"]
 # The bench's boots per clock: figures["bench-MODE"] (TCG wall time) and figures["counted-MODE"] (counted time).
 BENCH_PREFIX = {"wall": "bench", "counted": "counted"}
 # Boot benchmark: variant -> (kernel, kernel command line). The daemon's boot keeps 1 GiB, as the other scenarios.

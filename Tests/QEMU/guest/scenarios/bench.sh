@@ -1,5 +1,5 @@
 # Measurements (probe-capable kernel, mem=1G, deferred_mem.kernelcore=50%): one way of onlining the deferred
-# memory per boot, named by dm.mode= (serial, serial-auto-zone, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
+# memory per boot, named by dm.mode= (serial, serial-tool, serial-auto-zone, per-zone, per-zone-nogate, shell). Prints MEASURE lines only
 # (and checks that everything came online); the host collects them.
 . /lib.sh
 # Timed figures (NAME_us) in microseconds of the guest's CLOCK_MONOTONIC: counted time under -icount, TCG wall time
@@ -29,14 +29,16 @@ shell)
     measure wall_us $((t1 - t0))
     ;;
 *)
+    program=deferred-memd-boot  # what the service runs
     case $mode in
         serial) flags="--workers serial" ;;  # the default: two writes per block
+        serial-tool) flags="--workers serial"; program=deferred-memd ;;  # the same run from the command-line tool
         serial-auto-zone) flags="--workers serial --probe-method auto-zone" ;;  # one write per block (Linux 5.7+)
         per-zone) flags="--workers per-zone --gate" ;;
         per-zone-nogate) flags="--workers per-zone --no-gate" ;;
     esac
     t0=$(now_us)
-    deferred-memd-boot run $flags --json > /run/report.json 2> /run/run.err  # what the service runs
+    $program run $flags --json > /run/report.json 2> /run/run.err
     rc=$?
     t1=$(now_us)
     expect_eq run-exit-code $rc 0
