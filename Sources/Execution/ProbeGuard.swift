@@ -10,17 +10,20 @@ import Planning
 package struct ProbeGuard: Sendable {
     package let ram: RangeSet
     package let reserved: [FirmwareCarveOut]
+    /// The kernel's candidates, where it lists them: nothing outside them is probed.
+    package let candidates: [AddressRange]?
 
-    package init(ram: RangeSet, reserved: [FirmwareCarveOut]) {
+    package init(ram: RangeSet, reserved: [FirmwareCarveOut], candidates: [AddressRange]? = nil) {
         self.ram = ram
         self.reserved = reserved
+        self.candidates = candidates
     }
 
     /// Built from the machine's own sources (the same reading of the RAM map the planner makes), not from the
     /// plan: a plan resumed from a journal, or a planner bug, cannot get a block past it.
     package init(machine: Machine) {
         let map = RAMMap(machine: machine)
-        self.init(ram: map.ram, reserved: map.reserved)
+        self.init(ram: map.ram, reserved: map.reserved, candidates: machine.deferredMemInit?.candidates?.map(\.range))
     }
 
     /// `nil` when the block may be probed; otherwise why not.
@@ -28,6 +31,9 @@ package struct ProbeGuard: Sendable {
         guard ram.contains(block) else { return "\(block) is not entirely inside RAM of the firmware map" }
         if let carveOut = reserved.first(where: { $0.range.overlaps(block) }) {
             return "\(block) overlaps the carve-out \(carveOut.name) \(carveOut.range)"
+        }
+        if let candidates, !candidates.contains(where: { $0.contains(block) }) {
+            return "\(block) is not among the kernel's candidates (/sys/kernel/deferred_mem_init/candidates)"
         }
         return nil
     }

@@ -15,12 +15,17 @@ package struct DeferredMemInit: Sendable, Equatable {
     package var dramEnd: UInt64
     package var kernelCore: UInt64?
     package var movableCore: UInt64?
+    /// `candidates`: the only memory a probe may add, where the kernel has the file (nil: it has not, and the plan
+    /// relies on the devicetree and `/proc/iomem` alone; they cannot show what `mem=` made the kernel forget it
+    /// had reserved, such as the devicetree blob).
+    package var candidates: [KernelCandidate]?
 
-    package init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil) {
+    package init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil, candidates: [KernelCandidate]? = nil) {
         self.bootEnd = bootEnd
         self.dramEnd = dramEnd
         self.kernelCore = kernelCore
         self.movableCore = movableCore
+        self.candidates = candidates
     }
 
     /// The smallest page size of any architecture the daemon runs on (4 KiB; arm64 may use 16 or 64 KiB).
@@ -36,10 +41,17 @@ package struct DeferredMemInit: Sendable, Equatable {
                 path: directory + "/memblock_end_of_dram", value: Hex.prefixed(bootEnd),
                 expected: "a boot end at or below bootmem_end_of_dram (\(Hex.prefixed(dramEnd)))")
         }
+        var candidates: [KernelCandidate]?
+        let candidatesPath = directory + "/" + KernelCandidate.file
+        if files.exists(candidatesPath) {
+            let text: String
+            do { text = try files.readText(candidatesPath) } catch { throw SourceError(error) }
+            candidates = try KernelCandidate.parse(text, path: candidatesPath)
+        }
         return DeferredMemInit(
             bootEnd: bootEnd, dramEnd: dramEnd,
             kernelCore: try value(files, "deferred_kernelcore", required: false),
-            movableCore: try value(files, "deferred_movablecore", required: false))
+            movableCore: try value(files, "deferred_movablecore", required: false), candidates: candidates)
     }
 
     /// One of the two ends. Both come from memblock, whose regions are page-aligned (drivers/of/fdt.c masks every

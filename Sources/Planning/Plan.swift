@@ -60,12 +60,16 @@ package struct Plan: Sendable, Equatable {
             case presentAtBoot
             /// The block overlaps a devicetree carve-out (named as in the tree).
             case reserved(String)
+            /// The kernel does not list the block in `/sys/kernel/deferred_mem_init/candidates`.
+            case notCandidate
             package var description: String {
                 switch self {
                 case .partialBlock: "partial block"
                 case .partialBootBlock: "rest of the block mem= ended in (present from boot, cannot be probed)"
                 case .presentAtBoot: "rest of a block the kernel re-added at boot above the limit (kernel image or initrd; cannot be probed)"
                 case .reserved(let name): "overlaps \(name)"
+                case .notCandidate:
+                    "not among the kernel's candidates (/sys/kernel/deferred_mem_init/candidates): reserved before mem= cut memblock (the devicetree blob, an EFI reservation) or used by the kernel"
                 }
             }
         }

@@ -36,6 +36,8 @@ package struct PlanWarning: Sendable, Equatable, CustomStringConvertible {
         case devicetree
         /// From the configuration (unknown sections and keys).
         case configuration
+        /// Blocks the RAM map offers that the kernel's candidates do not: left alone, never probed.
+        case outsideCandidates = "outside-candidates"
         /// Hash tables the kernel sized at boot for the boot memory, fixed for good: the message gives the
         /// command-line values that size them for all the memory at the next boot.
         case bootSizedHashTables = "boot-sized-hash-tables"

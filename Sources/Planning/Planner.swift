@@ -58,6 +58,7 @@ package struct Planner: Sendable {
         // The node the kernel gives a probed block: probe cannot choose one, the kernel does (ProbeNode).
         let probeNode = ProbeNode.node(for: machine, bootEnd: layout.bootEnd)
         var unreachable: [Int: UInt64] = [:]
+        var notCandidates: [AddressRange] = []
 
         // Blocks to probe: whole blocks of RAM above the boot end.
         for range in layout.probeCandidates {
@@ -91,11 +92,23 @@ package struct Planner: Sendable {
                     skipped.append(Plan.Skipped(range: block, bytes: block.size, reason: .reserved(carveOut.name)))
                     continue
                 }
+                if let candidates = machine.deferredMemInit?.candidates, !candidates.contains(where: { $0.range.contains(block) }) {
+                    skipped.append(Plan.Skipped(range: block, bytes: block.size, reason: .notCandidate))
+                    notCandidates.append(block)
+                    continue
+                }
                 if let described = machine.devicetree?.numaNode(at: block.start), described != probeNode {
                     unreachable[described, default: 0] += blockSize
                 }
                 planned.append(Plan.Block(index: index, start: block.start, node: probeNode, zone: .normal, action: .probe))
             }
+        }
+        if !notCandidates.isEmpty {
+            warnings.append(
+                PlanWarning(
+                    .outsideCandidates,
+                    "\(notCandidates.count) block(s) of RAM above the boot end (\(notCandidates.map(\.description).joined(separator: ", "))) are not among the kernel's candidates in \(DeferredMemInit.directory)/\(KernelCandidate.file): something was reserved there before mem= cut memblock (the devicetree blob, an EFI reservation), which no other file shows; left alone"
+                ))
         }
         for (node, bytes) in unreachable.sorted(by: { $0.key < $1.key }) {
             warnings.append(

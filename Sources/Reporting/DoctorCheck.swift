@@ -420,6 +420,7 @@ package enum DoctorCheck {
         case .planJournalIgnored: "remove /run/deferred-memd/plan.json; the next run writes a fresh one"
         case .blockGoingOffline: "wait for the offline to finish, then re-run"
         case .numaNodeViaProbe: "nothing the daemon can do: probe cannot choose a node (boot without mem= for that node's memory)"
+        case .outsideCandidates: "nothing to do: the kernel keeps those blocks for what it reserved before mem= (see kernel/README.md, the candidates)"
         case .bootSizedHashTables: "add the values above to the kernel command line; they take effect at the next boot"
         default: "see deferred-memd plan"
         }

@@ -208,7 +208,7 @@ def custom_dtb(workdir, dts, machine, bootargs, initrd_start, initrd_end):
 
 
 def qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts=None, initrd_address=INITRD,
-                 firmware=None, cpu="cortex-a57"):
+                 firmware=None, cpu="cortex-a57", dtb_address=DTB):
     """The qemu-system-aarch64 command line: QEMU's devicetree (dts None), optionally through UEFI firmware
     (`firmware`: edk2's QEMU_EFI.fd, which boots the Image's EFI stub), or arm64/DTS loaded as written."""
     command = ["qemu-system-aarch64", "-accel", "tcg", "-cpu", cpu, *machine,
@@ -224,13 +224,13 @@ def qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts=None
         return command + ["-kernel", kernel_path, "-initrd", initrd, "-append", bootargs]
     initrd_end = initrd_address + os.path.getsize(initrd)
     check_layout([(KERNEL, KERNEL + os.path.getsize(kernel_path) + (16 << 20), "Image (and its bss)"),
-                  (DTB, DTB + (2 << 20), "DTB"), (STUB, STUB + 4096, "stub"),
+                  (dtb_address, dtb_address + (2 << 20), "DTB"), (STUB, STUB + 4096, "stub"),
                   (initrd_address, initrd_end, "initrd")])
     dtb = custom_dtb(workdir, dts, machine, bootargs, initrd_address, initrd_end)
-    stub = boot_stub(workdir)
+    stub = boot_stub(workdir, dtb_address=dtb_address)
     return command + [
         "-device", f"loader,file={kernel_path},addr={KERNEL:#x},force-raw=on",
-        "-device", f"loader,file={dtb},addr={DTB:#x},force-raw=on",
+        "-device", f"loader,file={dtb},addr={dtb_address:#x},force-raw=on",
         "-device", f"loader,file={initrd},addr={initrd_address:#x},force-raw=on",
         "-device", f"loader,file={stub},addr={STUB:#x},force-raw=on",
         "-device", f"loader,addr={STUB:#x},cpu-num=0",
@@ -248,13 +248,13 @@ def check_layout(regions):
 
 
 def boot(name, kernel_path, initrd, append, workdir, machine=VIRT_4G, dts=None, initrd_address=INITRD,
-         firmware=None, timeout=180, cpu="cortex-a57"):
+         firmware=None, timeout=180, cpu="cortex-a57", dtb_address=DTB):
     """Boots one guest until it powers off; returns (serial log text, seconds, timed out). `cpu`: a 16 KiB page
     kernel needs one with that granule (`max`; the Cortex-A57 has 4 and 64 KiB only)."""
     serial = os.path.join(workdir, f"{name}.log")
     if os.path.exists(serial):
         os.remove(serial)
-    command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware, cpu)
+    command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware, cpu, dtb_address)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = guest_console.wait_or_kill(process, timeout)

@@ -114,6 +114,10 @@ SCENARIOS = {
     "sizing-full": dict(machine=arm64.VIRT_4G, dts=None, append="dm.sizing=full", mode="sizing", least=1),
     "sizing": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.sizing=run", mode="sizing",
                    least=22, reference="sizing-full"),
+    # The devicetree blob where an EFI stub puts it, near the top of the bank (issue #27): mem= drops its memblock
+    # reservation, so only the kernel's candidates keep the daemon off its block (guest/scenarios/fdt-high.sh).
+    "fdt-high": dict(machine=arm64.VIRT_4G, dts="one-bank.dts", dtb=0x13fe00000, append="mem=1G deferred_mem.kernelcore=50% dm.dtb=0x13fe00000",
+                     mode="fdt-high", least=10),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
@@ -218,6 +222,16 @@ def check(name, scenario, text, replayed_plan=None):
     if expect.get("dma_below_4g"):
         low = [b for b in normal if b["start"] < 1 << 32]
         require(low and all(b.get("kernelZone") == "DMA" for b in low), "Normal blocks below 4 GiB not named DMA in the plan")
+
+    # The kernel's candidates (kernel/0002) are the blocks the plan probes: where the daemon reads them they bound
+    # the plan; where it reads a root without them (run-dt) its own reading of the devicetree must come out the same.
+    candidate_lines = re.findall(r"^CANDIDATE 0x([0-9a-f]+)-0x([0-9a-f]+) (\d+)\r?$", text, re.M)
+    if candidate_lines:
+        block_size = scenario.get("block", BLOCK)
+        listed = sorted(index for start, end, _ in candidate_lines for index in range(int(start, 16) // block_size, int(end, 16) // block_size))
+        probed = sorted(b["index"] for b in plan["blocks"] if b["action"] == "probe")
+        require(listed == probed, f"the kernel's candidates {listed} are not the blocks the plan probes {probed}")
+        figures["candidates"] = f"{len(listed)} blocks, as planned" if listed == probed else "differ from the plan"
 
     # The run and what the kernel shows.
     if not replay:
@@ -380,7 +394,8 @@ def main():
              "/usr/sbin/deferred-memd-boot": os.path.join(args.binaries, "deferred-memd-boot"),
              "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd"),
              "/lib.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "lib.sh"),
-             "/scenarios/sizing.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "sizing.sh")}
+             "/scenarios/sizing.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "sizing.sh"),
+             "/scenarios/fdt-high.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "fdt-high.sh")}
     for name in os.listdir(os.path.join(args.binaries, "lib")):
         files[f"/lib/{name}"] = os.path.join(args.binaries, "lib", name)
     init = os.path.join(workdir, "init")
@@ -411,8 +426,8 @@ def main():
             f"{append} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
-            timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"))
-        if scenario["mode"] == "sizing":
+            timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"), dtb_address=scenario.get("dtb", arm64.DTB))
+        if scenario["mode"] in ("sizing", "fdt-high"):
             checked = check_guest(scenario, text)
             measured[name] = checked[1]
         else:

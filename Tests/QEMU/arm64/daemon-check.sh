@@ -74,6 +74,8 @@ fi
 
 echo "RELEASE $(uname -r)"
 state before
+# The kernel's own list of what may be added (kernel/0002): the host compares it with the plan.
+[ -e /sys/kernel/deferred_mem_init/candidates ] && sed 's/^/CANDIDATE /' /sys/kernel/deferred_mem_init/candidates
 # What the unit runs first: ExecCondition=. The first exec of a big binary under TCG translates its code (~1 s).
 step check deferred-memd-boot plan --check "$@"
 step plan deferred-memd plan --json "$@"
