@@ -77,10 +77,20 @@ package struct PlanJournal: Sendable {
         return (plan, false)
     }
 
+    /// `MemTotal` in bytes when this boot's first run began, as that run recorded it: what the values sized at
+    /// boot were sized for, which a run resumed after a crash needs to size them again (the memory it sees at its
+    /// start is already more). Nil without a journal of this boot.
+    package func memTotalAtStart() -> UInt64? {
+        guard let text = try? state.readText(Self.path), let journal = try? JSONValue(parsing: text), journal["bootId"]?.stringValue == bootID else {
+            return nil
+        }
+        return journal["memTotalAtStart"]?.uint64Value
+    }
+
     /// Consecutive blocks with the same node, zone and action, as one entry: a 16 TiB plan is a handful of
     /// entries, not 131,072, and it is written before the first kernel write.
     /// `probeMethod` says how this run probes (a resumed run reads it for nothing but the record).
-    package func record(_ plan: Plan, probeMethod: ProbeMethod? = nil) throws(KernelFileError) {
+    package func record(_ plan: Plan, probeMethod: ProbeMethod? = nil, memTotalAtStart: UInt64? = nil) throws(KernelFileError) {
         var extents: [JSONValue] = []
         var current: (first: Int, count: Int, block: Plan.Block)?
         func close() {
@@ -104,6 +114,7 @@ package struct PlanJournal: Sendable {
         close()
         var members: [(String, JSONValue)] = [("bootId", .string(bootID)), ("blockSize", .uint(plan.blockSize))]
         if let probeMethod { members.append(("probeMethod", .string(probeMethod.rawValue))) }
+        if let memTotalAtStart { members.append(("memTotalAtStart", .uint(memTotalAtStart))) }
         let value = JSONValue.object(members + [("extents", .array(extents))])
         try state.replace(Self.path, text: value.serialized(indent: nil) + "\n")
     }

@@ -85,18 +85,20 @@ package struct DeferredRun: Sendable {
         }
     }
 
-    /// After a run that brought memory online, what Linux sized from the boot memory, sized for the memory now.
-    func resize(_ result: EngineResult, blockSize: UInt64) -> [SizingOutcome] {
+    /// What Linux sized from the boot memory, sized for the memory online now, when there is more of it than this
+    /// boot's first run began with (`atStart`, from the journal when a run before this one recorded it: a run
+    /// resumed after a crash sizes what the crashed one did not).
+    func resize(_ result: EngineResult, blockSize: UInt64, atStart: UInt64?) -> [SizingOutcome] {
         let onlined = UInt64(result.records.filter { $0.outcome == .onlined }.count)
-        guard onlined > 0, let tuning, let before = machine.meminfo?.memTotal else { return [] }
+        guard let tuning, let atStart, let current = machine.meminfo?.memTotal else { return [] }
         // A dry run onlines nothing: the total is what the run would add.
-        let now = state.writesToDisk ? (try? Meminfo.read(from: files))??.memTotal : before + onlined * blockSize
+        let now = state.writesToDisk ? (try? Meminfo.read(from: files))??.memTotal : current + onlined * blockSize
         guard let now else {
             logger.warning("cannot read MemTotal after the run: nothing sized for the memory online")
             return []
         }
         return Resizing(files: files, tuning: tuning, configuration: after, logger: logger, dryRun: !state.writesToDisk)
-            .run(memTotalBefore: before, memTotalAfter: now, pageSize: machine.pageSize)
+            .run(memTotalBefore: atStart, memTotalAfter: now, pageSize: machine.pageSize)
     }
 
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
@@ -115,6 +117,8 @@ package struct DeferredRun: Sendable {
             return report
         }
         state.removeStaleTemporaryFiles()
+        // Read before the journal is written again: a resumed run keeps what the first one began with.
+        let memTotalAtStart = PlanJournal(state: state).memTotalAtStart() ?? machine.meminfo?.memTotal
         let (plan, resumed) = effectivePlan(fresh)
         var notes: [String] = []
         if resumed { notes.append("resumed the plan recorded earlier in this boot (\(PlanJournal.path))") }
@@ -156,7 +160,7 @@ package struct DeferredRun: Sendable {
                 probeUnavailable = "cannot switch auto_online_blocks off: \(error)"
             }
             do {
-                try PlanJournal(state: state).record(plan, probeMethod: method)
+                try PlanJournal(state: state).record(plan, probeMethod: method, memTotalAtStart: memTotalAtStart)
             } catch {
                 logger.warning("cannot record the plan journal; a crash now would be recovered with a fresh plan", metadata: ["error": "\(error)"])
             }
@@ -181,7 +185,7 @@ package struct DeferredRun: Sendable {
         if state.writesToDisk { logTotals(result, blockSize: plan.blockSize) }
         var report = RunReport(plan: plan, result: result, mode: mode + [("probeMethod", .string(method.rawValue))], notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
-        report.after = resize(result, blockSize: plan.blockSize)
+        report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: memTotalAtStart)
         do {
             try state.replace(Self.reportPath, streaming: report.write)
         } catch {

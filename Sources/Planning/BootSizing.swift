@@ -109,7 +109,8 @@ package enum BootSizing {
     /// the hundred values within two pages: systemd's /newroot of 1200M on 1.9 GiB is 63.02 %, not 63 %.
     static func tmpfsStep(_ mount: TmpfsMount, wanted: TmpfsResize, _ inputs: SizingInputs) -> SizingStep {
         let setting = SizedSetting.tmpfs(mount.mountPoint)
-        guard let size = mount.kibibytes(memTotal: inputs.memTotalBefore, pageSize: inputs.pageSize) else {
+        // The mounts are read after the run: a size the kernel does not show is half the memory of now.
+        guard let size = mount.kibibytes(memTotal: inputs.memTotalAfter, pageSize: inputs.pageSize) else {
             return SizingStep(setting: setting, before: "unlimited", reason: "no size limit")
         }
         let before = "size=\(size)k"
@@ -121,6 +122,12 @@ package enum BootSizing {
                 return expected.distance(to: size).magnitude <= tolerance
             })
         else {
+            // Sized for the memory of now already (by an earlier run of this boot, or mounted after it).
+            if let percent = percents.first(where: {
+                tmpfsKiB(percent: $0, totalBytes: inputs.memTotalAfter, pageSize: inputs.pageSize).distance(to: size).magnitude <= tolerance
+            }) {
+                return SizingStep(setting: setting, before: before, reason: "already \(percent) % of the memory online")
+            }
             let what = wanted.percent.map { "\($0) %" } ?? "a whole percentage"
             return SizingStep(
                 setting: setting, before: before,

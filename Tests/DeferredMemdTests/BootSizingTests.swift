@@ -24,7 +24,8 @@ struct BootSizingTests {
         .processes: ResourceLimit(soft: 7350, hard: 7350), .pendingSignals: ResourceLimit(soft: 7350, hard: 7350),
     ]
     static let mounts = [
-        TmpfsMount(mountPoint: "/dev/shm", size: .kernelDefault),  // the default, half: mountinfo shows no size=
+        // Read after the run: the default size of boot time, half of its 478208 pages, no longer the default of now.
+        TmpfsMount(mountPoint: "/dev/shm", size: .kibibytes(956_416)),
         TmpfsMount(mountPoint: "/run", size: .kibibytes(382_568)),  // size=20%
         TmpfsMount(mountPoint: "/tmp", size: .kibibytes(65536)),  // size=64m, set in bytes
     ]
@@ -93,6 +94,12 @@ struct BootSizingTests {
         let tmp = try Self.step(steps, .tmpfs("/tmp"))
         #expect(tmp.change == nil)
         #expect(tmp.reason.contains("set in bytes"))
+        // No size= shown after the run: the mount has the default of now, half of all the memory; nothing to do.
+        var sized = Self.inputs()
+        sized.mounts = [TmpfsMount(mountPoint: "/dev/shm", size: .kernelDefault)]
+        let already = try Self.step(BootSizing.steps(sized), .tmpfs("/dev/shm"))
+        #expect(already.change == nil)
+        #expect(already.reason.contains("already 50 %"))
         #expect(BootSizing.tmpfsKiB(percent: 20, totalBytes: Self.before, pageSize: 4096) == 382_568)
     }
 
@@ -221,8 +228,9 @@ struct BootSizingTests {
 
             """
         try Fixture.write(limits, to: "/proc/1/limits", in: root)
+        // As read after the run: /dev/shm's default of boot time, which no longer is the default, shows.
         let mountinfo = """
-            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,inode64
+            22 1 0:21 / /dev/shm rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,size=956416k,inode64
             23 1 0:22 / /run rw,nosuid,nodev shared:3 - tmpfs tmpfs rw,size=382568k,mode=755
             24 1 0:23 / /tmp rw,nosuid,nodev shared:4 - tmpfs tmpfs rw,size=65536k
 
@@ -264,6 +272,29 @@ struct BootSizingTests {
         #expect(nproc["before"]?.stringValue == "7350")
         #expect(nproc["after"]?.stringValue == "\(threads / 2)")
         #expect(report["summary"]?.stringValue?.contains("kernel.threads-max: 14700 → \(threads)") == true)
+    }
+
+    @Test("a run resumed after one that onlined everything but sized nothing (killed in between) sizes from the journal's start")
+    func resumedRunSizes() throws {
+        let root = try Self.phone()
+        defer { Fixture.remove(root) }
+        // The first run: every block online, nothing sized (as if killed right after its last block).
+        try Fixture.write("[After]\nThreadsMax=no\nInitLimits=no\nTmpfs=no\n", to: "/etc/deferred-memd.conf", in: root)
+        #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
+        #expect(try Self.read("proc/sys/kernel/threads-max", in: root) == "14700\n")
+        // The re-run onlines nothing: the journal says what the boot began with, and the values are sized from it.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("etc/deferred-memd.conf"))
+        #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
+        let total = try #require(try Meminfo.parse(Self.read("proc/meminfo", in: root)).memTotal)
+        #expect(try Self.read("proc/sys/kernel/threads-max", in: root) == "\(total / (8 * 16384))\n")
+        let report = try JSONValue(parsing: Self.read("run/deferred-memd/report.json", in: root))
+        #expect(report["after"]?.arrayValue?.filter { $0["status"]?.stringValue == "changed" }.count == 5)
+        // A third run: everything is sized already, and says so.
+        #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
+        let third = try JSONValue(parsing: Self.read("run/deferred-memd/report.json", in: root))
+        let statuses = third["after"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
+        #expect(statuses == ["left", "left", "left", "left", "left", "left"])
+        #expect(third["after"]?.arrayValue?.first { $0["setting"]?.stringValue == "tmpfs /dev/shm" }?["reason"]?.stringValue?.contains("already 50 %") == true)
     }
 
     @Test("the dry run lists the resizing writes as commands and changes nothing")
