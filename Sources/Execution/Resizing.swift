@@ -24,7 +24,7 @@ package struct Resizing: Sendable {
 
     /// The inputs as the machine shows them now. What cannot be read is left out (its rule then has nothing to
     /// size), with a warning.
-    package func inputs(memTotalBefore: UInt64, memTotalAfter: UInt64, pageSize: UInt64) -> SizingInputs {
+    package func inputs(memTotalBefore: UInt64, memTotalAfter: UInt64, memTotalNow: UInt64, pageSize: UInt64) -> SizingInputs {
         let threadsMax = configuration.threadsMax || configuration.initLimits ? readThreadsMax() : nil
         var limits: [InitLimit: ResourceLimit] = [:]
         if configuration.initLimits || configuration.threadsMax {
@@ -35,7 +35,8 @@ package struct Resizing: Sendable {
             }
         }
         return SizingInputs(
-            memTotalBefore: memTotalBefore, memTotalAfter: memTotalAfter, pageSize: pageSize, threadsMax: threadsMax, initLimits: limits,
+            memTotalBefore: memTotalBefore, memTotalAfter: memTotalAfter, memTotalRead: memTotalNow, pageSize: pageSize, threadsMax: threadsMax,
+            initLimits: limits,
             mounts: configuration.tmpfs ? readMounts() : [], sysctl: SysctlSettings.read(from: files), configuration: configuration)
     }
 
@@ -54,9 +55,10 @@ package struct Resizing: Sendable {
         }
     }
 
-    package func run(memTotalBefore: UInt64, memTotalAfter: UInt64, pageSize: UInt64) -> [SizingOutcome] {
+    /// `memTotalNow`: the memory as the files read now show it (after the run; for a dry run, before it).
+    package func run(memTotalBefore: UInt64, memTotalAfter: UInt64, memTotalNow: UInt64, pageSize: UInt64) -> [SizingOutcome] {
         guard !configuration.isOff else { return [] }
-        let inputs = inputs(memTotalBefore: memTotalBefore, memTotalAfter: memTotalAfter, pageSize: pageSize)
+        let inputs = inputs(memTotalBefore: memTotalBefore, memTotalAfter: memTotalAfter, memTotalNow: memTotalNow, pageSize: pageSize)
         return BootSizing.steps(inputs).map { step in
             guard let change = step.change else {
                 logger.info("left as booted", metadata: ["setting": "\(step.setting)", "value": "\(step.before)", "reason": "\(step.reason)"])

@@ -98,7 +98,7 @@ package struct DeferredRun: Sendable {
             return []
         }
         return Resizing(files: files, tuning: tuning, configuration: after, logger: logger, dryRun: !state.writesToDisk)
-            .run(memTotalBefore: atStart, memTotalAfter: now, pageSize: machine.pageSize)
+            .run(memTotalBefore: atStart, memTotalAfter: now, memTotalNow: state.writesToDisk ? now : current, pageSize: machine.pageSize)
     }
 
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {

@@ -109,8 +109,8 @@ package enum BootSizing {
     /// the hundred values within two pages: systemd's /newroot of 1200M on 1.9 GiB is 63.02 %, not 63 %.
     static func tmpfsStep(_ mount: TmpfsMount, wanted: TmpfsResize, _ inputs: SizingInputs) -> SizingStep {
         let setting = SizedSetting.tmpfs(mount.mountPoint)
-        // The mounts are read after the run: a size the kernel does not show is half the memory of now.
-        guard let size = mount.kibibytes(memTotal: inputs.memTotalAfter, pageSize: inputs.pageSize) else {
+        // A size the kernel does not show is half the memory of the moment the mounts were read.
+        guard let size = mount.kibibytes(memTotal: inputs.memTotalRead, pageSize: inputs.pageSize) else {
             return SizingStep(setting: setting, before: "unlimited", reason: "no size limit")
         }
         let before = "size=\(size)k"

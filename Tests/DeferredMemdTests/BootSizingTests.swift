@@ -100,6 +100,9 @@ struct BootSizingTests {
         let already = try Self.step(BootSizing.steps(sized), .tmpfs("/dev/shm"))
         #expect(already.change == nil)
         #expect(already.reason.contains("already 50 %"))
+        // A dry run reads the mounts before anything comes online: no size= is then half of the boot memory.
+        sized.memTotalRead = Self.before
+        #expect(try Self.step(BootSizing.steps(sized), .tmpfs("/dev/shm")).change == .tmpfsPercent("/dev/shm", 50))
         #expect(BootSizing.tmpfsKiB(percent: 20, totalBytes: Self.before, pageSize: 4096) == 382_568)
     }
 
