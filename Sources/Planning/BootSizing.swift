@@ -44,8 +44,13 @@ package enum BootSizing {
         let bootLimit = limits[.processes].flatMap { $0.soft == $0.hard && limits[.pendingSignals] == $0 ? $0.soft : nil }
         let bootThreads = inputs.threadsMax
         // PID 1's limits keep fork_init's value when threads-max has been changed since: THREAD_SIZE from them first.
-        var threadSize = bootLimit.flatMap { Self.threadSize(memTotal: inputs.memTotalBefore, threadsMax: $0 * 2) }
-        if threadSize == nil, let bootThreads { threadSize = Self.threadSize(memTotal: inputs.memTotalBefore, threadsMax: bootThreads) }
+        // Then from the memory of now: a run after one that sized them finds them sized for it already.
+        var threadSize: UInt64?
+        for total in [inputs.memTotalBefore, inputs.memTotalAfter] where threadSize == nil {
+            threadSize =
+                bootLimit.flatMap { Self.threadSize(memTotal: total, threadsMax: $0 * 2) }
+                ?? bootThreads.flatMap { Self.threadSize(memTotal: total, threadsMax: $0) }
+        }
         let newThreads = threadSize.map { Self.threadsMax(totalBytes: inputs.memTotalAfter, threadSize: $0) }
         let formula = threadSize.map { "MemTotal / (8 × THREAD_SIZE \($0 / 1024) KiB), as fork_init computes it" } ?? ""
 

@@ -297,6 +297,8 @@ struct BootSizingTests {
         let third = try JSONValue(parsing: Self.read("run/deferred-memd/report.json", in: root))
         let statuses = third["after"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
         #expect(statuses == ["left", "left", "left", "left", "left", "left"])
+        let reasons = third["after"]?.arrayValue?.compactMap { $0["reason"]?.stringValue } ?? []
+        #expect(reasons.prefix(3).allSatisfy { $0.hasPrefix("already") }, "\(reasons)")
         #expect(third["after"]?.arrayValue?.first { $0["setting"]?.stringValue == "tmpfs /dev/shm" }?["reason"]?.stringValue?.contains("already 50 %") == true)
     }
 
