@@ -40,7 +40,8 @@ run() {
 }
 arm() { local b=$1; shift; qemu-aarch64-static -L "$root" "$out/$b" "$@"; }
 x86() { local b=$1; shift; "$host/$b" "$@"; }
-mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{4}/TIME/g; s/ms=[0-9]+/ms=N/g; s/in [0-9]+ ms/in N ms/g' "$1"; }
+# Times, and the name of each architecture's copy of the example tree (paths in messages).
+mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{4}/TIME/g; s/ms=[0-9]+/ms=N/g; s/in [0-9]+ ms/in N ms/g; s/-(x86|arm)-tree/-tree/g' "$1"; }
 compare() {
     local name=$1 how=${2:-exact}
     if [ "$how" = masked ]; then

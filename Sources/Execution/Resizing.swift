@@ -30,7 +30,10 @@ package struct Resizing: Sendable {
         if configuration.initLimits || configuration.threadsMax {
             for limit in InitLimit.allCases {
                 do { limits[limit] = try tuning.initLimit(limit) } catch {
-                    logger.warning("cannot read PID 1's limit", metadata: ["limit": "\(limit.rawValue)", "error": "\(error)"])
+                    // A tree without the file (a capture, a fake root) has nothing to size: not worth a warning.
+                    logger.log(
+                        level: error.errno == .noSuchFileOrDirectory ? .debug : .warning, "cannot read PID 1's limit",
+                        metadata: ["limit": "\(limit.rawValue)", "error": "\(error)"])
                 }
             }
         }
@@ -42,7 +45,7 @@ package struct Resizing: Sendable {
 
     func readThreadsMax() -> UInt64? {
         do { return UInt64(try files.readValue(LiveTuning.threadsMaxPath)) } catch {
-            logger.warning("cannot read threads-max", metadata: ["error": "\(error)"])
+            logger.log(level: error.errno == .noSuchFileOrDirectory ? .debug : .warning, "cannot read threads-max", metadata: ["error": "\(error)"])
             return nil
         }
     }
