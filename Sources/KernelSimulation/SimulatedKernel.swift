@@ -246,12 +246,12 @@ package final class SimulatedKernel: HotplugKernel {
                 // The memmap comes out of free memory: where it does not fit, the add fails and nothing appears. Taken
                 // after the rename, so that a kill between the two leaves the model generous, never short.
                 let memmap = -Int64(Planner.memmapBytes(of: blockSize, pageSize: pageSize))
-                guard try adjustMeminfo("MemFree:", by: memmap, write: false) else {
+                guard try adjustMeminfo(["MemFree:": memmap], write: false) else {
                     try? files.removeTree(staging)
                     throw fail(.noMemory)
                 }
                 try files.rename(staging, to: directory)
-                _ = try adjustMeminfo("MemFree:", by: memmap)
+                _ = try adjustMeminfo(["MemFree:": memmap])
                 try appendToFirmwareMemmap(AddressRange(start: address, end: address + blockSize))
             }
         }
@@ -307,9 +307,10 @@ package final class SimulatedKernel: HotplugKernel {
                         throw fail(.ioError)
                     }
                     try files.replaceFileAtomically(directory + "/valid_zones", text: zone + "\n", durable: false)
-                    if zone != "Movable" { _ = try adjustMeminfo("MemFree:", by: Int64(blockSize)) }
-                    // Every zone's managed pages count in MemTotal (totalram_pages), which the resizing reads.
-                    _ = try adjustMeminfo("MemTotal:", by: Int64(blockSize))
+                    // MemTotal (totalram_pages) grows with every zone's managed pages, and the two together: their
+                    // ratio is how the daemon tells the page size. MemFree: see adjustMeminfo.
+                    _ = try adjustMeminfo(["MemFree:": zone == "Movable" ? 0 : Int64(blockSize), "MemTotal:": Int64(blockSize)])
+                    try addManagedPages(blockSize / pageSize, zone: zone, node: probeNode)
                     try files.replaceFileAtomically(directory + "/online", text: "1\n", durable: false)
                     try files.replaceFileAtomically(directory + "/state", text: "online\n", durable: false)
                 } else {
@@ -322,26 +323,50 @@ package final class SimulatedKernel: HotplugKernel {
         try outcome.get()
     }
 
-    /// Moves `/proc/meminfo`'s `MemFree` by `free` bytes, as the kernel does: a probe's memmap comes out of free
-    /// memory; a block onlined to a kernel zone adds its bytes. A Movable block is left out: the kernel adds it to
-    /// `MemFree` and to ZONE_MOVABLE's free pages alike, and the planner counts `MemFree` less those (this model does
-    /// not rewrite `/proc/zoneinfo`, nor `MemTotal`, whose ratio to the zones' managed pages gives the page size).
-    /// Offlining is not modelled. false, changing nothing, when free memory would go below zero; true when the tree
-    /// has no `/proc/meminfo` (nothing to keep); `write` false only asks. Called under `apply`.
-    private func adjustMeminfo(_ label: String, by bytes: Int64, write: Bool = true) throws(KernelFileError) -> Bool {
+    /// Moves `/proc/meminfo`'s figures by the bytes given, in one rewrite, as the kernel does: a probe's memmap comes
+    /// out of `MemFree`; a block onlined to a kernel zone adds its bytes to it, and any block to `MemTotal`. A Movable
+    /// block is left out of `MemFree`: the kernel adds it there and to ZONE_MOVABLE's free pages alike, and the
+    /// planner counts `MemFree` less those (this model does not rewrite the zones' free pages). Offlining is not
+    /// modelled. false, changing nothing, when a figure would go below zero; true when the tree has no
+    /// `/proc/meminfo` or not the line (nothing to keep); `write` false only asks. Called under `apply`.
+    private func adjustMeminfo(_ moves: [String: Int64], write: Bool = true) throws(KernelFileError) -> Bool {
         guard files.exists(Meminfo.path), let text = try? files.readText(Meminfo.path) else { return true }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let position = lines.firstIndex(where: { $0.hasPrefix(label) }),
-            let kib = Int64(lines[position].dropFirst(label.count).split(separator: " ").first ?? "")
-        else { return true }
-        let moved = kib + bytes / 1024
-        guard moved >= 0 else { return false }
+        for (label, bytes) in moves where bytes != 0 {
+            guard let position = lines.firstIndex(where: { $0.hasPrefix(label) }),
+                let kib = Int64(lines[position].dropFirst(label.count).split(separator: " ").first ?? "")
+            else { continue }
+            let moved = kib + bytes / 1024
+            guard moved >= 0 else { return false }
+            // The kernel's layout: the label in 16 columns, the value in 8.
+            let value = String(moved)
+            lines[position] = label + String(repeating: " ", count: max(1, 16 - label.count + 8 - value.count)) + value + " kB"
+        }
         guard write else { return true }
-        // The kernel's layout: the label in 16 columns, the value in 8.
-        let value = String(moved)
-        lines[position] = label + String(repeating: " ", count: max(1, 16 - label.count + 8 - value.count)) + value + " kB"
         try files.replaceFileAtomically(Meminfo.path, text: lines.joined(separator: "\n"), durable: false)
         return true
+    }
+
+    /// Adds `pages` to the `managed` count of `zone` on `node` in `/proc/zoneinfo`, or of the first zone with a span
+    /// when that one has none (this model grows no zone's span; the daemon reads zones without one as absent), as
+    /// onlining does: `MemTotal` over the zones' managed pages must stay the page size.
+    private func addManagedPages(_ pages: UInt64, zone: String, node: Int) throws(KernelFileError) {
+        guard files.exists(ZoneSpans.path), let text = try? files.readText(ZoneSpans.path) else { return }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let headers = lines.indices.filter { lines[$0].hasPrefix("Node ") && lines[$0].contains(" zone ") }
+        let sections = zip(headers, headers.dropFirst() + [lines.endIndex]).map { $0..<$1 }
+        func value(_ name: Substring, in section: Range<Int>) -> (line: Int, count: UInt64)? {
+            for line in section {
+                let words = lines[line].split(separator: " ")
+                if words.count == 2, words[0] == name, let count = UInt64(words[1]) { return (line, count) }
+            }
+            return nil
+        }
+        let spanning = sections.filter { (value("spanned", in: $0)?.count ?? 0) > 0 }
+        let named = spanning.first { lines[$0.lowerBound].hasPrefix("Node \(node),") && lines[$0.lowerBound].hasSuffix(" " + zone) }
+        guard let section = named ?? spanning.first, let managed = value("managed", in: section) else { return }
+        lines[managed.line] = "        managed  \(managed.count + pages)"
+        try files.replaceFileAtomically(ZoneSpans.path, text: lines.joined(separator: "\n"), durable: false)
     }
 
     private func rewrite(_ machinePath: String, _ value: String) throws(KernelFileError) {

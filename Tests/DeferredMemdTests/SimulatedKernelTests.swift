@@ -106,6 +106,18 @@ struct SimulatedKernelTests {
         try #require(try Meminfo.read(from: files)).memFree
     }
 
+    @Test(
+        "a simulated run keeps MemTotal and the zones' managed pages together: the tree still reads its page size",
+        arguments: [("arm64-qemu-virt", UInt64(4096)), ("arm64-qemu-initrd-high-16k", UInt64(16384))])
+    func pageSizeAfterARun(example: String, pageSize: UInt64) throws {
+        let root = try Fixture.copyOfExample(example)
+        defer { Fixture.remove(root) }
+        #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
+        let machine = try Machine.read(from: KernelFiles(root: .init(root.path)))
+        #expect(try #require(machine.meminfo?.memTotal) > 3 << 30, "the run added the deferred memory to MemTotal")
+        #expect(machine.pageSize == pageSize)
+    }
+
     /// arm64-qemu-virt: 4 KiB pages, 128 MiB blocks, so a probe's memmap is 2 MiB.
     @Test("free memory as the kernel keeps it: a probe takes its memmap, online_kernel gives the block, online_movable neither")
     func freeMemoryMoves() throws {
