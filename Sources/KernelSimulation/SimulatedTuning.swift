@@ -24,8 +24,9 @@ package struct SimulatedTuning: SystemTuning {
     package func apply(_ change: SizingChange) throws(TuningError) {
         do {
             switch change {
-            case .threadsMax:
-                try live.apply(change)
+            case .threadsMax(let value):
+                // The model's file, replaced as the rest of the simulation's are: never a write to a live sysctl.
+                try files.replaceFileAtomically(LiveTuning.threadsMaxPath, text: "\(value)\n", durable: false)
             case .initLimit(let limit, let value):
                 try rewriteLines(LiveTuning.initLimitsPath) { line in
                     guard line.hasPrefix(limit.label + " ") else { return line }
