@@ -23,6 +23,11 @@ import SystemPackage
 /// is the only write; the kernel onlines the block inside it (Linux 6.1 `add_memory_resource` →
 /// `online_memory_block`, the same `zone_for_pfn_range` as a `state` write). That online's failure is ignored by
 /// the kernel (the probe still succeeds), so `verify` onlines a block it finds offline, as two writes would have.
+///
+/// Checked add (`checkedAdd`): an absent block takes one write, `ADDRESS ZONE` to `deferred_mem_init/online`,
+/// which adds it on its candidate's node and onlines it; EEXIST means online already (read to see in which zone),
+/// ENXIO that the kernel does not count it among its candidates (refused, as the probe guard refuses), ERANGE
+/// that the zone would interleave on the node. A block present but offline still takes a `state` write.
 struct BlockExecutor: Sendable {
     let kernel: any HotplugKernel
     let probeGuard: ProbeGuard
@@ -42,6 +47,8 @@ struct BlockExecutor: Sendable {
     var freeMemory: FreeMemoryWatch? = nil
     /// Auto-zone: `auto_online_blocks` holds the zone being probed and the probe onlines the block; nil: two writes.
     let autoZone: AutoZoneSetting?
+    /// The checked add: an absent block is added and onlined by one write to `deferred_mem_init/online`.
+    var checkedAdd = false
 
     static let memoryDirectory = MemoryBlockDirectory.path
 
@@ -164,6 +171,7 @@ struct BlockExecutor: Sendable {
             if let probeUnavailable { return .failed(stage: .probe, errno: nil, reason: probeUnavailable) }
             let range = AddressRange(start: UInt64(block.index) * blockSize, end: UInt64(block.index + 1) * blockSize)
             if let reason = probeGuard.refusal(for: range) { return .refused(reason: reason) }
+            if checkedAdd { return addChecked(block, range: range, record: &record) }
             let autoOnlined: Bool
             switch switchAutoOnline(to: block.zone, record: &record) {
             case .success(let on): autoOnlined = on
@@ -204,6 +212,36 @@ struct BlockExecutor: Sendable {
             }
         case .failure(let error):
             return .failed(stage: .online, errno: error.errno, reason: error.description)
+        }
+    }
+
+    /// The checked add of an absent block: one write that adds and onlines it, the kernel's refusals explained.
+    private func addChecked(_ block: Plan.Block, range: AddressRange, record: inout BlockRecord) -> BlockOutcome {
+        record.writes.insert(.checkedAdd)
+        switch write("\(Hex.prefixed(range.start)) \(block.zone.onlineCommand)", to: DeferredMemInit.onlinePath, record: &record) {
+        case .success:
+            freeMemory?.sample()
+            return .onlined
+        case .failure(let error) where error.errno == .fileExists:
+            // Online already: an earlier run, the kernel taking over, or another agent. Its zone decides.
+            let now = observe(block.index)
+            if case .online(_, let name) = now, !name.isEmpty { record.kernelZone = name }
+            switch now {
+            case .online(let zone, let name):
+                return zone == block.zone ? .raced : .conflict(actual: name.isEmpty ? "unknown" : name)
+            case .onlineZoneHidden:
+                return .raced
+            default:
+                return .failed(stage: .probe, errno: error.errno, reason: error.description)
+            }
+        case .failure(let error) where error.errno == .noSuchAddressOrDevice:
+            return .refused(reason: "\(range) is not among the kernel's candidates: \(DeferredMemInit.onlinePath) refused it (ENXIO)")
+        case .failure(let error) where error.errno == .outOfRange:
+            return .failed(
+                stage: .probe, errno: error.errno,
+                reason: "the kernel refused \(block.zone.onlineCommand) at \(range): the zones on node \(block.node) would interleave (ERANGE)")
+        case .failure(let error):
+            return .failed(stage: .probe, errno: error.errno, reason: error.description)
         }
     }
 

@@ -8,8 +8,12 @@ package enum BlockOutcome: Sendable, Equatable {
     case onlined
     /// It was already online in the planned zone before this run touched it (an earlier run, or udev).
     case alreadyOnline
-    /// Another agent onlined it in the planned zone while this run was at it (our write got EINVAL).
+    /// Another agent onlined it in the planned zone while this run was at it (our write got EINVAL, or EEXIST from
+    /// the checked add): another onliner, or the vendor kernel taking over.
     case raced
+    /// The vendor kernel added it (`deferred_mem.mode=kernel`, or its takeover), in the planned zone, while this run
+    /// stood down and wrote nothing.
+    case addedByKernel
     /// Online in the other zone (a udev rule or another agent got there first): reported, not fixed by force.
     case conflict(actual: String)
     /// The write failed for good, or the kernel did something unexpected.
@@ -24,6 +28,7 @@ package enum BlockOutcome: Sendable, Equatable {
         case .onlined: "onlined"
         case .alreadyOnline: "already-online"
         case .raced: "raced"
+        case .addedByKernel: "added-by-kernel"
         case .conflict: "conflict"
         case .failed: "failed"
         case .refused: "refused"
@@ -34,7 +39,7 @@ package enum BlockOutcome: Sendable, Equatable {
     /// Online in the planned zone at the end.
     package var isSuccess: Bool {
         switch self {
-        case .onlined, .alreadyOnline, .raced: true
+        case .onlined, .alreadyOnline, .raced, .addedByKernel: true
         default: false
         }
     }

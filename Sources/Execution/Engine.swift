@@ -21,12 +21,16 @@ package struct Engine: Sendable {
     /// Auto-zone (`ProbeMethod.autoZone`, serial worker only): what `AutoOnlineSwitch.prepare` set
     /// `auto_online_blocks` to; the executor switches it per zone. nil: two writes per block.
     package let autoZone: AutoZoneSetting?
+    /// The checked add (`ProbeMethod.checkedAdd`): an absent block is added and onlined with one write to the
+    /// kernel's `deferred_mem_init/online`.
+    package let checkedAdd: Bool
 
     package init(
         plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger,
-        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil
+        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil, checkedAdd: Bool = false
     ) {
         self.autoZone = options.workers == .serial ? autoZone : nil
+        self.checkedAdd = checkedAdd
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -76,7 +80,7 @@ package struct Engine: Sendable {
             gate: options.workers == .perZone && options.gate ? WriteGate() : nil, runStart: runStart,
             probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: planIsFresh,
             freeMemory: plan.memmapBudget?.tight == true ? freeMemory : nil,
-            autoZone: autoZone)
+            autoZone: autoZone, checkedAdd: checkedAdd)
         var initial = Progress()
         for zone in Zone.allCases {
             initial.planned[zone] = 0
@@ -124,6 +128,34 @@ package struct Engine: Sendable {
             records: finished, workers: summaries, elapsedNanoseconds: end - runStart, stopReason: stop.reason,
             startedMonotonic: runStart, firstWriteMonotonic: executor.firstWrite.value, verifyNanoseconds: end - verifyStart,
             memFreeStart: freeMemory.start, memFreeLow: freeMemory.low)
+    }
+
+    /// The plan as the kernel left it, without a write: what a run that stood down for the vendor kernel reports.
+    /// Online in the planned zone: added by the kernel (a plan made after the kernel method finished sees its blocks
+    /// as already online); elsewhere: a conflict; not online: failed.
+    package func observeKernelWork() -> EngineResult {
+        let runStart = Clock.monotonicNanoseconds()
+        let executor = BlockExecutor(
+            kernel: kernel, probeGuard: probeGuard, retry: options.retry, blockSize: plan.blockSize, gate: nil, runStart: runStart,
+            probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: false, autoZone: nil)
+        let records = plan.blocks.map { block -> BlockRecord in
+            var record = BlockRecord(block: block, worker: "kernel")
+            switch executor.observe(block.index) {
+            case .online(let zone, let name):
+                if !name.isEmpty { record.kernelZone = name }
+                record.outcome = zone == block.zone ? .addedByKernel : .conflict(actual: name.isEmpty ? "unknown" : name)
+            case .onlineZoneHidden:
+                record.outcome = .addedByKernel
+            case .absent, .offline, .goingOffline:
+                record.outcome = .failed(stage: .verify, errno: nil, reason: "memory\(block.index) is not online after the kernel said it was done")
+            case .unreadable(let errno):
+                record.outcome = .failed(stage: .read, errno: errno, reason: "memory\(block.index)'s state cannot be read: \(errno.description)")
+            }
+            log(record)
+            return record
+        }
+        return EngineResult(
+            records: records, workers: [], elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: nil, startedMonotonic: runStart)
     }
 
     /// Every block this run onlined, re-read once all writes are done: the report says what the kernel shows.
@@ -218,7 +250,7 @@ package struct Engine: Sendable {
         // Metadata costs more than the rest of a block's bookkeeping: build it only when it will be logged.
         let level: Logger.Level =
             switch record.outcome {
-            case .onlined, .alreadyOnline, .raced: .debug
+            case .onlined, .alreadyOnline, .raced, .addedByKernel: .debug
             case .conflict: .warning
             case .notReached: .trace
             case .failed, .refused: repeated ? .debug : .error
@@ -229,7 +261,7 @@ package struct Engine: Sendable {
             "outcome": "\(record.outcome.name)", "attempts": "\(record.attempts)",
         ]
         switch record.outcome {
-        case .onlined, .alreadyOnline, .raced:
+        case .onlined, .alreadyOnline, .raced, .addedByKernel:
             logger.debug("block online", metadata: metadata)
         case .conflict(let actual):
             metadata["actual"] = "\(actual)"

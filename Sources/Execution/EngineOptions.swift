@@ -30,13 +30,18 @@ package struct EngineOptions: Sendable, Equatable {
         self.priority = priority
     }
 
-    /// Two writes unless auto-zone is asked for, and auto-zone only with the serial worker: one kernel write per
-    /// block needs `auto_online_blocks` to hold the zone being probed, and there is one `auto_online_blocks` for
-    /// the whole machine, which per-zone workers probing Normal and Movable blocks at once cannot share. Not the
-    /// default: it measured no faster on the real kernel (the kernel's work is the same), and while it holds a
-    /// zone, memory hot-added by anyone else is onlined there by the kernel (Docs/performance.md).
-    package var effectiveProbeMethod: ProbeMethod {
-        guard workers == .serial else { return .twoWrite }
-        return probeMethod ?? .twoWrite
+    /// The checked add where the kernel offers it (`kernelHasCheckedAdd`) and nothing else is asked for: one write
+    /// per block, checked by the kernel, any worker mode. Else two writes unless auto-zone is asked for, and
+    /// auto-zone only with the serial worker: one kernel write per block needs `auto_online_blocks` to hold the zone
+    /// being probed, and there is one `auto_online_blocks` for the whole machine, which per-zone workers probing
+    /// Normal and Movable blocks at once cannot share. Auto-zone is not the default: it measured no faster on the
+    /// real kernel (the kernel's work is the same), and while it holds a zone, memory hot-added by anyone else is
+    /// onlined there by the kernel (Docs/performance.md). A checked add asked of a kernel without it: two writes.
+    package func effectiveProbeMethod(kernelHasCheckedAdd: Bool) -> ProbeMethod {
+        switch probeMethod {
+        case nil, .checkedAdd: kernelHasCheckedAdd ? .checkedAdd : .twoWrite
+        case .autoZone: workers == .serial ? .autoZone : .twoWrite
+        case .twoWrite: .twoWrite
+        }
     }
 }

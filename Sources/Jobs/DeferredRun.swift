@@ -15,6 +15,8 @@ import TinyJSON
 /// engine → auto_online_blocks restored → report written atomically to `/run/deferred-memd/report.json`.
 package struct DeferredRun: Sendable {
     package static let reportPath = "/run/deferred-memd/report.json"
+    /// How long a run that stands down waits for the vendor kernel to finish adding (then it reports what it sees).
+    static let kernelWaitLimit: UInt64 = 600_000_000_000
 
     package let machine: Machine
     package let files: KernelFiles
@@ -101,8 +103,52 @@ package struct DeferredRun: Sendable {
             .run(memTotalBefore: atStart, memTotalAfter: now, memTotalNow: state.writesToDisk ? now : current, pageSize: machine.pageSize)
     }
 
+    /// Why the vendor kernel adds the memory and this run must not (nil: it may). `deferred_mem.mode=kernel`, or
+    /// `state` reading `kernel` (the kernel took over after its timeout, or is checking a `done`).
+    func kernelAdds(_ plan: Plan) -> String? {
+        guard plan.crashKernel == nil else { return nil }
+        if machine.commandLine.deferredMemKernelMode { return "deferred_mem.mode=kernel: the kernel adds the deferred memory itself" }
+        if machine.deferredMemInit?.handover == .kernel { return "\(KernelHandover.path) reads 'kernel': the kernel is adding the deferred memory" }
+        return nil
+    }
+
+    /// A run that stands down: no write; it waits for the kernel to finish (not in a dry run), and reports what the
+    /// kernel did, block by block, and sizes the system for it.
+    func standDown(_ plan: Plan, why: String, stop: StopFlag, startedWall: UInt64) -> RunReport {
+        logger.notice("the kernel adds the deferred memory: standing down", metadata: ["why": "\(why)"])
+        var notes = ["stood down, nothing written: \(why)"]
+        if state.writesToDisk, machine.deferredMemInit?.handover != nil {
+            let last = Handover(kernel: kernel).waitWhileKernelAdds(stop: stop, limit: Self.kernelWaitLimit)
+            if last == .kernel { notes.append("the kernel was still adding when the wait ended") }
+        }
+        let engine = Engine(plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: why, options: options, logger: logger)
+        let result = engine.observeKernelWork()
+        var report = RunReport(
+            plan: plan, result: result, mode: mode + [("probeMethod", .string("kernel")), ("handover", .string("kernel"))], notes: notes, startedAt: startedWall
+        )
+        report.mainEntered = mainEntered
+        report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: machine.meminfo?.memTotal)
+        do { try state.replace(Self.reportPath, streaming: report.write) } catch {
+            logger.error("cannot write the report", metadata: ["error": "\(error)"])
+        }
+        return report
+    }
+
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
+        if let why = kernelAdds(fresh) { return standDown(fresh, why: why, stop: stop, startedWall: startedWall) }
+        // The vendor kernel's handover: claimed before any write; EBUSY means the kernel took over meanwhile.
+        var handover: Handover?
+        if machine.deferredMemInit?.handover != nil, fresh.crashKernel == nil, !fresh.blocks.isEmpty {
+            switch Handover(kernel: kernel).claim() {
+            case .claimed: handover = Handover(kernel: kernel)
+            case .kernelAdding:
+                return standDown(
+                    fresh, why: "\(KernelHandover.path) refused 'userspace' (EBUSY): the kernel is adding the deferred memory", stop: stop,
+                    startedWall: startedWall)
+            case .failed(let why): logger.warning("cannot claim the deferred memory from the kernel", metadata: ["error": "\(why)"])
+            }
+        }
         if let budget = fresh.memmapBudget, !budget.fits {
             // Before any write (not even the journal or auto_online_blocks): a half-probed machine with its memmap
             // spent is worse than the boot memory it had.
@@ -126,16 +172,21 @@ package struct DeferredRun: Sendable {
         let memory = MemoryBlockDirectory.path
         let firstProbed = firstProbedZone(plan, fresh: !resumed)
 
-        var probeUnavailable: String? = machine.memory.hasProbe ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
+        let checkedAdd = options.effectiveProbeMethod(kernelHasCheckedAdd: machine.deferredMemInit?.checkedAdd ?? false) == .checkedAdd
+        var probeUnavailable: String? = machine.memory.hasProbe || checkedAdd ? nil : "no \(memory)/probe (CONFIG_ARCH_MEMORY_PROBE is off)"
         let switcher = AutoOnlineSwitch(state: state, kernel: kernel)
         var switched = false
-        var method = ProbeMethod.twoWrite
+        var method = checkedAdd ? ProbeMethod.checkedAdd : .twoWrite
         var autoZone: AutoZoneSetting?
+        if options.probeMethod == .checkedAdd, !checkedAdd {
+            notes.append("ProbeMethod=checked-add: the kernel has no \(DeferredMemInit.onlinePath); two writes per block")
+        }
         if !plan.blocks.isEmpty {
-            let wantsAutoZone = options.effectiveProbeMethod == .autoZone
+            let wantsAutoZone = options.effectiveProbeMethod(kernelHasCheckedAdd: false) == .autoZone && !checkedAdd
             do {
+                // The checked add holds auto-online off itself, block by block: the machine's setting stays.
                 var preparation = try switcher.prepare(
-                    needsProbe: firstProbed != nil && probeUnavailable == nil, policy: autoOnline, autoZone: wantsAutoZone ? firstProbed : nil)
+                    needsProbe: firstProbed != nil && probeUnavailable == nil && !checkedAdd, policy: autoOnline, autoZone: wantsAutoZone ? firstProbed : nil)
                 if case .zonesRefused(let errno, let then) = preparation {
                     let why = errno == .invalidArgument ? "does not take a zone name (a kernel before 5.7)" : "could not be set to a zone (\(errno))"
                     notes.append("auto_online_blocks \(why): two writes per block")
@@ -168,8 +219,16 @@ package struct DeferredRun: Sendable {
 
         let engine = Engine(
             plan: plan, kernel: kernel, probeGuard: ProbeGuard(machine: machine), probeUnavailable: probeUnavailable, options: options, logger: logger,
-            planIsFresh: !resumed, autoZone: autoZone)
+            planIsFresh: !resumed, autoZone: autoZone, checkedAdd: checkedAdd)
         let result = engine.run(stop: stop, progress: progress)
+        if let handover {
+            // Whatever the run left out (failures, a stop), the kernel now adds: its check of userspace's claim.
+            if let why = handover.finish() {
+                logger.warning("cannot tell the kernel the run is done", metadata: ["error": "\(why)"])
+            } else if result.records.contains(where: { !$0.outcome.isSuccess }) {
+                notes.append("told the kernel 'done' (\(KernelHandover.path)): it adds the candidate blocks this run left out")
+            }
+        }
         // Logged after the writes: under emulation a first log line is milliseconds of new code before them.
         if firstProbed != nil { logger.info("probe method", metadata: ["method": "\(method.rawValue)"]) }
         let reonlined = result.records.filter(\.onlinedAfterProbe).count
@@ -183,7 +242,9 @@ package struct DeferredRun: Sendable {
         }
         // A dry run onlines nothing: the journal gets no totals from it.
         if state.writesToDisk { logTotals(result, blockSize: plan.blockSize) }
-        var report = RunReport(plan: plan, result: result, mode: mode + [("probeMethod", .string(method.rawValue))], notes: notes, startedAt: startedWall)
+        var runMode = mode + [("probeMethod", .string(method.rawValue))]
+        if handover != nil { runMode.append(("handover", .string("userspace"))) }
+        var report = RunReport(plan: plan, result: result, mode: runMode, notes: notes, startedAt: startedWall)
         report.mainEntered = mainEntered
         report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: memTotalAtStart)
         do {

@@ -10,6 +10,9 @@ package struct MachineSelection: Sendable, Equatable {
     package var config: String?
     package var kernelcore: String?
     package var movablecore: String?
+    /// `--probe-method` of a run (the configuration's `ProbeMethod=` otherwise): any method but the checked add
+    /// makes the plan put probed blocks where probe does, not on the candidates' nodes.
+    package var probeMethod: ProbeMethod?
 
     package init(sysroot: String = "/", config: String? = nil, kernelcore: String? = nil, movablecore: String? = nil) {
         self.sysroot = sysroot
@@ -35,8 +38,9 @@ package struct MachineSelection: Sendable, Equatable {
     /// Reads the machine, the configuration and the split they ask for (all `watch` needs; `loadPlan` goes on).
     package func loadSplit() throws(BadInput) -> (Machine, Configuration, SplitRequest) {
         do {
-            let machine = try Machine.read(from: files)
+            var machine = try Machine.read(from: files)
             let configuration = try Configuration.read(from: files, explicitPath: config)
+            if let method = probeMethod ?? configuration.probeMethod, method != .checkedAdd { machine.deferredMemInit?.checkedAdd = false }
             let split = SplitRequest.resolve(
                 flagKernelCore: try flag(kernelcore, name: "--kernelcore"),
                 flagMovableCore: try flag(movablecore, name: "--movablecore"),

@@ -72,7 +72,9 @@ package struct RunJob: Sendable, Equatable {
 
     /// The flow of a run, ready to execute, the fresh plan, and where metrics go.
     func prepare(context: JobContext) throws(BadInput) -> (DeferredRun, Plan, MetricsDirectory?) {
-        let (loaded, configuration, fresh) = try machine.loadPlan()
+        var selection = machine
+        selection.probeMethod = placement.probeMethod
+        let (loaded, configuration, fresh) = try selection.loadPlan()
         let files = machine.files
         let options = placement.engineOptions(configuration)
         var mode: [(String, JSONValue)] = [

@@ -38,7 +38,7 @@ package struct KernelFileError: Error, Sendable, Equatable, CustomStringConverti
 extension Errno {
     /// C names of the errnos the memory-hotplug files return (Linux numbering).
     static let symbols: [(Int32, String)] = [
-        (1, "EPERM"), (2, "ENOENT"), (4, "EINTR"), (5, "EIO"), (7, "E2BIG"), (11, "EAGAIN"), (12, "ENOMEM"),
+        (1, "EPERM"), (2, "ENOENT"), (4, "EINTR"), (5, "EIO"), (6, "ENXIO"), (7, "E2BIG"), (11, "EAGAIN"), (12, "ENOMEM"),
         (13, "EACCES"), (16, "EBUSY"), (17, "EEXIST"), (19, "ENODEV"), (20, "ENOTDIR"), (21, "EISDIR"),
         (22, "EINVAL"), (28, "ENOSPC"), (30, "EROFS"), (34, "ERANGE"), (95, "EOPNOTSUPP"), (110, "ETIMEDOUT"),
         (133, "EHWPOISON"),

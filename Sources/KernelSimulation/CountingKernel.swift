@@ -42,6 +42,14 @@ package final class CountingKernel: HotplugKernel {
                 counts.zones[index] = ""
                 return nil
             }
+            if machinePath == DeferredMemInit.onlinePath {
+                let fields = value.split(separator: " ")
+                guard fields.count == 2, let address = Memparse.parseNumber(fields[0], base: .kernel) else { return .invalidArgument }
+                let index = Int(address / blockSize)
+                guard counts.zones[index]?.isEmpty ?? true else { return .fileExists }
+                counts.zones[index] = fields[1] == "online_movable" ? "Movable" : "Normal"
+                return nil
+            }
             guard let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" else { return nil }
             guard let zone = counts.zones[index] else { return .noSuchFileOrDirectory }
             guard zone.isEmpty else { return .invalidArgument }

@@ -10,9 +10,10 @@ import SystemPackage
 ///
 /// The engine runs against it exactly as against the live kernel, so what a dry run prints is, by construction,
 /// the writes the real run makes. The overlay models what the engine's later reads must see: a probed block
-/// exists (offline) and a block onlined is online in the zone asked for. It refuses what the kernel refuses that
-/// the engine reacts to: `probe` of a block that exists (EEXIST), `state` of a block that does not (ENOENT), of
-/// one already in that state (EINVAL), or any write to a file the machine does not have (ENOENT).
+/// exists (offline) and a block onlined (or added by the checked add) is online in the zone asked for. It refuses
+/// what the kernel refuses that the engine reacts to: `probe` of a block that exists (EEXIST), the checked add of one
+/// online (EEXIST), `state` of a block that does not (ENOENT), of one already in that state (EINVAL), or any write
+/// to a file the machine does not have (ENOENT).
 package final class RecordingKernel: HotplugKernel {
     /// One write the engine made, in order.
     package struct Write: Sendable, Equatable {
@@ -77,6 +78,19 @@ package final class RecordingKernel: HotplugKernel {
                 // auto_online_blocks onlines the block inside the probe write, as a `state` write of its value.
                 let autoOnline = overlay.values[Self.autoOnline] ?? (try? files.readValue(Self.autoOnline)) ?? "offline"
                 if autoOnline != "offline" { Self.online(index, autoOnline, in: &overlay) }
+                return nil
+            }
+            if machinePath == DeferredMemInit.onlinePath {
+                // The checked add: the block appears online in the zone named (the kernel's checks are its own).
+                guard files.exists(machinePath) else { return .noSuchFileOrDirectory }
+                let fields = value.split(separator: " ")
+                guard fields.count == 2, let address = Memparse.parseNumber(fields[0], base: .kernel), address % blockSize == 0,
+                    Self.onlineTypes.dropFirst(2).contains(String(fields[1]))
+                else { return .invalidArgument }
+                let index = Int(address / blockSize)
+                let state = MemoryBlockDirectory.attribute("state", of: index)
+                guard (overlay.values[state] ?? (try? files.readValue(state))) != "online" else { return .fileExists }
+                Self.online(index, String(fields[1]), in: &overlay)
                 return nil
             }
             if machinePath == Self.autoOnline {

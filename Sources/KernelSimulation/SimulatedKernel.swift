@@ -95,6 +95,8 @@ package final class SimulatedKernel: HotplugKernel {
     package let options: Options
     /// The node every probed block joins: probe cannot choose one (Linux 6.1 on arm64 and x86 with mem=).
     private let probeNode: Int
+    /// The vendor kernel's candidates: what its checked add accepts, and on which node.
+    private let candidates: [KernelCandidate]
     /// The zone spans at boot: `online_kernel` lands in the first kernel zone spanning the block (DMA on arm64
     /// below 4 GiB once the initrd is re-added high), else Normal.
     private let kernelZones: ZoneSpans?
@@ -118,6 +120,7 @@ package final class SimulatedKernel: HotplugKernel {
         // x86's rule and devicetree kernels' before 6.12; ProbeNode's numa_memblks rule (the first memory node in
         // the tree's order) is not modelled: no example is a multi-node tree booted on 6.12 or later.
         self.probeNode = machine.memory.blocks.first?.numaNode ?? 0
+        self.candidates = machine.deferredMemInit?.candidates ?? []
         self.kernelZones = machine.zoneSpans
         self.pageSize = machine.pageSize
         self.state = Mutex(State(faults: options.faults))
@@ -162,6 +165,14 @@ package final class SimulatedKernel: HotplugKernel {
         if machinePath == Self.memory + "/probe" {
             guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
             try locked(key: 2) { () throws(KernelFileError) in try probe(String(body), fail: fail) }
+        } else if machinePath == DeferredMemInit.onlinePath {
+            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
+            try locked(key: 2) { () throws(KernelFileError) in try checkedAdd(String(body), fail: fail) }
+        } else if machinePath == KernelHandover.path {
+            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
+            guard (try? files.readValue(machinePath)) != KernelHandover.kernel.rawValue else { throw fail(.resourceBusy) }
+            guard body == KernelHandover.userspace.rawValue || body == KernelHandover.done.rawValue else { throw fail(.invalidArgument) }
+            try rewrite(machinePath, String(body))
         } else if machinePath == Self.memory + "/auto_online_blocks" {
             let accepted = options.autoOnlineZones ? ["offline", "online", "online_kernel", "online_movable"] : ["offline", "online"]
             guard accepted.contains(String(body)) else { throw fail(.invalidArgument) }
@@ -218,15 +229,37 @@ package final class SimulatedKernel: HotplugKernel {
         Memparse.parseNumber(Substring(text), base: .kernel)
     }
 
+    /// `deferred_mem_init/online` (kernel/0002): `ADDRESS ZONE` (sscanf `%llx`: hex, `0x` optional) adds a candidate
+    /// block on its node with auto-online held off, and onlines it. Not modelled: the interleave check (ERANGE).
+    private func checkedAdd(_ text: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
+        let fields = text.split(separator: " ")
+        guard fields.count == 2, let address = UInt64(fields[0].hasPrefix("0x") ? fields[0].dropFirst(2) : fields[0], radix: 16),
+            ["online_kernel", "online_movable"].contains(fields[1]), address % blockSize == 0
+        else { throw fail(.invalidArgument) }
+        guard let block = AddressRange(start: address, size: blockSize) else { throw fail(.invalidArgument) }
+        guard let candidate = candidates.first(where: { $0.range.contains(block) }) else { throw fail(.noSuchAddressOrDevice) }
+        let index = Int(address / blockSize)
+        let current = try? files.readValue(MemoryBlockDirectory.attribute("state", of: index))
+        if current == "online" { throw fail(.fileExists) }
+        if current == nil { try add(address, node: candidate.node, autoOnline: false, fail: fail) }
+        try changeState(index, to: String(fields[1]), fail: fail)
+    }
+
     private func probe(_ text: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
         guard let address = Self.parseAddress(text) else { throw fail(.invalidArgument) }
         guard address % blockSize == 0 else { throw fail(.invalidArgument) }
         guard address < (UInt64(1) << 52) else { throw fail(.argListTooLong) }
+        try add(address, node: probeNode, autoOnline: true, fail: fail)
+    }
+
+    /// `__add_memory` of the block at `address` on `node`; then, where `autoOnline` lets the kernel's setting
+    /// count, `online_memory_block`.
+    private func add(_ address: UInt64, node: Int, autoOnline useSetting: Bool, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
         let index = Int(address / blockSize)
         if let errno = takeFault(.probe, index) { throw fail(errno) }
         Clock.sleep(nanoseconds: latency(1, of: 4))
         let directory = MemoryBlockDirectory.blockDirectory(index)
-        let autoOnline = (try? files.readValue(Self.memory + "/auto_online_blocks")) ?? "offline"
+        let autoOnline = useSetting ? (try? files.readValue(Self.memory + "/auto_online_blocks")) ?? "offline" : "offline"
         let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
             Result { () throws(KernelFileError) in
                 guard !files.exists(directory) else { throw fail(.fileExists) }
@@ -235,7 +268,6 @@ package final class SimulatedKernel: HotplugKernel {
                 let staging = "\(Self.memory)/.memory\(index).probing"
                 try? files.removeTree(staging)
                 try files.createDirectory(staging)
-                let node = probeNode
                 try? files.createSymlink(staging + "/node\(node)", pointingTo: "../../node/node\(node)")
                 try files.createFile(staging + "/phys_index", text: Hex.zeroPadded(UInt64(index), width: 8) + "\n")
                 try files.createFile(staging + "/removable", text: "1\n")
@@ -289,6 +321,7 @@ package final class SimulatedKernel: HotplugKernel {
             Clock.sleep(nanoseconds: latency(3, of: 4))
         }
         let block = AddressRange(start: UInt64(index) * blockSize, end: UInt64(index + 1) * blockSize)
+        let node = ((try? files.list(directory)) ?? []).lazy.compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.first ?? probeNode
         let outcome: Result<Void, KernelFileError> = apply.withLock { _ in
             Result { () throws(KernelFileError) in
                 // Re-check under the tree lock: another writer may have won the race.
@@ -298,7 +331,7 @@ package final class SimulatedKernel: HotplugKernel {
                     let candidates = ((try? files.readValue(directory + "/valid_zones")) ?? "Normal Movable").split(separator: " ")
                     let zone: String
                     switch command {
-                    case "online_kernel": zone = kernelZones?.kernelZone(for: block, node: probeNode, pageSize: pageSize) ?? "Normal"
+                    case "online_kernel": zone = kernelZones?.kernelZone(for: block, node: node, pageSize: pageSize) ?? "Normal"
                     case "online_movable": zone = "Movable"
                     default: zone = candidates.first.map(String.init) ?? "Normal"
                     }
@@ -310,7 +343,7 @@ package final class SimulatedKernel: HotplugKernel {
                     // MemTotal (totalram_pages) grows with every zone's managed pages, and the two together: their
                     // ratio is how the daemon tells the page size. MemFree: see adjustMeminfo.
                     _ = try adjustMeminfo(["MemFree:": zone == "Movable" ? 0 : Int64(blockSize), "MemTotal:": Int64(blockSize)])
-                    try addManagedPages(blockSize / pageSize, zone: zone, node: probeNode)
+                    try addManagedPages(blockSize / pageSize, zone: zone, node: node)
                     try files.replaceFileAtomically(directory + "/online", text: "1\n", durable: false)
                     try files.replaceFileAtomically(directory + "/state", text: "online\n", durable: false)
                 } else {

@@ -19,13 +19,32 @@ package struct DeferredMemInit: Sendable, Equatable {
     /// relies on the devicetree and `/proc/iomem` alone; they cannot show what `mem=` made the kernel forget it
     /// had reserved, such as the devicetree blob).
     package var candidates: [KernelCandidate]?
+    /// `online`: the checked add, where the kernel has it (one write adds a candidate block on its node and onlines
+    /// it; `ProbeMethod.checkedAdd`). A run that is asked for another method clears it, so that the plan's nodes
+    /// are the ones that method gives.
+    package var checkedAdd: Bool
+    /// `state`: who adds the candidates, where the kernel has the file.
+    package var handover: KernelHandover?
 
-    package init(bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil, candidates: [KernelCandidate]? = nil) {
+    package init(
+        bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil, candidates: [KernelCandidate]? = nil,
+        checkedAdd: Bool = false, handover: KernelHandover? = nil
+    ) {
         self.bootEnd = bootEnd
         self.dramEnd = dramEnd
         self.kernelCore = kernelCore
         self.movableCore = movableCore
         self.candidates = candidates
+        self.checkedAdd = checkedAdd
+        self.handover = handover
+    }
+
+    /// The checked add's file: `ADDRESS online_kernel|online_movable`.
+    package static let onlinePath = directory + "/online"
+
+    /// The candidate that holds `block`, whose node the checked add gives it.
+    package func candidate(holding block: AddressRange) -> KernelCandidate? {
+        candidates?.first { $0.range.contains(block) }
     }
 
     /// The smallest page size of any architecture the daemon runs on (4 KiB; arm64 may use 16 or 64 KiB).
@@ -48,10 +67,17 @@ package struct DeferredMemInit: Sendable, Equatable {
             do { text = try files.readText(candidatesPath) } catch { throw SourceError(error) }
             candidates = try KernelCandidate.parse(text, path: candidatesPath)
         }
+        var handover: KernelHandover?
+        if files.exists(KernelHandover.path) {
+            let text: String
+            do { text = try files.readText(KernelHandover.path) } catch { throw SourceError(error) }
+            handover = try KernelHandover.parse(text, path: KernelHandover.path)
+        }
         return DeferredMemInit(
             bootEnd: bootEnd, dramEnd: dramEnd,
             kernelCore: try value(files, "deferred_kernelcore", required: false),
-            movableCore: try value(files, "deferred_movablecore", required: false), candidates: candidates)
+            movableCore: try value(files, "deferred_movablecore", required: false), candidates: candidates,
+            checkedAdd: candidates != nil && files.exists(onlinePath), handover: handover)
     }
 
     /// One of the two ends. Both come from memblock, whose regions are page-aligned (drivers/of/fdt.c masks every

@@ -27,6 +27,10 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var deferredKernelCore: SizeRequest?
     package var deferredMovableCore: SizeRequest?
     package var memhpDefaultState: String?
+    /// `deferred_mem.mode=kernel`: the vendor kernel adds the deferred memory itself (kernel/0002).
+    package var deferredMemKernelMode = false
+    /// `deferred_mem.timeout=`: seconds without a candidate block coming online before the vendor kernel takes over.
+    package var deferredMemTimeout: UInt64?
     package var movableNode = false
     /// The `*hash_entries=` parameters given (`dhash_entries`…): those tables are sized as asked, not from memory.
     package var hashEntries: Set<String> = []
@@ -66,6 +70,19 @@ package struct KernelCommandLine: Sendable, Equatable {
                 deferredKernelCore = try Self.size(v, word: word)
             case ("deferred_mem.movablecore", let v?):
                 deferredMovableCore = try Self.size(v, word: word)
+            case ("deferred_mem.mode", let v?):
+                if v == "kernel" || v == "userspace" {
+                    deferredMemKernelMode = v == "kernel"
+                } else {
+                    warnings.append("\(word): not a mode the kernel takes (kernel, userspace); ignored")
+                }
+            case ("deferred_mem.timeout", let v?):
+                // kstrtoul(…, 0): decimal, 0x hex or leading-0 octal.
+                if let seconds = Memparse.parseNumber(v, base: .kernel) {
+                    deferredMemTimeout = seconds
+                } else {
+                    warnings.append("\(word): not a number of seconds; the kernel ignores it")
+                }
             case ("memhp_default_state", let v?):
                 // `mhp_online_type_from_str()`: anything else is ignored, and the build default stays.
                 if ["offline", "online", "online_kernel", "online_movable"].contains(v) {

@@ -55,7 +55,8 @@ package struct Planner: Sendable {
         var skipped: [Plan.Skipped] = []
         var seen = Set<Int>()
 
-        // The node the kernel gives a probed block: probe cannot choose one, the kernel does (ProbeNode).
+        // The node the kernel gives a probed block: probe cannot choose one, the kernel does (ProbeNode). The
+        // checked add can: the candidate's.
         let probeNode = ProbeNode.node(for: machine, bootEnd: layout.bootEnd)
         var unreachable: [Int: UInt64] = [:]
         var notCandidates: [AddressRange] = []
@@ -95,6 +96,11 @@ package struct Planner: Sendable {
                 if let candidates = machine.deferredMemInit?.candidates, !candidates.contains(where: { $0.range.contains(block) }) {
                     skipped.append(Plan.Skipped(range: block, bytes: block.size, reason: .notCandidate))
                     notCandidates.append(block)
+                    continue
+                }
+                // The checked add puts the block on its candidate's node; probe on the node the kernel picks.
+                if let deferred = machine.deferredMemInit, deferred.checkedAdd, let candidate = deferred.candidate(holding: block) {
+                    planned.append(Plan.Block(index: index, start: block.start, node: candidate.node, zone: .normal, action: .probe))
                     continue
                 }
                 if let described = machine.devicetree?.numaNode(at: block.start), described != probeNode {

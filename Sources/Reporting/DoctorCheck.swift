@@ -12,6 +12,7 @@ package enum DoctorCheck {
         var findings = kernel(input)
         if case .success(let machine) = input.machine {
             findings += commandLine(machine)
+            findings += handover(machine)
         }
         findings += parameters(input)
         findings += udev(input)
@@ -74,7 +75,14 @@ package enum DoctorCheck {
         let hasProbe = machine?.memory.hasProbe ?? false
         let probeCount = plan.map { $0.blocks.filter { $0.action == .probe && !$0.alreadyOnline }.count } ?? 0
         let configProbe = config.map { $0.isEnabled("CONFIG_ARCH_MEMORY_PROBE") }
-        if probeCount > 0 && !hasProbe {
+        if let deferred = machine?.deferredMemInit, deferred.checkedAdd {
+            findings.append(
+                DoctorFinding(
+                    .ok, "probe-interface",
+                    "the kernel's checked add (\(DeferredMemInit.onlinePath))"
+                        + (probeCount > 0 ? ": \(probeCount) blocks to add, each on its candidate's node" : "")
+                        + (hasProbe ? "; probe is not used" : "; no probe file needed")))
+        } else if probeCount > 0 && !hasProbe {
             let why = configProbe == false ? "CONFIG_ARCH_MEMORY_PROBE is not set" : "no \(MemoryBlockDirectory.path)/probe"
             findings.append(
                 DoctorFinding(
@@ -154,6 +162,31 @@ package enum DoctorCheck {
     }
 
     // MARK: the command line
+
+    /// Who adds the deferred memory: the daemon, the kernel after `deferred_mem.timeout=`, or the kernel method.
+    package static func handover(_ machine: Machine) -> [DoctorFinding] {
+        let line = machine.commandLine
+        guard let state = machine.deferredMemInit?.handover else {
+            guard line.deferredMemKernelMode || line.deferredMemTimeout != nil else { return [] }
+            return [
+                DoctorFinding(
+                    .warn, "kernel-handover",
+                    "deferred_mem.mode= or deferred_mem.timeout= is on the command line but the kernel has no \(KernelHandover.path): it will not add anything itself",
+                    remedy: "boot a kernel with kernel/0002-deferred-mem-init.patch, or drop the parameters")
+            ]
+        }
+        if line.deferredMemKernelMode {
+            return [
+                DoctorFinding(
+                    .ok, "kernel-handover",
+                    "deferred_mem.mode=kernel: the kernel adds the deferred memory itself (state: \(state.rawValue)); deferred-memd stands down")
+            ]
+        }
+        let timeout =
+            line.deferredMemTimeout.map { "the kernel takes over after \($0) s without a block coming online (deferred_mem.timeout=\($0))" }
+            ?? "no deferred_mem.timeout=: the kernel takes over only when userspace writes 'done'"
+        return [DoctorFinding(.ok, "kernel-handover", "state: \(state.rawValue); \(timeout)")]
+    }
 
     static func commandLine(_ machine: Machine) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []

@@ -58,6 +58,8 @@ package struct RunReport: Sendable {
         if already > 0 { problems.append("\(already) already online") }
         let raced = count { $0 == .raced }
         if raced > 0 { problems.append("\(raced) onlined by another agent") }
+        let byKernel = count { $0 == .addedByKernel }
+        if byKernel > 0 { problems.append("\(byKernel) added by the kernel") }
         for (name, n) in [
             ("conflicts", count { if case .conflict = $0 { true } else { false } }),
             ("failed", count { if case .failed = $0 { true } else { false } }),

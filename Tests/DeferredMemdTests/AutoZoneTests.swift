@@ -188,7 +188,7 @@ struct AutoZoneTests {
         let flagged = try #require(BootArguments.command(["run", "--sysroot", root.path, "--probe-method", flag]))
         guard case .run(let fromConfig) = configured, case .run(let fromFlag) = flagged else { return }
         let configuration = try Configuration.read(from: KernelFiles(root: .init(root.path)), explicitPath: nil)
-        #expect(fromConfig.placement.engineOptions(configuration).effectiveProbeMethod == ProbeMethod(rawValue: other))
-        #expect(fromFlag.placement.engineOptions(configuration).effectiveProbeMethod == method)
+        #expect(fromConfig.placement.engineOptions(configuration).effectiveProbeMethod(kernelHasCheckedAdd: false) == ProbeMethod(rawValue: other))
+        #expect(fromFlag.placement.engineOptions(configuration).effectiveProbeMethod(kernelHasCheckedAdd: false) == method)
     }
 }
