@@ -21,7 +21,7 @@ struct WorkerOptions: ParsableArguments {
     var movablePriority: WorkerPriority?
     @Option(
         help:
-            "How a probed block is onlined: auto-zone (auto_online_blocks set to its zone, one write per block; serial worker, Linux 5.7+) or two-write (probe, then state; the default)."
+            "How an absent block is added and onlined: checked-add (the vendor kernel's deferred_mem_init/online, one write per block on its devicetree node; the default where the kernel has it), auto-zone (auto_online_blocks set to its zone, one write per block; serial worker, Linux 5.7+) or two-write (probe, then state; the default otherwise)."
     ) var probeMethod: ProbeMethod?
 
     var selection: WorkerSelection {

@@ -53,13 +53,11 @@ SCENARIOS = {
     "initrd-high": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000, example="arm64-qemu-initrd-high",
                         append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run",
                         expect=dict(source="deferred_mem_init", present_at_boot=32, dma_below_4g=True)),
-    # Where probe puts a block depends on the kernel: 6.1 assumes node 0 (the plan warns that the devicetree said
-    # node 1); from 6.12 numa_memblks gives node 1, the first memory node in QEMU's tree that holds boot memory.
+    # The checked add puts each block on its candidate's node, the devicetree's (node 1 here): probe could not be
+    # told one (6.1 assumes node 0; from 6.12 numa_memblks gives node 1 by the tree's order).
     "numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100%",
                  dram=QEMU_RAM, reserved=[], mode="run",
-                 expect=dict(source="deferred_mem_init", movable=12,
-                             warning=lambda release: "numa-node-via-probe" if release < (6, 12) else None,
-                             nodes=lambda release: [0] if release < (6, 12) else [1])),
+                 expect=dict(source="deferred_mem_init", movable=12, nodes=[1], no_warning="numa-node-via-probe")),
     "mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M", dram=QEMU_RAM, reserved=[], mode="run",
                      expect=dict(source="deferred_mem_init", partial_boot_bytes=24 << 20, normal=24, movable=0)),
     # The vendor interface without a devicetree RAM map (as under UEFI, where the EFI stub drops the memory nodes):
@@ -75,6 +73,11 @@ SCENARIOS = {
     # A vendor kernel with the probe file but without the vendor interface: the daemon reads a root without
     # /sys/kernel/deferred_mem_init, so mem= (an amount on arm64, kept from the lowest bank up) and the devicetree
     # alone say what is deferred; the kernel's result is checked as above.
+    # UEFI (edk2, acpi=off so that the devicetree reaches the kernel): the memory map is the firmware's, the image
+    # sits near the top of RAM above mem= (boot memory in ZONE_NORMAL above the deferred blocks); the checked add
+    # still puts Movable below it (only the candidates count for interleaving).
+    "uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400, append="mem=1G deferred_mem.kernelcore=50%",
+                 dram=QEMU_RAM, reserved=[], mode="run", expect=dict(source="deferred_mem_init", normal=12)),
     "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
                     reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
     # mem= as the kernel reads it: early_mem's memparse() stops at the "B", so the kernel boots with 1 GiB, and
@@ -118,6 +121,32 @@ SCENARIOS = {
     # reservation, so only the kernel's candidates keep the daemon off its block (guest/scenarios/fdt-high.sh).
     "fdt-high": dict(machine=arm64.VIRT_4G, dts="one-bank.dts", dtb=0x13fe00000, append="mem=1G deferred_mem.kernelcore=50% dm.dtb=0x13fe00000",
                      mode="fdt-high", least=10),
+    # The kernel half (issue #27; guest/scenarios/handover.sh, its own checks): the checked add's refusals, the
+    # kernel taking over (no daemon; a stopped one; a slow one it must not overtake; a 'done' with blocks missing),
+    # and the kernel method (deferred_mem.mode=kernel) on each layout, with the daemon standing down.
+    "checked-refusals": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.handover=refusals",
+                             mode="handover", least=28),
+    "takeover-timeout": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=3 dm.handover=timeout",
+                             mode="handover", least=9),
+    "takeover-stopped": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=4 dm.handover=stopped",
+                             mode="handover", least=10),
+    "takeover-slow": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=2 dm.handover=slow",
+                          mode="handover", least=7),
+    "takeover-done-missing": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.handover=done-missing",
+                                  mode="handover", least=6),
+    "kernel-method": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
+                          mode="handover", least=10),
+    "kernel-method-banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50% deferred_mem.mode=kernel dm.handover=kernel",
+                                mode="handover", least=10),
+    "kernel-method-initrd-high": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
+                                      append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
+    "kernel-method-numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100% deferred_mem.mode=kernel dm.handover=kernel",
+                               mode="handover", least=10),
+    # UEFI (edk2): the EFI stub loads the image near the top of RAM, above mem=, so ZONE_NORMAL spans all of RAM.
+    "kernel-method-uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400,
+                               append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
+    "kernel-method-64k": dict(variant="64k", machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
+                              mode="handover", least=10),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
@@ -205,6 +234,8 @@ def check(name, scenario, text, replayed_plan=None):
     codes = [w.get("code") if isinstance(w, dict) else w for w in plan["warnings"]]
     if expect.get("warning"):
         require(expect["warning"] in codes, f"plan warnings {codes} lack {expect['warning']}")
+    if expect.get("no_warning"):
+        require(expect["no_warning"] not in codes, f"plan warns {expect['no_warning']}")
     if "nodes" in expect:
         require(sorted({b["node"] for b in plan["blocks"]}) == expect["nodes"], "plan nodes differ from the kernel's")
     reasons = [s["reason"] for s in plan["skipped"]]
@@ -395,7 +426,8 @@ def main():
              "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd"),
              "/lib.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "lib.sh"),
              "/scenarios/sizing.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "sizing.sh"),
-             "/scenarios/fdt-high.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "fdt-high.sh")}
+             "/scenarios/fdt-high.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "fdt-high.sh"),
+             "/scenarios/handover.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "handover.sh")}
     for name in os.listdir(os.path.join(args.binaries, "lib")):
         files[f"/lib/{name}"] = os.path.join(args.binaries, "lib", name)
     init = os.path.join(workdir, "init")
@@ -427,7 +459,7 @@ def main():
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
             timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"), dtb_address=scenario.get("dtb", arm64.DTB))
-        if scenario["mode"] in ("sizing", "fdt-high"):
+        if scenario["mode"] in ("sizing", "fdt-high", "handover"):
             checked = check_guest(scenario, text)
             measured[name] = checked[1]
         else:
