@@ -76,10 +76,15 @@ package struct RunJob: Sendable, Equatable {
         selection.probeMethod = placement.probeMethod
         let (loaded, configuration, fresh) = try selection.loadPlan()
         let files = machine.files
-        let options = placement.engineOptions(configuration)
+        let (options, fastest) = placement.engineOptions(configuration, capacities: loaded.cpuCapacities)
         var mode: [(String, JSONValue)] = [
             ("workers", .string(options.workers.rawValue)), ("gate", .bool(options.gate)), ("simulated", .bool(simulate)), ("dryRun", .bool(dryRun)),
         ]
+        if let fastest {
+            let list = fastest.cpus.map(String.init).joined(separator: ",")
+            context.logger.notice("workers on the fastest CPUs", metadata: ["cpus": "\(list)", "capacity": "\(fastest.capacity)"])
+            mode.append(("fastestCPUs", .object([("cpus", .array(fastest.cpus.map { .int(Int64($0)) })), ("capacity", .int(Int64(fastest.capacity)))])))
+        }
         if simulate && !dryRun { mode += [("lockModel", .string(lockModel.rawValue)), ("latencyMsPerGiB", .double(latencyMsPerGib))] }
         var run = DeferredRun(
             machine: loaded, files: files, state: dryRun ? .inMemory(over: files) : .onDisk(files),

@@ -26,6 +26,16 @@ package struct WorkerSelection: Sendable, Equatable {
         self.movablePriority = movablePriority
     }
 
+    /// As `engineOptions(_:)`, and where no CPU list is given for either zone on a machine whose CPUs differ in
+    /// capacity (big.LITTLE), both zone workers on the CPUs of the highest capacity; `fastest` says so.
+    package func engineOptions(_ configuration: Configuration, capacities: CPUCapacities?) -> (options: EngineOptions, fastest: (cpus: [Int], capacity: Int)?) {
+        var options = engineOptions(configuration)
+        guard options.cpus[.normal] == nil, options.cpus[.movable] == nil, let fastest = capacities?.fastest else { return (options, nil) }
+        options.cpus[.normal] = fastest.cpus
+        options.cpus[.movable] = fastest.cpus
+        return (options, fastest)
+    }
+
     package func engineOptions(_ configuration: Configuration) -> EngineOptions {
         var cpus: [Zone: [Int]] = [:]
         cpus[.normal] = normalCPUs ?? configuration.normalCPUs

@@ -16,6 +16,8 @@ package struct Machine: Sendable, Equatable {
     package var vmcorePresent = false
     /// `uname -r`: which node `probe` gives a block depends on it (`ProbeNode`).
     package var kernelRelease: KernelRelease?
+    /// Each online CPU's capacity, where the kernel shows it (arm64): where the workers run on a big.LITTLE machine.
+    package var cpuCapacities: CPUCapacities?
 
     /// The kernel's base page size (`BasePageSize`): the unit of `/proc/zoneinfo`'s page frame numbers.
     package var pageSize: UInt64 {
@@ -35,8 +37,9 @@ package struct Machine: Sendable, Equatable {
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
         firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil,
         zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil, vmcorePresent: Bool = false,
-        kernelRelease: KernelRelease? = nil
+        kernelRelease: KernelRelease? = nil, cpuCapacities: CPUCapacities? = nil
     ) {
+        self.cpuCapacities = cpuCapacities
         self.memory = memory
         self.deferredMemInit = deferredMemInit
         self.devicetree = devicetree
@@ -66,6 +69,7 @@ package struct Machine: Sendable, Equatable {
             meminfo: try Meminfo.read(from: files),
             zoneSpans: try ZoneSpans.read(from: files),
             systemRAM: try SystemRAMResources.read(from: files),
-            vmcorePresent: files.exists("/proc/vmcore"), kernelRelease: KernelRelease.read(from: files))
+            vmcorePresent: files.exists("/proc/vmcore"), kernelRelease: KernelRelease.read(from: files),
+            cpuCapacities: try CPUCapacities.read(from: files))
     }
 }

@@ -31,6 +31,7 @@ package struct MachineCapture: Sendable {
             // /proc/device-tree is a symlink to /sys/firmware/devicetree/base: copy what it points at.
             count += try copy(path, depth: 0)
         }
+        for path in CPUCapacities.files(in: source) { count += try copy(path, depth: 0) }
         if let release = KernelConfig.release(from: source) {
             for path in KernelConfig.paths(release: release) where source.exists(path) {
                 count += try copy(path, depth: 0)

@@ -11,7 +11,10 @@ struct WorkerOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Serialise kernel writes in userspace (per-zone mode); --no-gate for kernels that online zones in parallel.") var gate:
         Bool?
     @Option(
-        name: .customLong("normal-cpus"), help: ArgumentHelp("CPUs for the Normal zone workers (and the serial worker), e.g. 4-7.", valueName: "cpu-list"),
+        name: .customLong("normal-cpus"),
+        help: ArgumentHelp(
+            "CPUs for the Normal zone workers (and the serial worker), e.g. 4-7; unset on a big.LITTLE machine: the CPUs of the highest capacity.",
+            valueName: "cpu-list"),
         transform: Self.cpus) var normalCPUs: [Int]?
     @Option(name: .customLong("movable-cpus"), help: ArgumentHelp("CPUs for the Movable zone workers, e.g. 4-7.", valueName: "cpu-list"), transform: Self.cpus)
     var movableCPUs: [Int]?

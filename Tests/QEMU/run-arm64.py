@@ -78,6 +78,9 @@ SCENARIOS = {
     # still puts Movable below it (only the candidates count for interleaving).
     "uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400, append="mem=1G deferred_mem.kernelcore=50%",
                  dram=QEMU_RAM, reserved=[], mode="run", expect=dict(source="deferred_mem_init", normal=12)),
+    # big.LITTLE (issue #27): CPUs of different capacity; with no CPU list the workers run on the big one (cpu1).
+    "big-little": dict(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", append="mem=1G deferred_mem.kernelcore=50%",
+                       dram=QEMU_RAM, reserved=[], mode="run", expect=dict(source="deferred_mem_init", normal=12, worker_cpus=[1])),
     "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
                     reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
     # mem= as the kernel reads it: early_mem's memparse() stops at the "B", so the kernel boots with 1 GiB, and
@@ -142,6 +145,9 @@ SCENARIOS = {
                                       append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
     "kernel-method-numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100% deferred_mem.mode=kernel dm.handover=kernel",
                                mode="handover", least=10),
+    "kernel-method-big-little": dict(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts",
+                                     append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
+                                     mode="handover", least=11),
     # UEFI (edk2): the EFI stub loads the image near the top of RAM, above mem=, so ZONE_NORMAL spans all of RAM.
     "kernel-method-uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400,
                                append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
@@ -313,6 +319,11 @@ def check(name, scenario, text, replayed_plan=None):
         online_at_kill = sum(1 for index in planned if killed.get(index, ("",))[0] == "online")
         figures["online at kill"] = f"{online_at_kill}/{len(planned)}"
         require(any(b["outcome"] in ("onlined", "already-online") for b in report["blocks"]), "the re-run after the kill did nothing")
+    if "worker_cpus" in expect:
+        cpus = [w.get("cpus") for w in report.get("workers", [])]
+        require(cpus and all(c == expect["worker_cpus"] for c in cpus), f"workers ran on {cpus}, expected {expect['worker_cpus']}")
+        require((report["mode"].get("fastestCPUs") or {}).get("cpus") == expect["worker_cpus"], f"report mode: {report['mode']}")
+        figures["workers on"] = f"CPUs {expect['worker_cpus']} (the fastest)"
     figures["run"] = report["summary"]
     return problems, figures
 

@@ -158,6 +158,14 @@ kernel)
     expect_contains status-says-kernel "added by the kernel" /run/status.txt
     dmesg | grep deferred_mem_init
     dmesg | grep -q "deferred_mem.mode=kernel: onlined" && pass kernel-says-what || fail kernel-says-what "no per-zone line"
+    # A big.LITTLE tree: the kernel's thread on the CPUs of the highest capacity.
+    caps=$(cat /sys/devices/system/cpu/cpu*/cpu_capacity 2>/dev/null | sort -n | uniq)
+    if [ "$(echo "$caps" | wc -l)" -gt 1 ]; then
+        big=$(echo "$caps" | tail -1)
+        cpus=$(for c in /sys/devices/system/cpu/cpu[0-9]*; do [ "$(cat $c/cpu_capacity)" = "$big" ] && echo ${c##*cpu}; done | tr '\n' ' ')
+        measure fastest_cpus "$cpus"
+        expect_eq kernel-thread-on-the-fastest "$(dmesg | sed -n 's/.*adding the candidates on CPUs \([0-9,-]*\) (capacity \([0-9]*\)).*/\1 \2/p')" "$(echo $cpus | tr ' ' ',') $big"
+    fi
     check_as_planned every-block-as-planned
     ;;
 *)
