@@ -207,6 +207,16 @@ def custom_dtb(workdir, dts, machine, bootargs, initrd_start, initrd_end):
     return dtb
 
 
+# Counted time (issue #28): guest time advances 1 ns per executed instruction and translation costs none; icount
+# excludes MTTCG (one vCPU); no randomness in QEMU's devicetree (dtb-randomness=off: no rng-seed, no kaslr-seed) and
+# the RTC from the virtual clock, so the same boot counts the same.
+COUNTED = ["-icount", "shift=0,sleep=off", "-rtc", "clock=vm,base=2026-01-01T00:00:00"]
+
+
+def counted_machine(gib):
+    return ["-M", "virt,dtb-randomness=off", "-m", f"{gib}G", "-smp", "1"]
+
+
 def qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts=None, initrd_address=INITRD,
                  firmware=None, cpu="cortex-a57", dtb_address=DTB):
     """The qemu-system-aarch64 command line: QEMU's devicetree (dts None), optionally through UEFI firmware
@@ -248,13 +258,14 @@ def check_layout(regions):
 
 
 def boot(name, kernel_path, initrd, append, workdir, machine=VIRT_4G, dts=None, initrd_address=INITRD,
-         firmware=None, timeout=180, cpu="cortex-a57", dtb_address=DTB):
+         firmware=None, timeout=180, cpu="cortex-a57", dtb_address=DTB, extra=()):
     """Boots one guest until it powers off; returns (serial log text, seconds, timed out). `cpu`: a 16 KiB page
     kernel needs one with that granule (`max`; the Cortex-A57 has 4 and 64 KiB only)."""
     serial = os.path.join(workdir, f"{name}.log")
     if os.path.exists(serial):
         os.remove(serial)
     command = qemu_command(kernel_path, initrd, append, machine, serial, workdir, dts, initrd_address, firmware, cpu, dtb_address)
+    command[1:1] = list(extra)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = guest_console.wait_or_kill(process, timeout)
