@@ -145,6 +145,13 @@ SCENARIOS = {
                                       append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
     "kernel-method-numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100% deferred_mem.mode=kernel dm.handover=kernel",
                                mode="handover", least=10),
+    "kernel-method-mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M deferred_mem.mode=kernel dm.handover=kernel",
+                                   mode="handover", least=10),
+    # The amounts from /chosen (movablecore-size), which the kernel splits by as deferred-memd does by the files.
+    "kernel-method-vendor": dict(machine=arm64.VIRT_4G, dts="vendor.dts", append="mem=1G deferred_mem.mode=kernel dm.handover=kernel",
+                                 mode="handover", least=10),
+    "kernel-method-16k": dict(variant="16k", cpu="max", machine=arm64.VIRT_4G, dts=None,
+                              append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
     "kernel-method-big-little": dict(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts",
                                      append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
                                      mode="handover", least=11),
