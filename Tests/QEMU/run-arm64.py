@@ -37,6 +37,18 @@ GUEST = arm64.GUEST
 BLOCK = 128 << 20
 QEMU_RAM = [(0x40000000, 0x140000000)]
 
+
+def handover(case, extra="", least=10, machine=arm64.VIRT_4G, dts=None, mem="1G", split="deferred_mem.kernelcore=50%", **more):
+    """A case of guest/scenarios/handover.sh (the kernel half: its own checks) on a layout."""
+    append = " ".join(word for word in (f"mem={mem}", split, extra, f"dm.handover={case}") if word)
+    return dict(machine=machine, dts=dts, append=append, mode="handover", least=least, **more)
+
+
+def kernel_method(**layout):
+    """The kernel method (deferred_mem.mode=kernel) on a layout, the daemon standing down."""
+    return handover("kernel", "deferred_mem.mode=kernel", **layout)
+
+
 # name: boot (as arm64.py), the devicetree's DRAM and carve-outs (the truth to check against, written here
 # independently of the daemon's reading), the guest mode, and what the plan must show on this layout.
 SCENARIOS = {
@@ -127,39 +139,23 @@ SCENARIOS = {
     # The kernel half (issue #27; guest/scenarios/handover.sh, its own checks): the checked add's refusals, the
     # kernel taking over (no daemon; a stopped one; a slow one it must not overtake; a 'done' with blocks missing),
     # and the kernel method (deferred_mem.mode=kernel) on each layout, with the daemon standing down.
-    "checked-refusals": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.handover=refusals",
-                             mode="handover", least=28),
-    "takeover-timeout": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=3 dm.handover=timeout",
-                             mode="handover", least=9),
-    "takeover-stopped": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=4 dm.handover=stopped",
-                             mode="handover", least=10),
-    "takeover-slow": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.timeout=2 dm.handover=slow",
-                          mode="handover", least=7),
-    "takeover-done-missing": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.handover=done-missing",
-                                  mode="handover", least=6),
-    "kernel-method": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
-                          mode="handover", least=10),
-    "kernel-method-banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50% deferred_mem.mode=kernel dm.handover=kernel",
-                                mode="handover", least=10),
-    "kernel-method-initrd-high": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
-                                      append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
-    "kernel-method-numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100% deferred_mem.mode=kernel dm.handover=kernel",
-                               mode="handover", least=10),
-    "kernel-method-mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M deferred_mem.mode=kernel dm.handover=kernel",
-                                   mode="handover", least=10),
+    "checked-refusals": handover("refusals", least=28),
+    "takeover-timeout": handover("timeout", "deferred_mem.timeout=3", least=9),
+    "takeover-stopped": handover("stopped", "deferred_mem.timeout=4", least=10),
+    "takeover-slow": handover("slow", "deferred_mem.timeout=2", least=7),
+    "takeover-done-missing": handover("done-missing", least=6),
+    "kernel-method": kernel_method(),
+    "kernel-method-banks": kernel_method(dts="banks.dts", split="deferred_mem.movablecore=50%"),
+    "kernel-method-initrd-high": kernel_method(dts="initrd-high.dts", initrd=0x100000000),
+    "kernel-method-numa": kernel_method(machine=arm64.VIRT_NUMA, mem="2560M", split="deferred_mem.movablecore=100%"),
+    "kernel-method-mem1000m": kernel_method(mem="1000M", split=""),
     # The amounts from /chosen (movablecore-size), which the kernel splits by as deferred-memd does by the files.
-    "kernel-method-vendor": dict(machine=arm64.VIRT_4G, dts="vendor.dts", append="mem=1G deferred_mem.mode=kernel dm.handover=kernel",
-                                 mode="handover", least=10),
-    "kernel-method-16k": dict(variant="16k", cpu="max", machine=arm64.VIRT_4G, dts=None,
-                              append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
-    "kernel-method-big-little": dict(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts",
-                                     append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
-                                     mode="handover", least=11),
+    "kernel-method-vendor": kernel_method(dts="vendor.dts", split=""),
+    "kernel-method-16k": kernel_method(variant="16k", cpu="max"),
+    "kernel-method-big-little": kernel_method(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", least=11),
     # UEFI (edk2): the EFI stub loads the image near the top of RAM, above mem=, so ZONE_NORMAL spans all of RAM.
-    "kernel-method-uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400,
-                               append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel", mode="handover", least=10),
-    "kernel-method-64k": dict(variant="64k", machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% deferred_mem.mode=kernel dm.handover=kernel",
-                              mode="handover", least=10),
+    "kernel-method-uefi": kernel_method(machine=arm64.VIRT_4G_NOACPI, firmware=arm64.EDK2, timeout=400),
+    "kernel-method-64k": kernel_method(variant="64k"),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
