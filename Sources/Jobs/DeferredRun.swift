@@ -127,7 +127,11 @@ package struct DeferredRun: Sendable {
             plan: plan, result: result, mode: mode + [("probeMethod", .string("kernel")), ("handover", .string("kernel"))], notes: notes, startedAt: startedWall
         )
         report.mainEntered = mainEntered
-        report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: machine.meminfo?.memTotal)
+        // The kernel may have finished before this run read MemTotal: what it had before is now less what it added.
+        let added = UInt64(result.records.filter { $0.outcome == .addedByKernel }.count) * plan.blockSize
+        let now = state.writesToDisk ? (try? Meminfo.read(from: files))??.memTotal : machine.meminfo?.memTotal
+        let atStart = now.map { $0 > added ? $0 - added : $0 }
+        report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: atStart)
         do { try state.replace(Self.reportPath, streaming: report.write) } catch {
             logger.error("cannot write the report", metadata: ["error": "\(error)"])
         }
@@ -137,18 +141,6 @@ package struct DeferredRun: Sendable {
     package func execute(_ fresh: Plan, stop: StopFlag, progress: (@Sendable (Progress) -> Void)? = nil) -> RunReport {
         let startedWall = Clock.wallMilliseconds()
         if let why = kernelAdds(fresh) { return standDown(fresh, why: why, stop: stop, startedWall: startedWall) }
-        // The vendor kernel's handover: claimed before any write; EBUSY means the kernel took over meanwhile.
-        var handover: Handover?
-        if machine.deferredMemInit?.handover != nil, fresh.crashKernel == nil, !fresh.blocks.isEmpty {
-            switch Handover(kernel: kernel).claim() {
-            case .claimed: handover = Handover(kernel: kernel)
-            case .kernelAdding:
-                return standDown(
-                    fresh, why: "\(KernelHandover.path) refused 'userspace' (EBUSY): the kernel is adding the deferred memory", stop: stop,
-                    startedWall: startedWall)
-            case .failed(let why): logger.warning("cannot claim the deferred memory from the kernel", metadata: ["error": "\(why)"])
-            }
-        }
         if let budget = fresh.memmapBudget, !budget.fits {
             // Before any write (not even the journal or auto_online_blocks): a half-probed machine with its memmap
             // spent is worse than the boot memory it had.
@@ -161,6 +153,19 @@ package struct DeferredRun: Sendable {
                 logger.error("cannot write the report", metadata: ["error": "\(error)"])
             }
             return report
+        }
+        // The vendor kernel's handover: claimed before any write, after the memmap check (a run refused there leaves
+        // the kernel's timeout in charge); EBUSY means the kernel took over meanwhile.
+        var handover: Handover?
+        if machine.deferredMemInit?.handover != nil, fresh.crashKernel == nil, !fresh.blocks.isEmpty {
+            switch Handover(kernel: kernel).claim() {
+            case .claimed: handover = Handover(kernel: kernel)
+            case .kernelAdding:
+                return standDown(
+                    fresh, why: "\(KernelHandover.path) refused 'userspace' (EBUSY): the kernel is adding the deferred memory", stop: stop,
+                    startedWall: startedWall)
+            case .failed(let why): logger.warning("cannot claim the deferred memory from the kernel", metadata: ["error": "\(why)"])
+            }
         }
         state.removeStaleTemporaryFiles()
         // Read before the journal is written again: a resumed run keeps what the first one began with.

@@ -44,9 +44,9 @@ def handover(case, extra="", least=10, machine=arm64.VIRT_4G, dts=None, mem="1G"
     return dict(machine=machine, dts=dts, append=append, mode="handover", least=least, **more)
 
 
-def kernel_method(**layout):
+def kernel_method(least=12, **layout):
     """The kernel method (deferred_mem.mode=kernel) on a layout, the daemon standing down."""
-    return handover("kernel", "deferred_mem.mode=kernel", **layout)
+    return handover("kernel", "deferred_mem.mode=kernel", least=least, **layout)
 
 
 # name: boot (as arm64.py), the devicetree's DRAM and carve-outs (the truth to check against, written here
@@ -152,7 +152,7 @@ SCENARIOS = {
     # The amounts from /chosen (movablecore-size), which the kernel splits by as deferred-memd does by the files.
     "kernel-method-vendor": kernel_method(dts="vendor.dts", split=""),
     "kernel-method-16k": kernel_method(variant="16k", cpu="max"),
-    "kernel-method-big-little": kernel_method(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", least=11),
+    "kernel-method-big-little": kernel_method(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", least=13),
     # UEFI (edk2): the EFI stub loads the image near the top of RAM, above mem=, so ZONE_NORMAL spans all of RAM.
     "kernel-method-uefi": kernel_method(machine=arm64.VIRT_4G_NOACPI, firmware=arm64.EDK2, timeout=400),
     "kernel-method-64k": kernel_method(variant="64k"),

@@ -152,6 +152,9 @@ kernel)
     expect_eq stand-down-writes-nothing "$(grep -c '"writes": \[$' /run/report.json)" 0
     expect_eq every-block-added-by-kernel "$(json_count outcome added-by-kernel /run/report.json)" "$(wc -l < /run/planned)"
     expect_contains report-says-kernel-method "deferred_mem.mode=kernel" /run/report.json
+    # Sized for the memory the kernel added, though it was online before the daemon started.
+    expect_contains threads-max-sized-after-the-kernel '"setting": "kernel.threads-max"' /run/report.json
+    expect_eq threads-max-changed "$(awk '/"setting": "kernel.threads-max"/ { f = 1 } f && /"status"/ { gsub(/[",]/, "", $2); print $2; exit }' /run/report.json)" changed
     deferred-memd doctor > /run/doctor.txt 2>&1
     expect_contains doctor-says-kernel-method "deferred_mem.mode=kernel: the kernel adds" /run/doctor.txt
     deferred-memd status > /run/status.txt 2>&1
