@@ -72,6 +72,9 @@ in_background background-systemd-root bash -c 'started=$SECONDS
     Tests/QEMU/build-systemd-root.sh "$0" && echo "TIMED systemd guest root: $said, $((SECONDS - started)) s"' "$cache"
 if [ "${DEFERRED_MEMD_SKIP_ARM64:-0}" != 1 ]; then
     in_background background-cross-build scripts/cross-build-arm64.sh
+    # The kernel patches on Debian's 5.10 and 6.12 (built and booted only on 6.1): applied and compiled, niced.
+    in_background background-kernel-patches nice -n 10 scripts/check-kernel-patches.sh --cache "$cache"
+    kernel_patches_job=$!
 fi
 stage "lint, debug build, Swift Testing suite"
 # Style and structure first (seconds): the toolchain's formatter with the committed configuration, and every
@@ -165,6 +168,21 @@ python3 Tests/QEMU/run.py --binary .build/release/deferred-memd --cache "$cache"
 if [ "${DEFERRED_MEMD_SKIP_ARM64:-0}" != 1 ] && [ -n "$arm64_binaries" ]; then
     stage "arm64 real-kernel benchmarks"
     python3 Tests/QEMU/run-arm64.py --cache "$cache" --binaries "$arm64_binaries" --bench
+fi
+
+if [ "${DEFERRED_MEMD_SKIP_ARM64:-0}" != 1 ]; then
+    stage "kernel patches on Debian's 5.10 and 6.12 (the background check)"
+    set +e
+    wait "$kernel_patches_job"
+    rc=$?
+    set -e
+    cat "$logs/background-kernel-patches.log"
+    if [ $rc -eq 75 ]; then
+        echo "test: SKIPPED the 5.10/6.12 patch check: a linux-source package could not be fetched (see above)" >&2
+    elif [ $rc -ne 0 ]; then
+        echo "test: the kernel patches do not apply or compile on 5.10 or 6.12 (exit $rc)" >&2
+        exit $rc
+    fi
 fi
 
 stage "benchmark figures"
