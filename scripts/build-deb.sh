@@ -59,7 +59,9 @@ sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@DEPENDS@|$depends|" -
     "$here/packaging/debian/control" > "$root/DEBIAN/control"
 
 deb=$out/${package}_${version}_${arch}.deb
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+# Built beside and renamed into place: a reader (dpkg -i of the same version) never sees a half-written package.
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb.tmp" >/dev/null
+mv "$deb.tmp" "$deb"
 echo "$deb"
 if [ "$lint" = yes ]; then
     # A warning or an error fails the build. Clean without overrides; one added later goes in

@@ -21,6 +21,7 @@ rounds interleaved; `--only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3` is
 Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
 """
 import argparse
+import functools
 import json
 import os
 import re
@@ -173,8 +174,10 @@ def shared_libraries(binary):
     return sorted(paths)
 
 
+@functools.lru_cache(maxsize=None)
 def build_deb(binary, version):
-    """The package of the release build beside `binary` (lintian is scripts/test.sh's, not every boot's)."""
+    """The package of the release build beside `binary` (lintian is scripts/test.sh's, not every boot's), built once
+    per version and run."""
     out = subprocess.run([os.path.join(REPO, "scripts", "build-deb.sh"), "--build-dir", os.path.dirname(binary), "--version", version,
                           "--no-lintian"], check=True, stdout=subprocess.PIPE, text=True).stdout
     return out.strip().splitlines()[-1]
