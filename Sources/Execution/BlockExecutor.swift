@@ -111,8 +111,21 @@ struct BlockExecutor: Sendable {
         return record
     }
 
-    /// The kernel's view of a block this run onlined: still online, in the planned zone? Returns the outcome
-    /// to report instead, or nil when it holds.
+    /// An online block against the plan, the kernel's name of its zone recorded: `inZone` in the planned zone (or
+    /// in one the kernel hides, where only a successful online can have put it), a conflict naming the zone
+    /// elsewhere; nil when the block is not online.
+    func placement(_ observed: Observed, of block: Plan.Block, record: inout BlockRecord, inZone: BlockOutcome) -> BlockOutcome? {
+        switch observed {
+        case .online(let zone, let name):
+            if !name.isEmpty { record.kernelZone = name }
+            return zone == block.zone ? inZone : .conflict(actual: name.isEmpty ? "unknown" : name)
+        case .onlineZoneHidden:
+            return inZone
+        case .absent, .offline, .goingOffline, .unreadable:
+            return nil
+        }
+    }
+
     /// Re-reads a block this run onlined: the outcome to report instead, or nil when it holds; the kernel's own
     /// name of its zone goes into the record either way.
     func verify(_ record: inout BlockRecord) -> BlockOutcome? {
@@ -131,14 +144,14 @@ struct BlockExecutor: Sendable {
                     reason: "memory\(record.block.index) stayed offline after its probe (auto-online failed) and \(command) failed: \(error.description)")
             }
         }
-        if case .online(_, let name) = observed, !name.isEmpty { record.kernelZone = name }
+        switch placement(observed, of: record.block, record: &record, inZone: .onlined) {
+        case .onlined?: return nil
+        case let outcome?: return outcome
+        case nil: break
+        }
         switch observed {
-        case .online(let zone, _) where zone == record.block.zone:
-            return nil
-        case .onlineZoneHidden:
-            return nil  // Online after this run's online_kernel/online_movable succeeded: in the zone it named.
-        case .online(_, let name):
-            return .conflict(actual: name.isEmpty ? "unknown" : name)
+        case .online, .onlineZoneHidden:
+            return nil  // Judged above.
         case .absent:
             return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is gone after it was onlined")
         case .unreadable(let errno):
@@ -152,14 +165,10 @@ struct BlockExecutor: Sendable {
         // Whether our probe write added the block (not EEXIST): then an online block after it is ours.
         var probed = false
         let observed: Observed = planIsFresh && !block.alreadyOnline ? (block.action == .probe ? .absent : .offline) : observe(block.index)
-        if case .online(_, let name) = observed, !name.isEmpty { record.kernelZone = name }
+        if let placed = placement(observed, of: block, record: &record, inZone: .alreadyOnline) { return placed }
         switch observed {
-        case .online(let zone, let name):
-            guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
-            return .alreadyOnline
-        case .onlineZoneHidden:
-            // Online, and nothing can tell in which zone (nor move it: such a kernel cannot offline either).
-            return .alreadyOnline
+        case .online, .onlineZoneHidden:
+            return .alreadyOnline  // Judged above.
         case .goingOffline:
             return .failed(stage: .online, errno: nil, reason: "memory\(block.index) is going offline")
         case .unreadable(let errno):
@@ -198,18 +207,9 @@ struct BlockExecutor: Sendable {
             return .failed(stage: .probe, errno: record.lastErrno, reason: "memory\(block.index) did not appear after the probe write")
         case .failure(let error) where error.errno == .invalidArgument:
             // The kernel refuses a block that is not offline: see what it is now.
-            let again = observe(block.index)
-            if case .online(_, let name) = again, !name.isEmpty { record.kernelZone = name }
-            switch again {
-            case .online(let zone, let name):
-                guard zone == block.zone else { return .conflict(actual: name.isEmpty ? "unknown" : name) }
-                // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.
-                return probed ? .onlined : .raced
-            case .onlineZoneHidden:
-                return probed ? .onlined : .raced
-            default:
-                return .failed(stage: .online, errno: error.errno, reason: error.description)
-            }
+            // After our probe: auto_online_blocks onlined it inside the probe write. Else another agent won.
+            return placement(observe(block.index), of: block, record: &record, inZone: probed ? .onlined : .raced)
+                ?? .failed(stage: .online, errno: error.errno, reason: error.description)
         case .failure(let error):
             return .failed(stage: .online, errno: error.errno, reason: error.description)
         }
@@ -224,16 +224,8 @@ struct BlockExecutor: Sendable {
             return .onlined
         case .failure(let error) where error.errno == .fileExists:
             // Online already: an earlier run, the kernel taking over, or another agent. Its zone decides.
-            let now = observe(block.index)
-            if case .online(_, let name) = now, !name.isEmpty { record.kernelZone = name }
-            switch now {
-            case .online(let zone, let name):
-                return zone == block.zone ? .raced : .conflict(actual: name.isEmpty ? "unknown" : name)
-            case .onlineZoneHidden:
-                return .raced
-            default:
-                return .failed(stage: .probe, errno: error.errno, reason: error.description)
-            }
+            return placement(observe(block.index), of: block, record: &record, inZone: .raced)
+                ?? .failed(stage: .probe, errno: error.errno, reason: error.description)
         case .failure(let error) where error.errno == .noSuchAddressOrDevice:
             return .refused(reason: "\(range) is not among the kernel's candidates: \(DeferredMemInit.onlinePath) refused it (ENXIO)")
         case .failure(let error) where error.errno == .outOfRange:

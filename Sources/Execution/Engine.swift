@@ -140,16 +140,13 @@ package struct Engine: Sendable {
             probeUnavailable: probeUnavailable, firstWrite: FirstWrite(), planIsFresh: false, autoZone: nil)
         let records = plan.blocks.map { block -> BlockRecord in
             var record = BlockRecord(block: block, worker: "kernel")
-            switch executor.observe(block.index) {
-            case .online(let zone, let name):
-                if !name.isEmpty { record.kernelZone = name }
-                record.outcome = zone == block.zone ? .addedByKernel : .conflict(actual: name.isEmpty ? "unknown" : name)
-            case .onlineZoneHidden:
-                record.outcome = .addedByKernel
-            case .absent, .offline, .goingOffline:
-                record.outcome = .failed(stage: .verify, errno: nil, reason: "memory\(block.index) is not online after the kernel said it was done")
-            case .unreadable(let errno):
+            let observed = executor.observe(block.index)
+            if let placed = executor.placement(observed, of: block, record: &record, inZone: .addedByKernel) {
+                record.outcome = placed
+            } else if case .unreadable(let errno) = observed {
                 record.outcome = .failed(stage: .read, errno: errno, reason: "memory\(block.index)'s state cannot be read: \(errno.description)")
+            } else {
+                record.outcome = .failed(stage: .verify, errno: nil, reason: "memory\(block.index) is not online after the kernel said it was done")
             }
             log(record)
             return record
