@@ -295,14 +295,25 @@ package enum DoctorCheck {
             findings.append(DoctorFinding(.ok, "online-policy", message))
         }
         if let memmap = parameters.memmapOnMemory {
-            findings.append(
-                DoctorFinding(
-                    .ok, "memmap-on-memory",
-                    "memmap_on_memory=\(memmap)"
-                        + (memmap == "N"
-                            ? "" : ": hot-added DIMMs carry their own memmap; probe never does, so probed blocks still take theirs from free memory")))
+            let checkedAdd = (try? input.machine.get())?.deferredMemInit?.checkedAdd == true
+            findings.append(DoctorFinding(.ok, "memmap-on-memory", memmapOnMemory(memmap, checkedAdd: checkedAdd)))
         }
         return findings
+    }
+
+    /// Where the added blocks' memmap comes from. Only the checked add (and the kernel's own adds) ask for
+    /// MHP_MEMMAP_ON_MEMORY; the probe file passes MHP_NONE whatever the parameter says.
+    static func memmapOnMemory(_ value: String, checkedAdd: Bool) -> String {
+        switch (value != "N", checkedAdd) {
+        case (true, true):
+            "memmap_on_memory=\(value): the checked add hosts each block's memmap in the block itself, not in memory already online"
+        case (false, true):
+            "memmap_on_memory=N: each added block's memmap (1/64 of it with 4 KiB pages) is allocated from memory already online, at first the boot memory; memory_hotplug.memmap_on_memory=1 on the command line puts it in the block itself (the checked add asks for it; ZONE_MOVABLE then has no 1 GiB pages)"
+        case (true, false):
+            "memmap_on_memory=\(value): hot-added DIMMs carry their own memmap; probe never does, so probed blocks still take theirs from free memory"
+        case (false, false):
+            "memmap_on_memory=N"
+        }
     }
 
     // MARK: other onliners

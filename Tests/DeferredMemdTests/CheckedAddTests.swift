@@ -220,6 +220,24 @@ struct CheckedAddTests {
         }
     }
 
+    @Test("doctor: with memmap_on_memory the checked add hosts each block's memmap in the block; probe never does")
+    func doctorMemmapOnMemory() throws {
+        let root = try Self.kernelWithCheckedAdd()
+        defer { Fixture.remove(root) }
+        func finding() throws -> DoctorFinding {
+            var job = DoctorJob()
+            job.machine = MachineSelection(sysroot: root.path)
+            return try #require(DoctorCheck.findings(job.read()).first { $0.code == "memmap-on-memory" })
+        }
+        let parameter = MemoryHotplugParameters.path + "/memmap_on_memory"
+        try Fixture.write("N\n", to: parameter, in: root)
+        #expect(try finding().message.contains("memory_hotplug.memmap_on_memory=1 on the command line puts it in the block itself"))
+        try Fixture.write("Y\n", to: parameter, in: root)
+        #expect(try finding().message.contains("the checked add hosts each block's memmap in the block itself"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent(String(DeferredMemInit.onlinePath.dropFirst())))
+        #expect(try finding().message.contains("probe never does"))
+    }
+
     @Test("doctor says who adds the memory: the timeout, or the kernel method")
     func doctorHandover() throws {
         let timed = try Self.kernelWithCheckedAdd(extraCommandLine: "deferred_mem.timeout=30")

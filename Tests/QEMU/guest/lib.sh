@@ -65,6 +65,16 @@ zone_present_pages() {
         END { print total + 0 }' /proc/zoneinfo
 }
 
+# Pages a zone has present but not managed (on every node): for ZONE_MOVABLE, which only hot-added memory fills, the
+# memmap the blocks host themselves (memory_hotplug.memmap_on_memory).
+zone_unmanaged_pages() {
+    awk -v z="$1" '
+        /^Node/ { inzone = ($4 == z) }
+        inzone && $1 == "present" { present += $2 }
+        inzone && $1 == "managed" { managed += $2; inzone = 0 }
+        END { print present - managed }' /proc/zoneinfo
+}
+
 no_block_offline() { local left=$(offline_blocks | tr '\n' ' '); if [ -z "$left" ]; then pass "$1"; else fail "$1" "offline: $left"; fi; }
 
 # Every present block lies wholly inside the RAM ranges in file $2 (read before anything was probed).

@@ -9,7 +9,8 @@
 #   slow           a slow userspace (a block every 3 s, under a 6 s timeout) that keeps progressing is never overtaken
 #   done-missing   userspace adds three blocks and says done: the kernel adds the rest
 #   kernel         deferred_mem.mode=kernel: the kernel added everything at boot; the daemon stands down (no write)
-# In each, every block of the daemon's plan ends online in the planned zone and on the planned node.
+# In each, every block of the daemon's plan ends online in the planned zone and on the planned node, its memmap in the
+# block itself where memory_hotplug.memmap_on_memory=1 says so (refusals and done-missing).
 . /lib.sh
 case=$(sed -n 's/.*dm\.handover=\([^ ]*\).*/\1/p' /proc/cmdline)
 DMI=/sys/kernel/deferred_mem_init
@@ -180,4 +181,11 @@ kernel)
     fail known-case "dm.handover=$case"
     ;;
 esac
+# Where the added blocks' memmap lives (kernel/README.md): with memory_hotplug.memmap_on_memory=1 each block that the
+# online file or the kernel added holds its own (64-byte struct pages: 512 of its 4 KiB pages), present in its zone
+# but never managed; without it, every page of ZONE_MOVABLE (hot-added memory only) is managed.
+movable=$(awk '$2 == "Movable" { c++ } END { print c + 0 }' /run/planned)
+want=0
+grep -q "memory_hotplug.memmap_on_memory=1" /proc/cmdline && want=$((movable * (size / 4096) * 64 / 4096))
+expect_eq memmap-where-the-parameter-says "$(zone_unmanaged_pages Movable)" $want
 summary
