@@ -241,7 +241,10 @@ package final class SimulatedKernel: HotplugKernel {
         let index = Int(address / blockSize)
         let current = try? files.readValue(MemoryBlockDirectory.attribute("state", of: index))
         if current == "online" { throw fail(.fileExists) }
-        if current == nil { try add(address, node: candidate.node, autoOnline: false, fail: fail) }
+        if current == nil {
+            let hosted = (try? files.readValue(DeferredMemInit.memmapInBlockPath)) == "1"
+            try add(address, node: candidate.node, autoOnline: false, memmapHosted: hosted, fail: fail)
+        }
         try changeState(index, to: String(fields[1]), fail: fail)
     }
 
@@ -249,12 +252,15 @@ package final class SimulatedKernel: HotplugKernel {
         guard let address = Self.parseAddress(text) else { throw fail(.invalidArgument) }
         guard address % blockSize == 0 else { throw fail(.invalidArgument) }
         guard address < (UInt64(1) << 52) else { throw fail(.argListTooLong) }
-        try add(address, node: probeNode, autoOnline: true, fail: fail)
+        try add(address, node: probeNode, autoOnline: true, memmapHosted: false, fail: fail)
     }
 
     /// `__add_memory` of the block at `address` on `node`; then, where `autoOnline` lets the kernel's setting
-    /// count, `online_memory_block`.
-    private func add(_ address: UInt64, node: Int, autoOnline useSetting: Bool, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
+    /// count, `online_memory_block`. `memmapHosted`: the memmap is in the block (MHP_MEMMAP_ON_MEMORY), not taken
+    /// from free memory (the model then counts the whole block when it is onlined: generous by 1/64, never short).
+    private func add(
+        _ address: UInt64, node: Int, autoOnline useSetting: Bool, memmapHosted: Bool, fail: (Errno) -> KernelFileError
+    ) throws(KernelFileError) {
         let index = Int(address / blockSize)
         if let errno = takeFault(.probe, index) { throw fail(errno) }
         Clock.sleep(nanoseconds: latency(1, of: 4))
@@ -277,7 +283,7 @@ package final class SimulatedKernel: HotplugKernel {
                 try files.createFile(staging + "/state", text: "offline\n")
                 // The memmap comes out of free memory: where it does not fit, the add fails and nothing appears. Taken
                 // after the rename, so that a kill between the two leaves the model generous, never short.
-                let memmap = -Int64(Planner.memmapBytes(of: blockSize, pageSize: pageSize))
+                let memmap = memmapHosted ? 0 : -Int64(Planner.memmapBytes(of: blockSize, pageSize: pageSize))
                 guard try adjustMeminfo(["MemFree:": memmap], write: false) else {
                     try? files.removeTree(staging)
                     throw fail(.noMemory)

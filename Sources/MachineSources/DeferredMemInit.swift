@@ -25,10 +25,14 @@ package struct DeferredMemInit: Sendable, Equatable {
     package var checkedAdd: Bool
     /// `state`: who adds the candidates, where the kernel has the file.
     package var handover: KernelHandover?
+    /// `memmap_on_memory`: whether the checked add (and the kernel's own adds) place each block's memmap in the
+    /// block itself (`memory_hotplug.memmap_on_memory=1` and a block that can hold it), so that adding costs the
+    /// memory already online nothing; nil where the kernel does not say.
+    package var memmapInBlock: Bool?
 
     package init(
         bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil, candidates: [KernelCandidate]? = nil,
-        checkedAdd: Bool = false, handover: KernelHandover? = nil
+        checkedAdd: Bool = false, handover: KernelHandover? = nil, memmapInBlock: Bool? = nil
     ) {
         self.bootEnd = bootEnd
         self.dramEnd = dramEnd
@@ -37,10 +41,13 @@ package struct DeferredMemInit: Sendable, Equatable {
         self.candidates = candidates
         self.checkedAdd = checkedAdd
         self.handover = handover
+        self.memmapInBlock = memmapInBlock
     }
 
     /// The checked add's file: `ADDRESS online_kernel|online_movable`.
     package static let onlinePath = directory + "/online"
+    /// `1` when the kernel's adds host each block's memmap in the block, `0` when not.
+    package static let memmapInBlockPath = directory + "/memmap_on_memory"
 
     /// The candidate that holds `block`, whose node the checked add gives it.
     package func candidate(holding block: AddressRange) -> KernelCandidate? {
@@ -73,11 +80,22 @@ package struct DeferredMemInit: Sendable, Equatable {
             do { text = try files.readText(KernelHandover.path) } catch { throw SourceError(error) }
             handover = try KernelHandover.parse(text, path: KernelHandover.path)
         }
+        var memmapInBlock: Bool?
+        if files.exists(memmapInBlockPath) {
+            let text: String
+            do { text = try files.readText(memmapInBlockPath) } catch { throw SourceError(error) }
+            switch text {
+            case "1\n": memmapInBlock = true
+            case "0\n": memmapInBlock = false
+            default:
+                throw SourceError(path: memmapInBlockPath, value: text.debugDescriptionTrimmed, expected: "1 or 0 and one trailing newline")
+            }
+        }
         return DeferredMemInit(
             bootEnd: bootEnd, dramEnd: dramEnd,
             kernelCore: try value(files, "deferred_kernelcore", required: false),
             movableCore: try value(files, "deferred_movablecore", required: false), candidates: candidates,
-            checkedAdd: candidates != nil && files.exists(onlinePath), handover: handover)
+            checkedAdd: candidates != nil && files.exists(onlinePath), handover: handover, memmapInBlock: memmapInBlock)
     }
 
     /// One of the two ends. Both come from memblock, whose regions are page-aligned (drivers/of/fdt.c masks every

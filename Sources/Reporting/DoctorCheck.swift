@@ -295,16 +295,20 @@ package enum DoctorCheck {
             findings.append(DoctorFinding(.ok, "online-policy", message))
         }
         if let memmap = parameters.memmapOnMemory {
-            let checkedAdd = (try? input.machine.get())?.deferredMemInit?.checkedAdd == true
-            findings.append(DoctorFinding(.ok, "memmap-on-memory", memmapOnMemory(memmap, checkedAdd: checkedAdd)))
+            let kernel = (try? input.machine.get())?.deferredMemInit
+            findings.append(
+                DoctorFinding(.ok, "memmap-on-memory", memmapOnMemory(memmap, checkedAdd: kernel?.checkedAdd == true, hosted: kernel?.memmapInBlock)))
         }
         return findings
     }
 
     /// Where the added blocks' memmap comes from. Only the checked add (and the kernel's own adds) ask for
-    /// MHP_MEMMAP_ON_MEMORY; the probe file passes MHP_NONE whatever the parameter says.
-    static func memmapOnMemory(_ value: String, checkedAdd: Bool) -> String {
+    /// MHP_MEMMAP_ON_MEMORY; the probe file passes MHP_NONE whatever the parameter says. `hosted`: the kernel's
+    /// own word (deferred_mem_init/memmap_on_memory), where it gives one.
+    static func memmapOnMemory(_ value: String, checkedAdd: Bool, hosted: Bool?) -> String {
         switch (value != "N", checkedAdd) {
+        case (true, true) where hosted == false:
+            "memmap_on_memory=\(value), but \(DeferredMemInit.memmapInBlockPath) reads 0: a block cannot hold its own memmap on this kernel (struct page, page or pageblock size), so each comes from memory already online"
         case (true, true):
             "memmap_on_memory=\(value): the checked add hosts each block's memmap in the block itself, not in memory already online"
         case (false, true):

@@ -234,6 +234,9 @@ struct CheckedAddTests {
         #expect(try finding().message.contains("memory_hotplug.memmap_on_memory=1 on the command line puts it in the block itself"))
         try Fixture.write("Y\n", to: parameter, in: root)
         #expect(try finding().message.contains("the checked add hosts each block's memmap in the block itself"))
+        try Fixture.write("0\n", to: DeferredMemInit.memmapInBlockPath, in: root)
+        #expect(try finding().message.contains("memmap_on_memory reads 0: a block cannot hold its own memmap on this kernel"))
+        try Fixture.write("1\n", to: DeferredMemInit.memmapInBlockPath, in: root)
         try FileManager.default.removeItem(at: root.appendingPathComponent(String(DeferredMemInit.onlinePath.dropFirst())))
         #expect(try finding().message.contains("probe never does"))
     }

@@ -222,6 +222,25 @@ struct ScarceMemoryTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("run/deferred-memd/plan.json").path))
     }
 
+    @Test("the checked add of a kernel that hosts each block's memmap in the block: the plan refused above runs, all Movable")
+    func memmapInTheBlocks() throws {
+        let root = try CheckedAddTests.kernelWithCheckedAdd()
+        defer { Fixture.remove(root) }
+        try Fixture.write("MemTotal:        1000000 kB\nMemFree:         40000 kB\n", to: "/proc/meminfo", in: root)
+        let arguments = ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "100%", "--sysroot", root.path]
+        try Fixture.write("0\n", to: DeferredMemInit.memmapInBlockPath, in: root)
+        let refused = try Binary.run(arguments, program: Binary.boot)
+        #expect(refused.status == ExitStatus.memoryShortfall.rawValue, "\(refused.stdout) \(refused.stderr)")
+        try Fixture.write("1\n", to: DeferredMemInit.memmapInBlockPath, in: root)
+        let run = try Binary.run(arguments, program: Binary.boot)
+        #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("\"memmap\": null"), "\(run.stdout)")
+        #expect(run.stdout.contains("\"outcome\": \"onlined\""))
+        try Fixture.write("yes\n", to: DeferredMemInit.memmapInBlockPath, in: root)
+        let bad = try Binary.run(["plan", "--sysroot", root.path])
+        #expect(bad.status != ExitStatus.success.rawValue && bad.stderr.contains(DeferredMemInit.memmapInBlockPath), "\(bad.stderr)")
+    }
+
     @Test("the same machine with half Normal fits: it runs, Normal first, and the report carries free memory at start and its low")
     func halfNormalRuns() throws {
         let root = try Self.tree(free: 40_000)

@@ -185,7 +185,8 @@ esac
 # online file or the kernel added holds its own (64-byte struct pages: 512 of its 4 KiB pages), present in its zone
 # but never managed; without it, every page of ZONE_MOVABLE (hot-added memory only) is managed.
 movable=$(awk '$2 == "Movable" { c++ } END { print c + 0 }' /run/planned)
-want=0
-grep -q "memory_hotplug.memmap_on_memory=1" /proc/cmdline && want=$((movable * (size / 4096) * 64 / 4096))
+want=0 hosted=0
+grep -q "memory_hotplug.memmap_on_memory=1" /proc/cmdline && want=$((movable * (size / 4096) * 64 / 4096)) hosted=1
 expect_eq memmap-where-the-parameter-says "$(zone_unmanaged_pages Movable)" $want
+expect_eq kernel-says-where-the-memmap-is "$(cat $DMI/memmap_on_memory)" $hosted
 summary
