@@ -60,7 +60,7 @@ package struct AutoOnlineSwitch: Sendable {
         if saved == nil { try state.replace(Self.saved, text: original + "\n") }
         let wanted = autoZone.onlineCommand
         do throws(KernelFileError) {
-            if current != wanted { try kernel.write(wanted, to: Self.attribute) }
+            if current != wanted { try kernel.write(.autoOnlineBlocks(wanted)) }
         } catch {
             return .zonesRefused(errno: error.errno, then: try twoWrite(current: current, original: original, saved: true, policy: policy))
         }
@@ -75,7 +75,7 @@ package struct AutoOnlineSwitch: Sendable {
         }
         if policy == .refuse && !saved { return .refused(current: current) }
         if !saved { try state.replace(Self.saved, text: original + "\n") }
-        if current != "offline" { try kernel.write("offline", to: Self.attribute) }
+        if current != "offline" { try kernel.write(.autoOnlineBlocks("offline")) }
         return .switched(from: original)
     }
 
@@ -83,7 +83,7 @@ package struct AutoOnlineSwitch: Sendable {
     package func restore() throws(KernelFileError) {
         guard let original = try? state.readValue(Self.saved) else { return }
         let current = try? kernel.read(Self.attribute)
-        if current != original { try kernel.write(original, to: Self.attribute) }
+        if current != original { try kernel.write(.autoOnlineBlocks(original)) }
         try state.remove(Self.saved)
     }
 }

@@ -50,8 +50,6 @@ struct BlockExecutor: Sendable {
     /// The checked add: an absent block is added and onlined by one write to `deferred_mem_init/online`.
     var checkedAdd = false
 
-    static let memoryDirectory = MemoryBlockDirectory.path
-
     enum Observed: Equatable {
         case absent
         case offline
@@ -135,7 +133,7 @@ struct BlockExecutor: Sendable {
             record.onlinedAfterProbe = true
             record.writes.insert(.state)
             let command = record.block.zone.onlineCommand
-            switch write(command, to: MemoryBlockDirectory.attribute("state", of: record.block.index), record: &record) {
+            switch write(.blockState(index: record.block.index, command: .init(record.block.zone)), record: &record) {
             case .success:
                 observed = observe(record.block.index)
             case .failure(let error):
@@ -187,7 +185,7 @@ struct BlockExecutor: Sendable {
             case .failure(let error): return .failed(stage: .probe, errno: error.errno, reason: "cannot switch auto_online_blocks off: \(error.description)")
             }
             record.writes.insert(.probe)
-            switch write(Hex.prefixed(range.start), to: "\(Self.memoryDirectory)/probe", record: &record) {
+            switch write(.probe(address: range.start), record: &record) {
             case .success:
                 // Auto-zone: the kernel onlined it in this write, or left it offline for `verify` to find.
                 freeMemory?.sample()
@@ -200,7 +198,7 @@ struct BlockExecutor: Sendable {
             }
         }
         record.writes.insert(.state)
-        switch write(block.zone.onlineCommand, to: MemoryBlockDirectory.attribute("state", of: block.index), record: &record) {
+        switch write(.blockState(index: block.index, command: .init(block.zone)), record: &record) {
         case .success:
             return .onlined
         case .failure(let error) where error.errno == .noSuchFileOrDirectory && probed:
@@ -218,7 +216,7 @@ struct BlockExecutor: Sendable {
     /// The checked add of an absent block: one write that adds and onlines it, the kernel's refusals explained.
     private func addChecked(_ block: Plan.Block, range: AddressRange, record: inout BlockRecord) -> BlockOutcome {
         record.writes.insert(.checkedAdd)
-        switch write("\(Hex.prefixed(range.start)) \(block.zone.onlineCommand)", to: DeferredMemInit.onlinePath, record: &record) {
+        switch write(.checkedAdd(address: range.start, zone: block.zone), record: &record) {
         case .success:
             freeMemory?.sample()
             return .onlined
@@ -246,16 +244,16 @@ struct BlockExecutor: Sendable {
         let wanted = zone.onlineCommand
         guard current != wanted else { return .success(true) }
         record.writes.insert(.autoOnline)
-        if case .success = write(wanted, to: AutoOnlineSwitch.attribute, record: &record) {
+        if case .success = write(.autoOnlineBlocks(wanted), record: &record) {
             autoZone.current = wanted
             return .success(true)
         }
         autoZone.current = nil
-        return write("offline", to: AutoOnlineSwitch.attribute, record: &record).map { false }
+        return write(.autoOnlineBlocks("offline"), record: &record).map { false }
     }
 
     /// One logical write with retries for transient errnos. Attempts and the last errno go into the record.
-    private func write(_ value: String, to path: String, record: inout BlockRecord) -> Result<Void, KernelFileError> {
+    private func write(_ operation: KernelWrite, record: inout BlockRecord) -> Result<Void, KernelFileError> {
         var attempt = 0
         while true {
             attempt += 1
@@ -267,10 +265,10 @@ struct BlockExecutor: Sendable {
                 result = gate.withWrite { () -> Result<Void, KernelFileError> in
                     let writeStart = Clock.monotonicNanoseconds()
                     defer { record.writeNanoseconds += Clock.monotonicNanoseconds() - writeStart }
-                    return Result { () throws(KernelFileError) in try kernel.write(value, to: path) }
+                    return Result { () throws(KernelFileError) in try kernel.write(operation) }
                 }
             } else {
-                result = Result { () throws(KernelFileError) in try kernel.write(value, to: path) }
+                result = Result { () throws(KernelFileError) in try kernel.write(operation) }
                 record.writeNanoseconds += Clock.monotonicNanoseconds() - started
             }
             guard case .failure(let error) = result else { return result }

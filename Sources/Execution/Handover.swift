@@ -21,7 +21,7 @@ package struct Handover: Sendable {
 
     package func claim() -> Claim {
         do {
-            try kernel.write(KernelHandover.userspace.rawValue, to: KernelHandover.path)
+            try kernel.write(.handover(.userspace))
             return .claimed
         } catch  where error.errno == .resourceBusy {
             return .kernelAdding
@@ -33,7 +33,7 @@ package struct Handover: Sendable {
     /// `done`: nil, or why it could not be said.
     package func finish() -> String? {
         do {
-            try kernel.write(KernelHandover.done.rawValue, to: KernelHandover.path)
+            try kernel.write(.handover(.done))
             return nil
         } catch {
             return error.description

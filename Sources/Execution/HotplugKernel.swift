@@ -10,9 +10,8 @@ import SystemPackage
 /// `LiveKernel` in production, `SimulatedKernel` in tests and `--simulate`, `CountingKernel` in the benchmarks
 /// that measure the engine with the kernel taken out. Planning reads its sources through `KernelFiles` directly.
 package protocol HotplugKernel: Sendable {
-    /// Writes `value` to the attribute at `machinePath` (for example `/sys/devices/system/memory/probe`),
-    /// throwing the errno the kernel returned.
-    func write(_ value: String, to machinePath: String) throws(KernelFileError)
+    /// Makes one write (`operation.value` to `operation.path`), throwing the errno the kernel returned.
+    func write(_ operation: KernelWrite) throws(KernelFileError)
 
     /// Reads an attribute's value without its trailing newline.
     func read(_ machinePath: String) throws(KernelFileError) -> String

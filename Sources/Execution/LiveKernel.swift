@@ -12,8 +12,8 @@ package struct LiveKernel: HotplugKernel {
         self.files = files
     }
 
-    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
-        try files.writeAttribute(value, to: machinePath)
+    package func write(_ operation: KernelWrite) throws(KernelFileError) {
+        try files.writeAttribute(operation.value, to: operation.path)
     }
 
     package func read(_ machinePath: String) throws(KernelFileError) -> String {

@@ -65,23 +65,21 @@ package struct DeferredRun: Sendable {
         return plan.blocks.first(where: absent)?.zone
     }
 
-    /// One entry per node and zone with what came online, so the journal can be asked `ZONE=Movable NODE=1`.
     /// One entry per node and kernel zone (as `valid_zones` names it: DMA, Normal, Movable) with what came
     /// online, so the journal can be asked `ZONE=Movable NODE=1`.
     func logTotals(_ result: EngineResult, blockSize: UInt64) {
-        var counts: [String: ZoneCount] = [:]
+        var counts: [NodeZone: ZoneCount] = [:]
         for record in result.records {
-            let key = "\(record.block.node) \(record.kernelZone ?? record.block.kernelZone)"
+            let key = NodeZone(node: record.block.node, zone: record.kernelZone ?? record.block.kernelZone)
             counts[key, default: ZoneCount()].planned += 1
             if record.outcome.isSuccess { counts[key, default: ZoneCount()].online += 1 }
         }
         for key in counts.keys.sorted() {
             guard let entry = counts[key] else { continue }
-            let parts = key.split(separator: " ")
             logger.info(
                 "zone online",
                 metadata: [
-                    "node": "\(parts[0])", "zone": "\(parts[1])", "blocks": "\(entry.online)", "planned": "\(entry.planned)",
+                    "node": "\(key.node)", "zone": "\(key.zone)", "blocks": "\(entry.online)", "planned": "\(entry.planned)",
                     "bytes": "\(UInt64(entry.online) * blockSize)",
                 ])
         }

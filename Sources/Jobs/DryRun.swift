@@ -9,15 +9,16 @@ import TinyJSON
 /// report the run would end with.
 package struct DryRun: Sendable {
     package let plan: Plan
-    package let writes: [RecordingKernel.Write]
+    package let writes: [KernelWrite]
     package let report: RunReport
 
     /// The memory block a write is about (a probe's address, or `memoryN/state`), nil for other files.
-    package func block(of write: RecordingKernel.Write) -> Int? {
-        if write.path == MemoryBlockDirectory.path + "/probe" {
-            return Memparse.parseNumber(Substring(write.value), base: .kernel).map { Int($0 / plan.blockSize) }
+    package func block(of write: KernelWrite) -> Int? {
+        switch write {
+        case .probe(let address): Int(address / plan.blockSize)
+        case .blockState(let index, _): index
+        case .checkedAdd, .autoOnlineBlocks, .handover: nil
         }
-        return MemoryBlockDirectory.blockIndex(of: write.path)
     }
 
     /// A shell script a person can review and replay: one `echo VALUE > PATH` per write, the rest as comments.

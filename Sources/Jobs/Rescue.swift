@@ -86,7 +86,7 @@ package struct Rescue: Sendable {
                 continue
             }
             do {
-                try kernel.write("online", to: state)
+                try kernel.write(.blockState(index: record.block.index, command: .online))
                 onlined += 1
                 records[position].outcome = .onlined
                 logger.notice("rescue: block onlined in the kernel's own choice of zone", metadata: ["block": "\(record.block.index)"])

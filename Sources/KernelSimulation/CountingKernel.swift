@@ -32,31 +32,30 @@ package final class CountingKernel: HotplugKernel {
     package var writeCount: Int { state.withLock { $0.writes } }
     package var readCount: Int { state.withLock { $0.reads } }
 
-    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func write(_ operation: KernelWrite) throws(KernelFileError) {
         let failure = state.withLock { counts -> Errno? in
             counts.writes += 1
-            if machinePath.hasSuffix("/probe") {
-                guard let address = Memparse.parseNumber(Substring(value), base: .kernel) else { return .invalidArgument }
+            switch operation {
+            case .probe(let address):
                 let index = Int(address / blockSize)
                 guard counts.zones[index] == nil else { return .fileExists }
                 counts.zones[index] = ""
                 return nil
-            }
-            if machinePath == DeferredMemInit.onlinePath {
-                let fields = value.split(separator: " ")
-                guard fields.count == 2, let address = Memparse.parseNumber(fields[0], base: .kernel) else { return .invalidArgument }
+            case .checkedAdd(let address, let zone):
                 let index = Int(address / blockSize)
                 guard counts.zones[index]?.isEmpty ?? true else { return .fileExists }
-                counts.zones[index] = fields[1] == "online_movable" ? "Movable" : "Normal"
+                counts.zones[index] = zone.rawValue
+                return nil
+            case .blockState(let index, let command):
+                guard let zone = counts.zones[index] else { return .noSuchFileOrDirectory }
+                guard zone.isEmpty else { return .invalidArgument }
+                counts.zones[index] = command == .onlineMovable ? "Movable" : "Normal"
+                return nil
+            case .autoOnlineBlocks, .handover:
                 return nil
             }
-            guard let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" else { return nil }
-            guard let zone = counts.zones[index] else { return .noSuchFileOrDirectory }
-            guard zone.isEmpty else { return .invalidArgument }
-            counts.zones[index] = value == "online_movable" ? "Movable" : "Normal"
-            return nil
         }
-        if let failure { throw KernelFileError(.write, pathString: machinePath, errno: failure, value: value) }
+        if let failure { throw KernelFileError(.write, pathString: operation.path, errno: failure, value: operation.value) }
     }
 
     package func read(_ machinePath: String) throws(KernelFileError) -> String {

@@ -15,19 +15,8 @@ import SystemPackage
 /// online (EEXIST), `state` of a block that does not (ENOENT), of one already in that state (EINVAL), or any write
 /// to a file the machine does not have (ENOENT).
 package final class RecordingKernel: HotplugKernel {
-    /// One write the engine made, in order.
-    package struct Write: Sendable, Equatable {
-        package var path: String
-        package var value: String
-
-        package init(path: String, value: String) {
-            self.path = path
-            self.value = value
-        }
-    }
-
     private struct Overlay {
-        var writes: [Write] = []
+        var writes: [KernelWrite] = []
         /// Attribute path → the value a read now returns.
         var values: [String: String] = [:]
     }
@@ -42,9 +31,8 @@ package final class RecordingKernel: HotplugKernel {
     }
 
     /// Every write so far, in the order the engine made them.
-    package var writes: [Write] { overlay.withLock { $0.writes } }
+    package var writes: [KernelWrite] { overlay.withLock { $0.writes } }
 
-    static let autoOnline = MemoryBlockDirectory.path + "/auto_online_blocks"
     /// What `auto_online_blocks` takes (Linux 5.7+; a dry run assumes a kernel that takes zone names).
     static let onlineTypes = ["offline", "online", "online_kernel", "online_movable"]
 
@@ -64,57 +52,54 @@ package final class RecordingKernel: HotplugKernel {
         return try files.readValue(machinePath)
     }
 
-    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
+    package func write(_ operation: KernelWrite) throws(KernelFileError) {
+        let machinePath = operation.path
         let refusal: Errno? = overlay.withLock { overlay -> Errno? in
-            overlay.writes.append(Write(path: machinePath, value: value))
-            if machinePath == MemoryBlockDirectory.path + "/probe" {
+            overlay.writes.append(operation)
+            switch operation {
+            case .probe(let address):
                 guard files.exists(machinePath) else { return .noSuchFileOrDirectory }
-                guard let address = Memparse.parseNumber(Substring(value), base: .kernel), address % blockSize == 0 else { return .invalidArgument }
-                let state = MemoryBlockDirectory.attribute("state", of: Int(address / blockSize))
-                guard overlay.values[state] == nil && !files.exists(state) else { return .fileExists }
+                guard address % blockSize == 0 else { return .invalidArgument }
                 let index = Int(address / blockSize)
+                let state = MemoryBlockDirectory.attribute("state", of: index)
+                guard overlay.values[state] == nil && !files.exists(state) else { return .fileExists }
                 overlay.values[state] = "offline"
                 overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: index)] = "Normal Movable"
                 // auto_online_blocks onlines the block inside the probe write, as a `state` write of its value.
-                let autoOnline = overlay.values[Self.autoOnline] ?? (try? files.readValue(Self.autoOnline)) ?? "offline"
+                let autoOnline = overlay.values[AutoOnlineSwitch.attribute] ?? (try? files.readValue(AutoOnlineSwitch.attribute)) ?? "offline"
                 if autoOnline != "offline" { Self.online(index, autoOnline, in: &overlay) }
                 return nil
-            }
-            if machinePath == DeferredMemInit.onlinePath {
+            case .checkedAdd(let address, let zone):
                 // The checked add: the block appears online in the zone named (the kernel's checks are its own).
                 guard files.exists(machinePath) else { return .noSuchFileOrDirectory }
-                let fields = value.split(separator: " ")
-                guard fields.count == 2, let address = Memparse.parseNumber(fields[0], base: .kernel), address % blockSize == 0,
-                    Self.onlineTypes.dropFirst(2).contains(String(fields[1]))
-                else { return .invalidArgument }
+                guard address % blockSize == 0 else { return .invalidArgument }
                 let index = Int(address / blockSize)
                 let state = MemoryBlockDirectory.attribute("state", of: index)
                 guard (overlay.values[state] ?? (try? files.readValue(state))) != "online" else { return .fileExists }
-                Self.online(index, String(fields[1]), in: &overlay)
+                Self.online(index, zone.onlineCommand, in: &overlay)
                 return nil
-            }
-            if machinePath == Self.autoOnline {
+            case .autoOnlineBlocks(let setting):
                 guard overlay.values[machinePath] != nil || files.exists(machinePath) else { return .noSuchFileOrDirectory }
-                guard Self.onlineTypes.contains(value) else { return .invalidArgument }
-                overlay.values[machinePath] = value
+                guard Self.onlineTypes.contains(setting) else { return .invalidArgument }
+                overlay.values[machinePath] = setting
                 return nil
-            }
-            if let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" {
+            case .blockState(let index, let command):
                 guard let current = overlay.values[machinePath] ?? (try? files.readValue(machinePath)) else { return .noSuchFileOrDirectory }
-                let online = value != "offline"
+                let online = command != .offline
                 guard online != (current == "online") else { return .invalidArgument }
                 if online {
-                    Self.online(index, value, in: &overlay)
+                    Self.online(index, command.rawValue, in: &overlay)
                 } else {
                     overlay.values[machinePath] = "offline"
                     overlay.values[MemoryBlockDirectory.attribute("valid_zones", of: index)] = nil
                 }
                 return nil
+            case .handover(let word):
+                guard overlay.values[machinePath] != nil || files.exists(machinePath) else { return .noSuchFileOrDirectory }
+                overlay.values[machinePath] = word.rawValue
+                return nil
             }
-            guard overlay.values[machinePath] != nil || files.exists(machinePath) else { return .noSuchFileOrDirectory }
-            overlay.values[machinePath] = value
-            return nil
         }
-        if let refusal { throw KernelFileError(.write, pathString: machinePath, errno: refusal, value: value) }
+        if let refusal { throw KernelFileError(.write, pathString: machinePath, errno: refusal, value: operation.value) }
     }
 }

@@ -105,7 +105,9 @@ package final class SimulatedKernel: HotplugKernel {
     /// The tree's check-then-act per block must be atomic, whatever the lock model.
     private let apply = Mutex(())
     private let globalLock = Mutex(())
-    private let zoneLocks = [LockBox(), LockBox(), LockBox()]
+    private let kernelZonesLock = LockBox()
+    private let movableLock = LockBox()
+    private let addingLock = LockBox()
 
     static let memory = MemoryBlockDirectory.path
     static let retryDelay: UInt64 = 5_000_000
@@ -151,46 +153,95 @@ package final class SimulatedKernel: HotplugKernel {
     package var writeCount: Int { state.withLock { $0.writes } }
     package var contentionSleeps: Int { state.withLock { $0.contentionSleeps } }
 
-    package func write(_ value: String, to machinePath: String) throws(KernelFileError) {
-        let path = files.resolve(machinePath)
-        func fail(_ errno: Errno) -> KernelFileError { KernelFileError(.write, path: path, errno: errno, value: value) }
-        if let crash = fatalCondition {
-            _ = crash
-            throw fail(.ioError)
-        }
-        state.withLock { $0.writes += 1 }
+    package func write(_ operation: KernelWrite) throws(KernelFileError) {
+        try perform(operation, text: operation.value)
+    }
+
+    /// What `echo VALUE > PATH` does: the kernel's store function reads the text into its operation (`kstrtoull` for
+    /// `probe`, `%llx %s` for the checked add, the online types for `state`), answering EINVAL where it cannot. For
+    /// tests of that reading; the engine's writes arrive typed.
+    package func write(text value: String, to machinePath: String) throws(KernelFileError) {
         var body = Substring(value)
         if body.last == "\n" { body.removeLast() }
-
+        let operation: KernelWrite?
         if machinePath == Self.memory + "/probe" {
-            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
-            try locked(key: 2) { () throws(KernelFileError) in try probe(String(body), fail: fail) }
+            operation = Self.parseAddress(String(body)).map { .probe(address: $0) }
         } else if machinePath == DeferredMemInit.onlinePath {
-            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
-            try locked(key: 2) { () throws(KernelFileError) in try checkedAdd(String(body), fail: fail) }
+            let fields = body.split(separator: " ")
+            let address = fields.first.flatMap { UInt64($0.hasPrefix("0x") ? $0.dropFirst(2) : $0, radix: 16) }
+            let zone = Zone.allCases.first { fields.count == 2 && $0.onlineCommand == fields[1] }
+            operation = address.flatMap { address in zone.map { .checkedAdd(address: address, zone: $0) } }
         } else if machinePath == KernelHandover.path {
-            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
+            operation = KernelHandover(rawValue: String(body)).map { .handover($0) }
+        } else if machinePath == AutoOnlineSwitch.attribute {
+            operation = .autoOnlineBlocks(String(body))
+        } else if let (index, name) = MemoryBlockDirectory.blockAttribute(of: machinePath), name == "state" {
+            operation = KernelWrite.StateCommand(rawValue: String(body)).map { .blockState(index: index, command: $0) }
+        } else {
+            try begin(machinePath, value: value)
+            throw KernelFileError(.open, path: files.resolve(machinePath), errno: .permissionDenied, value: value)
+        }
+        guard let operation else {
+            try begin(machinePath, value: value)
+            try mustExist(machinePath, value: value)
+            throw KernelFileError(.write, path: files.resolve(machinePath), errno: .invalidArgument, value: value)
+        }
+        try perform(operation, text: value)
+    }
+
+    /// Every write, even one the kernel refuses, is counted; none goes through once the kernel has "panicked".
+    private func begin(_ machinePath: String, value: String) throws(KernelFileError) {
+        if fatalCondition != nil { throw KernelFileError(.write, path: files.resolve(machinePath), errno: .ioError, value: value) }
+        state.withLock { $0.writes += 1 }
+    }
+
+    private func mustExist(_ machinePath: String, value: String) throws(KernelFileError) {
+        guard files.exists(machinePath) else {
+            throw KernelFileError(.open, path: files.resolve(machinePath), errno: .noSuchFileOrDirectory, value: value)
+        }
+    }
+
+    /// `operation` as the kernel applies it; `value` is the text written, for the errors.
+    private func perform(_ operation: KernelWrite, text value: String) throws(KernelFileError) {
+        let machinePath = operation.path
+        let path = files.resolve(machinePath)
+        func fail(_ errno: Errno) -> KernelFileError { KernelFileError(.write, path: path, errno: errno, value: value) }
+        try begin(machinePath, value: value)
+        switch operation {
+        case .probe(let address):
+            try mustExist(machinePath, value: value)
+            try locked(.adding) { () throws(KernelFileError) in try probe(address, fail: fail) }
+        case .checkedAdd(let address, let zone):
+            try mustExist(machinePath, value: value)
+            try locked(.adding) { () throws(KernelFileError) in try checkedAdd(address, zone: zone, fail: fail) }
+        case .handover(let word):
+            try mustExist(machinePath, value: value)
             guard (try? files.readValue(machinePath)) != KernelHandover.kernel.rawValue else { throw fail(.resourceBusy) }
-            guard body == KernelHandover.userspace.rawValue || body == KernelHandover.done.rawValue else { throw fail(.invalidArgument) }
-            try rewrite(machinePath, String(body))
-        } else if machinePath == Self.memory + "/auto_online_blocks" {
+            guard word == .userspace || word == .done else { throw fail(.invalidArgument) }
+            try rewrite(machinePath, word.rawValue)
+        case .autoOnlineBlocks(let setting):
+            var body = Substring(setting)
+            if body.last == "\n" { body.removeLast() }
             let accepted = options.autoOnlineZones ? ["offline", "online", "online_kernel", "online_movable"] : ["offline", "online"]
             guard accepted.contains(String(body)) else { throw fail(.invalidArgument) }
             if let errno = takeFault(.autoOnline, 0) { throw fail(errno) }
             try rewrite(machinePath, String(body))
-        } else if machinePath.hasPrefix(MemoryBlockDirectory.blockPrefix), machinePath.hasSuffix("/state"),
-            let index = Int(machinePath.dropFirst(MemoryBlockDirectory.blockPrefix.count).dropLast("/state".count))
-        {
-            guard files.exists(machinePath) else { throw KernelFileError(.open, path: path, errno: .noSuchFileOrDirectory, value: value) }
-            let key = body == "online_movable" ? 1 : 0
-            try locked(key: key) { () throws(KernelFileError) in try changeState(index, to: String(body), fail: fail) }
-        } else {
-            throw KernelFileError(.open, path: path, errno: .permissionDenied, value: value)
+        case .blockState(let index, let command):
+            try mustExist(machinePath, value: value)
+            try locked(command == .onlineMovable ? .movable : .kernelZones) { () throws(KernelFileError) in
+                try changeState(index, to: command.rawValue, fail: fail)
+            }
         }
     }
 
+    /// The lock a write takes under `.perZone`: the vendor kernel's one per zone (every `state` write but
+    /// `online_movable` counts as the kernel zones'), and one for adding blocks (probe and the checked add).
+    private enum HotplugLock {
+        case kernelZones, movable, adding
+    }
+
     /// Runs `body` under the lock model: global trylock with the kernel's 5 ms sleep-and-restart, or per zone.
-    private func locked(key: Int, _ body: () throws(KernelFileError) -> Void) throws(KernelFileError) {
+    private func locked(_ lock: HotplugLock, _ body: () throws(KernelFileError) -> Void) throws(KernelFileError) {
         switch options.lockModel {
         case .global:
             while true {
@@ -202,7 +253,13 @@ package final class SimulatedKernel: HotplugKernel {
                 Clock.sleep(nanoseconds: Self.retryDelay)
             }
         case .perZone:
-            let result: Result<Void, KernelFileError> = zoneLocks[key].mutex.withLock { _ in Result { () throws(KernelFileError) in try body() } }
+            let box =
+                switch lock {
+                case .kernelZones: kernelZonesLock
+                case .movable: movableLock
+                case .adding: addingLock
+                }
+            let result: Result<Void, KernelFileError> = box.mutex.withLock { _ in Result { () throws(KernelFileError) in try body() } }
             try result.get()
         }
     }
@@ -229,14 +286,10 @@ package final class SimulatedKernel: HotplugKernel {
         Memparse.parseNumber(Substring(text), base: .kernel)
     }
 
-    /// `deferred_mem_init/online` (kernel/0002): `ADDRESS ZONE` (sscanf `%llx`: hex, `0x` optional) adds a candidate
-    /// block on its node with auto-online held off, and onlines it. Not modelled: the interleave check (ERANGE).
-    private func checkedAdd(_ text: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
-        let fields = text.split(separator: " ")
-        guard fields.count == 2, let address = UInt64(fields[0].hasPrefix("0x") ? fields[0].dropFirst(2) : fields[0], radix: 16),
-            ["online_kernel", "online_movable"].contains(fields[1]), address % blockSize == 0
-        else { throw fail(.invalidArgument) }
-        guard let block = AddressRange(start: address, size: blockSize) else { throw fail(.invalidArgument) }
+    /// `deferred_mem_init/online` (kernel/0002): adds a candidate block on its node with auto-online held off, and
+    /// onlines it. Not modelled: the interleave check (ERANGE).
+    private func checkedAdd(_ address: UInt64, zone: Zone, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
+        guard address % blockSize == 0, let block = AddressRange(start: address, size: blockSize) else { throw fail(.invalidArgument) }
         guard let candidate = candidates.first(where: { $0.range.contains(block) }) else { throw fail(.noSuchAddressOrDevice) }
         let index = Int(address / blockSize)
         let current = try? files.readValue(MemoryBlockDirectory.attribute("state", of: index))
@@ -245,11 +298,10 @@ package final class SimulatedKernel: HotplugKernel {
             let hosted = (try? files.readValue(DeferredMemInit.memmapInBlockPath)) == "1"
             try add(address, node: candidate.node, autoOnline: false, memmapHosted: hosted, fail: fail)
         }
-        try changeState(index, to: String(fields[1]), fail: fail)
+        try changeState(index, to: zone.onlineCommand, fail: fail)
     }
 
-    private func probe(_ text: String, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
-        guard let address = Self.parseAddress(text) else { throw fail(.invalidArgument) }
+    private func probe(_ address: UInt64, fail: (Errno) -> KernelFileError) throws(KernelFileError) {
         guard address % blockSize == 0 else { throw fail(.invalidArgument) }
         guard address < (UInt64(1) << 52) else { throw fail(.argListTooLong) }
         try add(address, node: probeNode, autoOnline: true, memmapHosted: false, fail: fail)

@@ -81,8 +81,10 @@ struct CheckedAddTests {
                 try Fixture.write("", to: Self.directory + "/online", in: root)
                 try Fixture.write("waiting\n", to: Self.directory + "/state", in: root)
             }, example: "arm64-qemu-virt")
-        #expect(writes.first == RecordingKernel.Write(path: Self.directory + "/state", value: "userspace"))
-        #expect(writes.last == RecordingKernel.Write(path: Self.directory + "/state", value: "done"))
+        #expect(writes.first == .handover(.userspace))
+        #expect(writes.last == .handover(.done))
+        #expect(writes.first.map { [$0.path, $0.value] } == [Self.directory + "/state", "userspace"])
+        #expect(writes.last.map { [$0.path, $0.value] } == [Self.directory + "/state", "done"])
         let adds = writes.dropFirst().dropLast()
         #expect(adds.count == 24)
         #expect(adds.allSatisfy { $0.path == Self.directory + "/online" })
@@ -150,7 +152,7 @@ struct CheckedAddTests {
         let kernel = SimulatedKernel(files: KernelFiles(root: .init(root.path)), machine: machine, options: .init())
         let plan = try Fixture.plan(root)
         // The kernel's own add of block 39, after the plan and before the run reaches it.
-        try kernel.write("0x138000000 online_movable", to: Self.directory + "/online")
+        try kernel.write(.checkedAdd(address: 0x1_3800_0000, zone: .movable))
         let block = try #require(plan.blocks.first { $0.index == 39 })
         let planOfOne = Plan(
             blockSize: plan.blockSize, source: plan.source, bootEnd: plan.bootEnd, ram: plan.ram, blocks: [block], skipped: [], split: plan.split,

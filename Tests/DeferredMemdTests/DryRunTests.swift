@@ -12,25 +12,25 @@ import Testing
 /// Watches the writes a kernel receives, in order, and passes them on.
 final class WriteSpy: HotplugKernel {
     let inner: any HotplugKernel
-    private let log = Mutex<[RecordingKernel.Write]>([])
+    private let log = Mutex<[KernelWrite]>([])
 
     init(_ inner: any HotplugKernel) { self.inner = inner }
 
-    var writes: [RecordingKernel.Write] { log.withLock { $0 } }
+    var writes: [KernelWrite] { log.withLock { $0 } }
     var fatalCondition: String? { inner.fatalCondition }
 
     func read(_ machinePath: String) throws(KernelFileError) -> String { try inner.read(machinePath) }
 
-    func write(_ value: String, to machinePath: String) throws(KernelFileError) {
-        log.withLock { $0.append(RecordingKernel.Write(path: machinePath, value: value)) }
-        try inner.write(value, to: machinePath)
+    func write(_ operation: KernelWrite) throws(KernelFileError) {
+        log.withLock { $0.append(operation) }
+        try inner.write(operation)
     }
 }
 
 /// The spy a context made, for the test to read after the job.
 final class SpyBox: Sendable {
     let spy = Mutex<WriteSpy?>(nil)
-    var writes: [RecordingKernel.Write] { spy.withLock { $0?.writes } ?? [] }
+    var writes: [KernelWrite] { spy.withLock { $0?.writes } ?? [] }
 }
 
 @Suite("run --dry-run is the engine against a recording kernel: its writes are the real run's writes")
@@ -76,7 +76,7 @@ struct DryRunTests {
     /// The dry run on one copy, the simulated run on another: same writes in the same order, same exit status,
     /// and the dry run's tree is unchanged.
     static func compare(_ prepare: (URL) throws -> Void, example: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (
-        DryRun, [RecordingKernel.Write]
+        DryRun, [KernelWrite]
     ) {
         let dryRoot = try Fixture.copyOfExample(example)
         let realRoot = try Fixture.copyOfExample(example)

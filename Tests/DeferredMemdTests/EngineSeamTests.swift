@@ -104,9 +104,9 @@ import TinyJSON
         let kernel = CountingKernel(blockSize: Self.blockSize)
         let plan = Self.plan([.normal, .normal, .normal, .movable])
         // Between the plan and the run, another agent adds 17 and 18 and onlines 17 Movable, 18 Normal.
-        for index in [17, 18] { try kernel.write(Hex.prefixed(UInt64(index) * Self.blockSize), to: MemoryBlockDirectory.path + "/probe") }
-        try kernel.write("online_movable", to: MemoryBlockDirectory.attribute("state", of: 17))
-        try kernel.write("online_kernel", to: MemoryBlockDirectory.attribute("state", of: 18))
+        for index in [17, 18] { try kernel.write(.probe(address: UInt64(index) * Self.blockSize)) }
+        try kernel.write(.blockState(index: 17, command: .onlineMovable))
+        try kernel.write(.blockState(index: 18, command: .onlineKernel))
         let result = Self.run(plan, kernel: kernel, fresh: true)
         #expect(result.records.map(\.outcome) == [.onlined, .conflict(actual: "Movable"), .raced, .onlined])
     }
@@ -122,7 +122,7 @@ import TinyJSON
             self.offlineAgain = offlineAgain
         }
 
-        func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+        func write(_ operation: KernelWrite) throws(KernelFileError) { try inner.write(operation) }
         func read(_ machinePath: String) throws(KernelFileError) -> String {
             let value = try inner.read(machinePath)
             guard value != "offline", value != "Normal Movable" else { return value }
@@ -198,7 +198,7 @@ final class FailingReads: HotplugKernel {
         return try inner.read(machinePath)
     }
 
-    func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+    func write(_ operation: KernelWrite) throws(KernelFileError) { try inner.write(operation) }
 }
 
 @Suite("A read error is not an absent block")
@@ -228,7 +228,7 @@ struct ReadErrorTests {
                 }
                 return try inner.read(machinePath)
             }
-            func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+            func write(_ operation: KernelWrite) throws(KernelFileError) { try inner.write(operation) }
         }
         let kernel = FailsAfterWrites()
         let result = EngineSeamTests.run(EngineSeamTests.plan([.normal, .movable]), kernel: kernel, fresh: true)
@@ -254,7 +254,7 @@ struct ReadErrorTests {
                 if busy { throw KernelFileError(.read, pathString: machinePath, errno: .resourceBusy) }
                 return try inner.read(machinePath)
             }
-            func write(_ value: String, to machinePath: String) throws(KernelFileError) { try inner.write(value, to: machinePath) }
+            func write(_ operation: KernelWrite) throws(KernelFileError) { try inner.write(operation) }
         }
         let result = EngineSeamTests.run(EngineSeamTests.plan([.normal]), kernel: BusyOnce(), fresh: false)
         #expect(result.records.first?.outcome == .onlined)

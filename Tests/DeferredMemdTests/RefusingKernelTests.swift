@@ -43,10 +43,10 @@ struct RefusingKernelTests {
         let root = try Fixture.copyOfExample(Self.example)
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: errno, count: nil)])
-        try kernel.write("0x40000000", to: Self.memory + "/probe")
+        try kernel.write(.probe(address: 0x4000_0000))
         let zonesBefore = try files.readValue(Self.memory + "/memory8/valid_zones")
-        for command in ["online_movable", "online_kernel", "online"] {
-            let error = #expect(throws: KernelFileError.self) { try kernel.write(command, to: Self.memory + "/memory8/state") }
+        for command in [KernelWrite.StateCommand.onlineMovable, .onlineKernel, .online] {
+            let error = #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 8, command: command)) }
             #expect(error?.errno == errno, "\(command)")
             #expect(try files.readValue(Self.memory + "/memory8/state") == "offline")
             #expect(try files.readValue(Self.memory + "/memory8/valid_zones") == zonesBefore)
@@ -58,8 +58,8 @@ struct RefusingKernelTests {
         let root = try Fixture.copyOfExample(Self.example)
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])
-        try kernel.write("online", to: Self.memory + "/auto_online_blocks")
-        try kernel.write("0x40000000", to: Self.memory + "/probe")
+        try kernel.write(.autoOnlineBlocks("online"))
+        try kernel.write(.probe(address: 0x4000_0000))
         #expect(try files.readValue(Self.memory + "/memory8/state") == "offline")
     }
 
@@ -68,11 +68,11 @@ struct RefusingKernelTests {
         let root = try Fixture.copyOfExample(Self.example)
         defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: 1)])
-        let error = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: Self.memory + "/memory0/state") }
+        let error = #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 0, command: .onlineKernel)) }
         #expect(error?.errno == .invalidArgument)
-        try kernel.write("0x40000000", to: Self.memory + "/probe")
-        #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: Self.memory + "/memory8/state") }
-        try kernel.write("online_kernel", to: Self.memory + "/memory8/state")  // the one refusal was not spent above
+        try kernel.write(.probe(address: 0x4000_0000))
+        #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 8, command: .onlineKernel)) }
+        try kernel.write(.blockState(index: 8, command: .onlineKernel))  // the one refusal was not spent above
     }
 
     @Test(

@@ -371,7 +371,7 @@ struct EngineTests {
             var generator = SystemRandomNumberGenerator()
             while !done.load(ordering: .acquiring) {
                 let index = Int.random(in: 16...95, using: &generator)
-                try? kernel.write("online", to: "/sys/devices/system/memory/memory\(index)/state")
+                try? kernel.write(.blockState(index: index, command: .online))
                 usleep(500)
             }
         }

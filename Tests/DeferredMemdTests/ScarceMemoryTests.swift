@@ -35,10 +35,11 @@ final class MemmapKernel: HotplugKernel {
 
     var probeCost: UInt64 { Planner.memmapBytes(of: blockSize, pageSize: 4096) + Planner.probeOverhead }
 
-    func write(_ value: String, to machinePath: String) throws(KernelFileError) {
-        let path = FilePath(machinePath)
-        if machinePath.hasSuffix("/probe") {
-            let index = Int((UInt64(value.dropFirst(2), radix: 16) ?? 0) / blockSize)
+    func write(_ operation: KernelWrite) throws(KernelFileError) {
+        let path = FilePath(operation.path)
+        switch operation {
+        case .probe(let address):
+            let index = Int(address / blockSize)
             let ok = books.withLock { books -> Bool in
                 guard books.kernelFree >= probeCost else {
                     books.enomem += 1
@@ -50,13 +51,14 @@ final class MemmapKernel: HotplugKernel {
                 books.states[index] = "offline"
                 return true
             }
-            guard ok else { throw KernelFileError(.write, path: path, errno: .noMemory, value: value) }
-            return
-        }
-        guard let index = Self.index(machinePath) else { throw KernelFileError(.write, path: path, errno: .permissionDenied, value: value) }
-        books.withLock { books in
-            books.states[index] = value == "online_movable" ? "Movable" : "Normal"
-            if value == "online_movable" { books.movableFree += blockSize } else { books.kernelFree += blockSize }
+            guard ok else { throw KernelFileError(.write, path: path, errno: .noMemory, value: operation.value) }
+        case .blockState(let index, let command):
+            books.withLock { books in
+                books.states[index] = command == .onlineMovable ? "Movable" : "Normal"
+                if command == .onlineMovable { books.movableFree += blockSize } else { books.kernelFree += blockSize }
+            }
+        case .autoOnlineBlocks, .checkedAdd, .handover:
+            throw KernelFileError(.write, path: path, errno: .permissionDenied, value: operation.value)
         }
     }
 
@@ -262,8 +264,8 @@ struct ScarceMemoryTests {
         let files = KernelFiles(root: .init(root.path))
         let kernel = SimulatedKernel(files: files, machine: try Machine.read(from: files), options: .init(nanosecondsPerGiB: 0))
         for index in 16..<28 {
-            try kernel.write(Hex.prefixed(UInt64(index) * Self.block), to: "/sys/devices/system/memory/probe")
-            try kernel.write("online_kernel", to: "/sys/devices/system/memory/memory\(index)/state")
+            try kernel.write(.probe(address: UInt64(index) * Self.block))
+            try kernel.write(.blockState(index: index, command: .onlineKernel))
         }
         let run = try Binary.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "50%", "--sysroot", root.path], program: Binary.boot)

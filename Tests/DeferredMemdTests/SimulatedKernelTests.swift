@@ -29,7 +29,7 @@ struct SimulatedKernelTests {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root)
-        let error = #expect(throws: KernelFileError.self) { try kernel.write(value + "\n", to: Self.probe) }
+        let error = #expect(throws: KernelFileError.self) { try kernel.write(text: value + "\n", to: Self.probe) }
         #expect(error?.errno == errno, "\(value)")
     }
 
@@ -38,13 +38,13 @@ struct SimulatedKernelTests {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
-        try kernel.write("0x80000000\n", to: Self.probe)
+        try kernel.write(text: "0x80000000\n", to: Self.probe)
         let block = try MemoryBlockDirectory.readBlock(16, from: files)
         #expect(block.state == .offline)
         #expect(block.validZones == ["Normal", "Movable"])
         #expect(block.numaNode == 0)
         #expect(try files.readValue("/sys/devices/system/memory/memory16/phys_index") == "00000010")
-        try kernel.write("021000000000", to: Self.probe)  // octal 0x88000000 = block 17
+        try kernel.write(text: "021000000000", to: Self.probe)  // octal 0x88000000 = block 17
         #expect(files.exists("/sys/devices/system/memory/memory17/state"))
     }
 
@@ -54,14 +54,14 @@ struct SimulatedKernelTests {
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         let state = "/sys/devices/system/memory/memory32/state"
-        #expect(throws: KernelFileError.self) { try kernel.write("up", to: state) }
-        #expect(throws: KernelFileError.self) { try kernel.write("offline", to: state) }
-        try kernel.write("online_movable\n", to: state)
+        #expect(throws: KernelFileError.self) { try kernel.write(text: "up", to: state) }
+        #expect(throws: KernelFileError.self) { try kernel.write(text: "offline", to: state) }
+        try kernel.write(text: "online_movable\n", to: state)
         #expect(try files.readValue(state) == "online")
         #expect(try files.readValue("/sys/devices/system/memory/memory32/valid_zones") == "Movable")
-        let again = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: state) }
+        let again = #expect(throws: KernelFileError.self) { try kernel.write(text: "online_kernel", to: state) }
         #expect(again?.errno == .invalidArgument, "online on an online block is EINVAL, not EEXIST")
-        try kernel.write("online", to: "/sys/devices/system/memory/memory33/state")
+        try kernel.write(text: "online", to: "/sys/devices/system/memory/memory33/state")
         #expect(try files.readValue("/sys/devices/system/memory/memory33/valid_zones") == "Normal", "plain online takes the first valid zone")
     }
 
@@ -70,11 +70,11 @@ struct SimulatedKernelTests {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
-        try kernel.write("online_movable", to: "/sys/devices/system/memory/auto_online_blocks")
-        try kernel.write("0x80000000", to: Self.probe)
+        try kernel.write(.autoOnlineBlocks("online_movable"))
+        try kernel.write(.probe(address: 0x8000_0000))
         #expect(try files.readValue("/sys/devices/system/memory/memory16/state") == "online")
         #expect(try files.readValue("/sys/devices/system/memory/memory16/valid_zones") == "Movable")
-        #expect(throws: KernelFileError.self) { try kernel.write("sometimes", to: "/sys/devices/system/memory/auto_online_blocks") }
+        #expect(throws: KernelFileError.self) { try kernel.write(.autoOnlineBlocks("sometimes")) }
     }
 
     @Test("the firmware memmap grows with each probed block, as on a real kernel")
@@ -82,7 +82,7 @@ struct SimulatedKernelTests {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
-        try kernel.write("0x40000000", to: Self.probe)
+        try kernel.write(.probe(address: 0x4000_0000))
         let memmap = try #require(try FirmwareMemmap.read(from: files))
         #expect(memmap.entries.last == .init(range: AddressRange(start: 0x4000_0000, end: 0x4800_0000), type: "System RAM"))
     }
@@ -92,12 +92,11 @@ struct SimulatedKernelTests {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: 32, errno: .resourceBusy, count: 2)])
-        let state = "/sys/devices/system/memory/memory32/state"
         for _ in 0..<2 {
-            let error = #expect(throws: KernelFileError.self) { try kernel.write("online_kernel", to: state) }
+            let error = #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 32, command: .onlineKernel)) }
             #expect(error?.errno == .resourceBusy)
         }
-        try kernel.write("online_kernel", to: state)
+        try kernel.write(.blockState(index: 32, command: .onlineKernel))
         #expect(SimulatedKernel.Fault(parsing: "probe:5:ENOMEM:forever") == .init(stage: .probe, block: 5, errno: .noMemory, count: nil))
         #expect(SimulatedKernel.Fault(parsing: "online:x:EBUSY:1") == nil)
     }
@@ -125,12 +124,12 @@ struct SimulatedKernelTests {
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         let start = try Self.memFree(files)
-        try kernel.write("0x80000000", to: Self.probe)
+        try kernel.write(.probe(address: 0x8000_0000))
         #expect(try Self.memFree(files) == start - (2 << 20))
-        try kernel.write("online_kernel", to: "/sys/devices/system/memory/memory16/state")
+        try kernel.write(.blockState(index: 16, command: .onlineKernel))
         #expect(try Self.memFree(files) == start - (2 << 20) + (128 << 20))
-        try kernel.write("0x88000000", to: Self.probe)
-        try kernel.write("online_movable", to: "/sys/devices/system/memory/memory17/state")
+        try kernel.write(.probe(address: 0x8800_0000))
+        try kernel.write(.blockState(index: 17, command: .onlineMovable))
         #expect(try Self.memFree(files) == start - (4 << 20) + (128 << 20))
     }
 
@@ -139,7 +138,7 @@ struct SimulatedKernelTests {
         let root = try ScarceMemoryTests.tree(free: 2_000)
         defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
-        let error = #expect(throws: KernelFileError.self) { try kernel.write("0x80000000", to: Self.probe) }
+        let error = #expect(throws: KernelFileError.self) { try kernel.write(.probe(address: 0x8000_0000)) }
         #expect(error?.errno == .noMemory)
         #expect(!files.exists("/sys/devices/system/memory/memory16"))
         #expect(try Self.memFree(files) == 2_000 * 1024)
