@@ -12,12 +12,13 @@ package struct DryRun: Sendable {
     package let writes: [KernelWrite]
     package let report: RunReport
 
-    /// The memory block a write is about (a probe's address, or `memoryN/state`), nil for other files.
+    /// The memory block a write is about (a probe's or a checked add's address, or `memoryN/state`), nil for the
+    /// machine-wide files.
     package func block(of write: KernelWrite) -> Int? {
         switch write {
-        case .probe(let address): Int(address / plan.blockSize)
+        case .probe(let address), .checkedAdd(let address, _): Int(address / plan.blockSize)
         case .blockState(let index, _): index
-        case .checkedAdd, .autoOnlineBlocks, .handover: nil
+        case .autoOnlineBlocks, .handover: nil
         }
     }
 

@@ -92,6 +92,9 @@ struct CheckedAddTests {
         #expect(adds.last?.value == "0x138000000 online_movable")
         #expect(dry.report.status == .success)
         #expect(dry.report.result.records.allSatisfy { $0.writes == .checkedAdd })
+        // --dry-run --json names each checked add's block (0x80000000 / 128 MiB = 16), and none for the handover.
+        #expect(adds.map { dry.block(of: $0) } == Array(16..<40))
+        #expect(dry.block(of: writes[0]) == nil)
     }
 
     @Test("the simulated kernel adds each block on its candidate's node, in the zone named")
