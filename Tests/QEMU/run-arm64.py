@@ -139,13 +139,13 @@ SCENARIOS = {
     # The kernel half (issue #27; guest/scenarios/handover.sh, its own checks): the checked add's refusals, the
     # kernel taking over (no daemon; a stopped one; a slow one it must not overtake; a 'done' with blocks missing),
     # and the kernel method (deferred_mem.mode=kernel) on each layout, with the daemon standing down.
-    "checked-refusals": handover("refusals", "memory_hotplug.memmap_on_memory=1", least=31),
+    "checked-refusals": handover("refusals", "memory_hotplug.memmap_on_memory=1", least=30),
     # Timeouts long enough for a loaded host, where the guest's clock follows the host's (TCG): the claims and
     # checks below happen seconds of guest time after late_initcall.
     "takeover-timeout": handover("timeout", "deferred_mem.timeout=10", least=9),
     "takeover-stopped": handover("stopped", "deferred_mem.timeout=6", least=10),
     "takeover-slow": handover("slow", "deferred_mem.timeout=6", least=8),
-    "takeover-done-missing": handover("done-missing", "memory_hotplug.memmap_on_memory=1", least=9),
+    "takeover-done-missing": handover("done-missing", "memory_hotplug.memmap_on_memory=1", least=8),
     "kernel-method": kernel_method(),
     "kernel-method-banks": kernel_method(dts="banks.dts", split="deferred_mem.movablecore=50%"),
     "kernel-method-initrd-high": kernel_method(dts="initrd-high.dts", initrd=0x100000000),
