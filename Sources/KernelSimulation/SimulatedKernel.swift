@@ -97,6 +97,8 @@ package final class SimulatedKernel: HotplugKernel {
     private let probeNode: Int
     /// The vendor kernel's candidates: what its checked add accepts, and on which node.
     private let candidates: [KernelCandidate]
+    /// The vendor kernel's word that its checked add hosts each block's memmap in the block (`memmap_on_memory`).
+    private let memmapInBlock: Bool
     /// The zone spans at boot: `online_kernel` lands in the first kernel zone spanning the block (DMA on arm64
     /// below 4 GiB once the initrd is re-added high), else Normal.
     private let kernelZones: ZoneSpans?
@@ -123,6 +125,7 @@ package final class SimulatedKernel: HotplugKernel {
         // the tree's order) is not modelled: no example is a multi-node tree booted on 6.12 or later.
         self.probeNode = machine.memory.blocks.first?.numaNode ?? 0
         self.candidates = machine.deferredMemInit?.candidates ?? []
+        self.memmapInBlock = machine.deferredMemInit?.memmapInBlock == true
         self.kernelZones = machine.zoneSpans
         self.pageSize = machine.pageSize
         self.state = Mutex(State(faults: options.faults))
@@ -294,10 +297,7 @@ package final class SimulatedKernel: HotplugKernel {
         let index = Int(address / blockSize)
         let current = try? files.readValue(MemoryBlockDirectory.attribute("state", of: index))
         if current == "online" { throw fail(.fileExists) }
-        if current == nil {
-            let hosted = (try? files.readValue(DeferredMemInit.memmapInBlockPath)) == "1"
-            try add(address, node: candidate.node, autoOnline: false, memmapHosted: hosted, fail: fail)
-        }
+        if current == nil { try add(address, node: candidate.node, autoOnline: false, memmapHosted: memmapInBlock, fail: fail) }
         try changeState(index, to: zone.onlineCommand, fail: fail)
     }
 

@@ -30,6 +30,10 @@ package struct DeferredMemInit: Sendable, Equatable {
     /// memory already online nothing; nil where the kernel does not say.
     package var memmapInBlock: Bool?
 
+    /// Whether adding a block costs the memory already online nothing: the checked add of a kernel that says it
+    /// hosts each block's memmap in the block.
+    package var addsHostTheirMemmap: Bool { checkedAdd && memmapInBlock == true }
+
     package init(
         bootEnd: UInt64, dramEnd: UInt64, kernelCore: UInt64? = nil, movableCore: UInt64? = nil, candidates: [KernelCandidate]? = nil,
         checkedAdd: Bool = false, handover: KernelHandover? = nil, memmapInBlock: Bool? = nil

@@ -312,9 +312,7 @@ package struct Planner: Sendable {
         let probeBytes = UInt64(plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count) * blockSize
         // MemFree less ZONE_MOVABLE's free pages (a boot with kernelcore= or movable_node has some): GFP_KERNEL only.
         let movableFree = machine.zoneSpans?.movableFreeBytes(pageSize: pageSize) ?? 0
-        // The checked add of a kernel that says it hosts each block's memmap in the block takes none from free memory.
-        let memmapHosted = machine.deferredMemInit.map { $0.checkedAdd && $0.memmapInBlock == true } ?? false
-        if !memmapHosted, let meminfo = machine.meminfo,
+        if machine.deferredMemInit?.addsHostTheirMemmap != true, let meminfo = machine.meminfo,
             let budget = Self.memmapBudget(
                 plan.blocks, blockSize: blockSize, pageSize: pageSize, free: meminfo.memFree - min(movableFree, meminfo.memFree))
         {
