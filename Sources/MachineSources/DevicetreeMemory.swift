@@ -63,8 +63,7 @@ package struct DevicetreeMemory: Sendable, Equatable {
     /// map instead).
     package static func read(from files: KernelFiles) throws(SourceError) -> DevicetreeMemory? {
         if let directory = DevicetreeDirectory.candidates.first(where: { files.isDirectory($0) }) {
-            var root = try DevicetreeDirectory.read(from: files, at: directory)
-            root.name = ""
+            let root = try DevicetreeDirectory.read(from: files, at: directory, selection: directorySelection)
             // The kernel does not keep /memreserve/ memory out of a hot-add: probing it would hand firmware's
             // memory to the page allocator. A blob that cannot be read leaves them unknown, said in a warning.
             var bytes: [UInt8]?
@@ -92,6 +91,17 @@ package struct DevicetreeMemory: Sendable, Equatable {
         let blob = try FlattenedDevicetree(bytes: bytes, path: blobPath)
         return try extract(root: blob.root, reservations: blob.reservations, source: blobPath)
     }
+
+    /// What `extract` reads of a tree, and no more is read of the directory form: the root's cells, each child's
+    /// type and status, a memory node's ranges and NUMA id, `/reserved-memory`'s children, `/chosen`'s kdump
+    /// properties. A name used below and missing here would be absent from the directory form only (the fuzz target
+    /// compares the two reads).
+    package static let directorySelection = DevicetreeDirectory.Selection(
+        properties: [
+            "#address-cells", "#size-cells", "device_type", "status", "reg", "linux,usable-memory", "numa-node-id", "linux,elfcorehdr",
+            "linux,usable-memory-range",
+        ],
+        nodesWithChildren: ["reserved-memory"])
 
     package static func extract(root: DevicetreeNode, reservations: [AddressRange], source: String) throws(SourceError) -> DevicetreeMemory? {
         let addressCells = try cells(root, "#address-cells", default: 1, source: source, nodePath: "")

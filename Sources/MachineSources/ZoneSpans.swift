@@ -73,6 +73,9 @@ package struct ZoneSpans: Sendable, Equatable {
         return try parse(text)
     }
 
+    /// The first letters of `Node`, `pages free`, `managed`, `spanned` and `start_pfn`.
+    private static let firstLetters: Set<UInt8> = [UInt8(ascii: "N"), UInt8(ascii: "p"), UInt8(ascii: "m"), UInt8(ascii: "s")]
+
     /// `Node 0, zone   Normal` opens a zone; its `spanned N` and `start_pfn: N` lines give the span, `pages free N`
     /// its free pages, `managed N` the pages the allocator manages.
     package static func parse(_ text: String) throws(SourceError) -> ZoneSpans {
@@ -88,6 +91,9 @@ package struct ZoneSpans: Sendable, Equatable {
             spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned, freePages: zone.free, managedPages: zone.managed))
         }
         for (number, line) in text.split(separator: "\n").enumerated() {
+            // Most of the file is per-CPU and vmstat counters: a line is split into words only if its first word
+            // can be one of the five read below.
+            guard let first = line.utf8.first(where: { $0 != UInt8(ascii: " ") }), Self.firstLetters.contains(first) else { continue }
             let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" })
             if line.hasPrefix("Node ") {
                 guard words.count == 4, words[2] == "zone", let node = Int(words[1]) else {

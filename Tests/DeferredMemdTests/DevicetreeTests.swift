@@ -1,4 +1,5 @@
 import Foundation
+import KernelFiles
 import MachineSources
 import MemoryModel
 import Testing
@@ -74,6 +75,60 @@ struct DevicetreeTests {
         let unknown = try Fixture.plan(root)
         #expect(unknown.blocks.contains { $0.index == 300 })
         #expect(unknown.warnings.contains { $0.code == .devicetree && $0.message.contains("/memreserve/ entries are unknown") }, "\(unknown.warnings)")
+    }
+
+    /// Writes `properties` (name → bytes) of each node path under `root`, as sysfs shows the unflattened tree.
+    static func writeDirectoryTree(_ nodes: [String: [String: [UInt8]]], at root: URL) throws {
+        for (node, properties) in nodes {
+            let directory = root.appendingPathComponent(String(node.dropFirst()))
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for (name, bytes) in properties { try Data(bytes).write(to: directory.appendingPathComponent(name)) }
+        }
+    }
+
+    @Test(
+        "of the directory form only the properties the layout uses are read (a file each in sysfs), and they give what the whole tree gives",
+        arguments: ["every property the layout reads", "arm64-board", "arm64-qemu-virt", "arm64-qemu-vendor", "phone-12g"])
+    func directorySelectionExtractsAsTheWholeTree(machine: String) throws {
+        let base = try Fixture.temporaryDirectory()
+        defer { Fixture.remove(base) }
+        var files = KernelFiles(root: .init(base.path))
+        if machine == "every property the layout reads" {
+            let root = base.appendingPathComponent("proc/device-tree")
+            let string = { (text: String) in Array(text.utf8) + [0] }
+            try Self.writeDirectoryTree(
+                [
+                    "/": ["#address-cells": Self.cells(2), "#size-cells": Self.cells(2), "compatible": string("linux,dummy-virt")],
+                    "/memory@80000000": [
+                        "device_type": string("memory"), "reg": Self.cells(0, 0x8000_0000, 1, 0), "numa-node-id": Self.cells(1),
+                        "linux,usable-memory": Self.cells(0, 0x8000_0000, 0, 0x4000_0000),
+                    ],
+                    "/memory@200000000": ["device_type": string("memory"), "reg": Self.cells(2, 0, 1, 0), "status": string("disabled")],
+                    "/reserved-memory": ["#address-cells": Self.cells(2), "#size-cells": Self.cells(1), "ranges": []],
+                    "/reserved-memory/modem@90000000": ["reg": Self.cells(0, 0x9000_0000, 0x0100_0000), "no-map": []],
+                    "/reserved-memory/off@98000000": ["reg": Self.cells(0, 0x9800_0000, 0x0100_0000), "status": string("disabled")],
+                    "/chosen": [
+                        "linux,elfcorehdr": Self.cells(0, 0xA000_0000, 0, 0x1000), "linux,usable-memory-range": Self.cells(0, 0x8000_0000, 0, 0x2000_0000),
+                    ],
+                    "/soc/uart@9000000": ["compatible": string("arm,pl011"), "reg": Self.cells(0, 0x0900_0000, 0, 0x1000)],
+                ], at: root)
+        } else {
+            files = KernelFiles(root: .init(Fixture.examples.appendingPathComponent(machine).path))
+        }
+        let selected = try DevicetreeDirectory.read(from: files, at: "/proc/device-tree", selection: DevicetreeMemory.directorySelection)
+        let whole = try DevicetreeDirectory.read(from: files, at: "/proc/device-tree", selection: .all)
+        let fromSelected = try DevicetreeMemory.extract(root: selected, reservations: [], source: "dt")
+        #expect(fromSelected == (try DevicetreeMemory.extract(root: whole, reservations: [], source: "dt")))
+        #expect(fromSelected != nil)
+        if machine == "every property the layout reads" {
+            let memory = try #require(fromSelected)
+            #expect(memory.banks.map(\.numaNode) == [1] && memory.crashDumpHeader && memory.usableMemoryRange != nil)
+            #expect(memory.reserved.map(\.name) == ["/reserved-memory/modem@90000000"])
+        }
+        // Nothing else was read: no `compatible`, and no node below a root child but /reserved-memory's.
+        func names(_ node: DevicetreeNode) -> [String] { Array(node.properties.keys) + node.children.flatMap(names) }
+        #expect(!names(selected).contains("compatible") && !names(selected).contains("no-map"))
+        #expect(selected.children.allSatisfy { $0.name == "reserved-memory" || $0.children.isEmpty })
     }
 
     /// Each corruption of a good blob, and a word its error must contain.
