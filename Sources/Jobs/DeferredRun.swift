@@ -30,8 +30,8 @@ package struct DeferredRun: Sendable {
     package var tuning: (any SystemTuning)?
     package let logger: Logger
     package let mode: [(String, JSONValue)]
-    /// CLOCK_MONOTONIC when the process's `main` began (0: not known), for the report's start-up figures.
-    package var mainEntered: UInt64 = 0
+    /// Where the process's start-up phases ended, for the report's figures.
+    package var startup = StartupStamps()
 
     package init(
         machine: Machine, files: KernelFiles, state: RuntimeState? = nil, kernel: any HotplugKernel, options: EngineOptions, autoOnline: AutoOnlinePolicy,
@@ -124,7 +124,7 @@ package struct DeferredRun: Sendable {
         var report = RunReport(
             plan: plan, result: result, mode: mode + [("probeMethod", .string("kernel")), ("handover", .string("kernel"))], notes: notes, startedAt: startedWall
         )
-        report.mainEntered = mainEntered
+        report.startup = startup
         // The kernel may have finished before this run read MemTotal: what it had before is now less what it added.
         let added = UInt64(result.records.filter { $0.outcome == .addedByKernel }.count) * plan.blockSize
         let now = state.writesToDisk ? (try? Meminfo.read(from: files))??.memTotal : machine.meminfo?.memTotal
@@ -146,7 +146,7 @@ package struct DeferredRun: Sendable {
                 "not enough free memory for the memmap of the blocks to probe; nothing done",
                 metadata: ["free": "\(budget.free)", "need": "\(budget.need)", "memmap": "\(budget.memmap)"])
             var report = RunReport(plan: fresh, result: .untouched(fresh), mode: mode, startedAt: startedWall)
-            report.mainEntered = mainEntered
+            report.startup = startup
             do { try state.replace(Self.reportPath, streaming: report.write) } catch {
                 logger.error("cannot write the report", metadata: ["error": "\(error)"])
             }
@@ -248,7 +248,7 @@ package struct DeferredRun: Sendable {
         var runMode = mode + [("probeMethod", .string(method.rawValue))]
         if handover != nil { runMode.append(("handover", .string("userspace"))) }
         var report = RunReport(plan: plan, result: result, mode: runMode, notes: notes, startedAt: startedWall)
-        report.mainEntered = mainEntered
+        report.startup = startup
         report.after = plan.blocks.isEmpty ? [] : resize(result, blockSize: plan.blockSize, atStart: memTotalAtStart)
         do {
             try state.replace(Self.reportPath, streaming: report.write)

@@ -26,10 +26,15 @@ package struct MachineSelection: Sendable, Equatable {
     /// Reads the machine and computes the plan; any bad input becomes `BadInput` with the message.
     package func loadPlan() throws(BadInput) -> (Machine, Configuration, Plan) {
         let (machine, configuration, split) = try loadSplit()
+        return (machine, configuration, try plan(machine: machine, configuration: configuration, split: split))
+    }
+
+    /// The plan for what `loadSplit` read.
+    package func plan(machine: Machine, configuration: Configuration, split: SplitRequest) throws(BadInput) -> Plan {
         do {
             var plan = try Planner().plan(machine: machine, split: split)
             plan.warnings = configuration.warnings.map { PlanWarning(.configuration, $0) } + plan.warnings
-            return (machine, configuration, plan)
+            return plan
         } catch {
             throw BadInput(error)
         }

@@ -74,7 +74,11 @@ package struct RunJob: Sendable, Equatable {
     func prepare(context: JobContext) throws(BadInput) -> (DeferredRun, Plan, MetricsDirectory?) {
         var selection = machine
         selection.probeMethod = placement.probeMethod
-        let (loaded, configuration, fresh) = try selection.loadPlan()
+        var startup = StartupStamps(main: ServiceContext.mainEntered)
+        let (loaded, configuration, split) = try selection.loadSplit()
+        startup.machineRead = Clock.monotonicNanoseconds()
+        let fresh = try selection.plan(machine: loaded, configuration: configuration, split: split)
+        startup.planned = Clock.monotonicNanoseconds()
         let files = machine.files
         let (options, fastest) = placement.engineOptions(configuration, capacities: loaded.cpuCapacities)
         var mode: [(String, JSONValue)] = [
@@ -90,7 +94,7 @@ package struct RunJob: Sendable, Equatable {
             machine: loaded, files: files, state: dryRun ? .inMemory(over: files) : .onDisk(files),
             kernel: context.makeKernel(kernel, files, loaded), options: options,
             autoOnline: autoOnline ?? configuration.autoOnline ?? .switch, logger: context.logger, mode: mode)
-        run.mainEntered = ServiceContext.mainEntered
+        run.startup = startup
         run.after = configuration.after
         run.tuning = kernel.makeTuning(files: files, machine: loaded)
         return (run, fresh, metricsDirectory ?? configuration.metricsDirectory)

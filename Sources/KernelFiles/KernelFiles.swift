@@ -84,6 +84,46 @@ package struct KernelFiles: Sendable {
         Self.value(try readBytes(machinePath, limit: 64 << 20, shortReadEnds: true))
     }
 
+    /// A binary attribute (a devicetree property, `/sys/firmware/fdt`) read as `readValue` reads a value: a read
+    /// shorter than a page is its end. nil when there is no such file, or it is a directory.
+    package func readAttributeIfPresent(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8]? {
+        do {
+            return try readBytes(machinePath, limit: limit, shortReadEnds: true)
+        } catch  where error.errno == .noSuchFileOrDirectory || error.errno == .isDirectory {
+            return nil
+        }
+    }
+
+    /// The size `stat` gives (for a sysfs binary attribute, its length), or nil when there is no such file.
+    package func size(_ machinePath: String) -> Int? {
+        var info = stat()
+        guard stat(resolvedString(machinePath), &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// The names of the directories in a directory, from `readdir`'s entry types (a `stat` only for a link or a
+    /// file system that does not say), in no particular order.
+    package func directories(in machinePath: String) throws(KernelFileError) -> [String] {
+        let path = resolvedString(machinePath)
+        guard let dir = opendir(path) else {
+            throw KernelFileError(.list, pathString: path, errno: Errno(rawValue: CLibrary.errno))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != "." && name != ".." else { continue }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): names.append(name)
+            case Int32(DT_UNKNOWN), Int32(DT_LNK): if isDirectory(machinePath + "/" + name) { names.append(name) }
+            default: break
+            }
+        }
+        return names
+    }
+
     private static func value(_ bytes: [UInt8]) -> String {
         var bytes = bytes
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }

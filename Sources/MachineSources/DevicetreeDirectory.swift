@@ -3,46 +3,78 @@ import KernelFiles
 /// The unflattened devicetree the kernel exports (`/proc/device-tree` = `/sys/firmware/devicetree/base`):
 /// directories are nodes, files are properties.
 ///
-/// At most the root, its children and their children are read, and of those only what a `Selection` names: every
-/// file is an open, a read and a close in the kernel's sysfs, and a phone's tree has thousands under `/soc`.
+/// Every file is an open and a read in the kernel's sysfs, and a phone's tree has thousands, so a reader names the
+/// properties it uses (`Selection.parts`) and only those are opened: the root's children are listed, no other
+/// node's but a named one's.
 package enum DevicetreeDirectory {
     package static let candidates = ["/proc/device-tree", "/sys/firmware/devicetree/base"]
 
-    /// The part of the tree a reader uses.
-    package struct Selection: Sendable {
-        /// Property names read at every node (nil: all of them).
-        package var properties: Set<String>?
-        /// The root's children whose own children are read too (nil: all of them).
-        package var nodesWithChildren: Set<String>?
+    /// The properties a reader uses, by where they are.
+    package struct Parts: Sendable {
+        /// At the root.
+        package var root: [String]
+        /// At each of the root's children.
+        package var child: [String]
+        /// At a child whose `device_type` (read at every child) is the key.
+        package var byType: [String: [String]]
+        /// At the child of that name, and at each of its own children.
+        package var byName: [String: (own: [String], children: [String])]
 
-        package init(properties: Set<String>?, nodesWithChildren: Set<String>?) {
-            self.properties = properties
-            self.nodesWithChildren = nodesWithChildren
+        package init(root: [String], child: [String], byType: [String: [String]], byName: [String: (own: [String], children: [String])]) {
+            self.root = root
+            self.child = child
+            self.byType = byType
+            self.byName = byName
         }
+    }
 
+    package enum Selection: Sendable {
         /// Every property of the root, its children and theirs.
-        package static let all = Selection(properties: nil, nodesWithChildren: nil)
+        case all
+        case parts(Parts)
     }
 
     package static func read(from files: KernelFiles, at path: String, selection: Selection) throws(SourceError) -> DevicetreeNode {
-        try read(from: files, at: path, selection: selection, level: 0)
+        guard case .parts(let parts) = selection else { return try readAll(from: files, at: path, name: "", depth: 2) }
+        var root = DevicetreeNode(name: "", properties: try properties(parts.root, of: path, files))
+        for name in try directories(in: path, files).sorted() {
+            let nodePath = path + "/" + name
+            var node = DevicetreeNode(name: name, properties: try properties(parts.child + ["device_type"], of: nodePath, files))
+            if let type = node.string("device_type"), let more = parts.byType[type] {
+                node.properties.merge(try properties(more, of: nodePath, files)) { old, _ in old }
+            }
+            if let named = parts.byName[name] {
+                node.properties.merge(try properties(named.own, of: nodePath, files)) { old, _ in old }
+                for childName in try directories(in: nodePath, files).sorted() {
+                    node.children.append(DevicetreeNode(name: childName, properties: try properties(named.children, of: nodePath + "/" + childName, files)))
+                }
+            }
+            root.children.append(node)
+        }
+        return root
     }
 
-    private static func read(from files: KernelFiles, at path: String, selection: Selection, level: Int) throws(SourceError) -> DevicetreeNode {
+    private static func properties(_ names: [String], of path: String, _ files: KernelFiles) throws(SourceError) -> [String: [UInt8]] {
+        var properties: [String: [UInt8]] = [:]
+        for name in names where properties[name] == nil {
+            do { properties[name] = try files.readAttributeIfPresent(path + "/" + name) } catch { throw SourceError(error) }
+        }
+        return properties
+    }
+
+    private static func directories(in path: String, _ files: KernelFiles) throws(SourceError) -> [String] {
+        do { return try files.directories(in: path) } catch { throw SourceError(error) }
+    }
+
+    private static func readAll(from files: KernelFiles, at path: String, name: String, depth: Int) throws(SourceError) -> DevicetreeNode {
         let names: [String]
         do { names = try files.list(path) } catch { throw SourceError(error) }
-        let name = level == 0 ? "" : String(path.split(separator: "/").last ?? "")
         var node = DevicetreeNode(name: name)
-        // The root's entries that are not properties are its nodes; one level down, only a selected node's.
-        let descends = level == 0 || (level == 1 && selection.nodesWithChildren.map { $0.contains(name) } ?? true)
         for name in names.sorted() {
-            let wanted = selection.properties.map { $0.contains(name) } ?? true
-            // An unwanted entry below the levels read is skipped without a stat.
-            guard wanted || descends else { continue }
             let child = path + "/" + name
             if files.isDirectory(child) {
-                if descends { node.children.append(try read(from: files, at: child, selection: selection, level: level + 1)) }
-            } else if wanted {
+                if depth > 0 { node.children.append(try readAll(from: files, at: child, name: name, depth: depth - 1)) }
+            } else {
                 do { node.properties[name] = try files.readBytes(child) } catch { throw SourceError(error) }
             }
         }

@@ -66,20 +66,31 @@ package struct DevicetreeMemory: Sendable, Equatable {
             let root = try DevicetreeDirectory.read(from: files, at: directory, selection: directorySelection)
             // The kernel does not keep /memreserve/ memory out of a hot-add: probing it would hand firmware's
             // memory to the page allocator. A blob that cannot be read leaves them unknown, said in a warning.
-            var bytes: [UInt8]?
             var reservations: [AddressRange] = []
             var blobWarning: String?
-            if files.exists(blobPath) {
+            // QEMU's blob is 1 MiB, mostly padding: its first page (the header, then the /memreserve/ entries) is
+            // read, and the rest only when the entries run on or the memory nodes' order is wanted.
+            func blob() throws(SourceError) -> [UInt8] {
+                do { return try files.readBytes(blobPath) } catch { throw SourceError(error) }
+            }
+            if let size = files.size(blobPath) {
                 do throws(SourceError) {
-                    do { bytes = try files.readBytes(blobPath) } catch { throw SourceError(error) }
-                    reservations = try FlattenedDevicetree.reservations(bytes: bytes ?? [], path: blobPath)
+                    let start: [UInt8]
+                    do { start = try files.readBytes(blobPath, limit: 4096) } catch { throw SourceError(error) }
+                    if let fromStart = try FlattenedDevicetree.reservations(start: start, fileSize: size, path: blobPath) {
+                        reservations = fromStart
+                    } else {
+                        reservations = try FlattenedDevicetree.reservations(bytes: try blob(), path: blobPath)
+                    }
                 } catch {
                     blobWarning = "\(error); its /memreserve/ entries are unknown, and not kept out of the plan"
                 }
             }
             var memory = try extract(root: root, reservations: reservations, source: directory)
             if let blobWarning { memory?.warnings.append(blobWarning) }
-            if (memory?.memoryNodeOrder.count ?? 0) > 1, let bytes, let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath) {
+            if (memory?.memoryNodeOrder.count ?? 0) > 1, blobWarning == nil, let bytes = try? blob(),
+                let blob = try? FlattenedDevicetree(bytes: bytes, path: blobPath)
+            {
                 let order = memoryNodes(of: blob.root)
                 if Set(order) == Set(memory?.memoryNodeOrder ?? []) { memory?.memoryNodeOrder = order }
             }
@@ -92,16 +103,18 @@ package struct DevicetreeMemory: Sendable, Equatable {
         return try extract(root: blob.root, reservations: blob.reservations, source: blobPath)
     }
 
-    /// What `extract` reads of a tree, and no more is read of the directory form: the root's cells, each child's
-    /// type and status, a memory node's ranges and NUMA id, `/reserved-memory`'s children, `/chosen`'s kdump
-    /// properties. A name used below and missing here would be absent from the directory form only (the fuzz target
-    /// compares the two reads).
-    package static let directorySelection = DevicetreeDirectory.Selection(
-        properties: [
-            "#address-cells", "#size-cells", "device_type", "status", "reg", "linux,usable-memory", "numa-node-id", "linux,elfcorehdr",
-            "linux,usable-memory-range",
-        ],
-        nodesWithChildren: ["reserved-memory"])
+    /// What `extract` reads of a tree, and no more is opened of the directory form: the root's cells, a memory
+    /// node's status, ranges and NUMA id, `/reserved-memory`'s cells and its children's status and ranges,
+    /// `/chosen`'s kdump properties. A name used below and missing here would be absent from the directory form only
+    /// (a test and the fuzz target compare the two reads).
+    package static let directorySelection = DevicetreeDirectory.Selection.parts(
+        .init(
+            root: ["#address-cells", "#size-cells"], child: [],
+            byType: ["memory": ["status", "reg", "linux,usable-memory", "numa-node-id"]],
+            byName: [
+                "reserved-memory": (own: ["#address-cells", "#size-cells"], children: ["status", "reg"]),
+                "chosen": (own: ["linux,elfcorehdr", "linux,usable-memory-range"], children: []),
+            ]))
 
     package static func extract(root: DevicetreeNode, reservations: [AddressRange], source: String) throws(SourceError) -> DevicetreeMemory? {
         let addressCells = try cells(root, "#address-cells", default: 1, source: source, nodePath: "")

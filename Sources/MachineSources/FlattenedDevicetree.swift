@@ -28,6 +28,13 @@ package struct FlattenedDevicetree: Sendable {
     /// The header's memory reservation block alone, without the structure block: for a machine whose tree is
     /// read from the directory form, which has no `/memreserve/`.
     package static func reservations(bytes: [UInt8], path: String) throws(SourceError) -> [AddressRange] {
+        // Never nil: the block is checked to end inside the blob, and all of it is here.
+        try reservations(start: bytes, fileSize: bytes.count, path: path) ?? []
+    }
+
+    /// The same from the blob's `start` only, of a file of `fileSize` bytes (the header and this block come first,
+    /// so a page usually holds both); nil when the block runs past `start`.
+    package static func reservations(start bytes: [UInt8], fileSize: Int, path: String) throws(SourceError) -> [AddressRange]? {
         func fail(_ value: String, _ expected: String) -> SourceError {
             SourceError(path: path, value: value, expected: expected)
         }
@@ -38,8 +45,8 @@ package struct FlattenedDevicetree: Sendable {
         let magic = u32(0)
         guard magic == Self.magic else { throw fail(Hex.prefixed(UInt64(magic)), "FDT magic 0xd00dfeed") }
         let totalSize = Int(u32(4))
-        guard totalSize >= Self.headerSize, totalSize <= bytes.count else {
-            throw fail("totalsize \(totalSize)", "a totalsize between \(Self.headerSize) and the blob's \(bytes.count) bytes (truncated blob)")
+        guard totalSize >= Self.headerSize, totalSize <= fileSize else {
+            throw fail("totalsize \(totalSize)", "a totalsize between \(Self.headerSize) and the blob's \(fileSize) bytes (truncated blob)")
         }
         let reserveOffset = Int(u32(16))
         guard reserveOffset >= Self.headerSize, reserveOffset % 8 == 0, reserveOffset < totalSize else {
@@ -52,6 +59,7 @@ package struct FlattenedDevicetree: Sendable {
             guard cursor + 16 <= totalSize else {
                 throw fail("off_mem_rsvmap \(reserveOffset)", "a reservation block ending with a (0, 0) entry inside the blob")
             }
+            guard cursor + 16 <= bytes.count else { return nil }
             let address = UInt64(u32(cursor)) << 32 | UInt64(u32(cursor + 4))
             let size = UInt64(u32(cursor + 8)) << 32 | UInt64(u32(cursor + 12))
             cursor += 16

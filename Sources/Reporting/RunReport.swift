@@ -13,8 +13,8 @@ package struct RunReport: Sendable {
     package let notes: [String]
     /// Milliseconds since the epoch when the run started.
     package let startedAt: UInt64
-    /// CLOCK_MONOTONIC when the process's `main` began (0: not known).
-    package var mainEntered: UInt64 = 0
+    /// Where the start-up's phases ended (zeros: not known).
+    package var startup = StartupStamps()
     /// What was sized again for the memory online, after the blocks (`Resizing`).
     package var after: [SizingOutcome] = []
 
@@ -130,7 +130,9 @@ package struct RunReport: Sendable {
             ("exitCode", .int(Int64(status.rawValue))),
             ("startedAt", .uint(startedAt)),
             ("elapsedNanoseconds", .uint(result.elapsedNanoseconds)),
-            ("monotonicMain", .uint(mainEntered)),
+            ("monotonicMain", .uint(startup.main)),
+            ("monotonicMachineRead", .uint(startup.machineRead)),
+            ("monotonicPlanned", .uint(startup.planned)),
             ("monotonicStart", .uint(result.startedMonotonic)),
             ("monotonicFirstWrite", .uint(result.firstWriteMonotonic)),
             ("verifyNanoseconds", .uint(result.verifyNanoseconds)),

@@ -43,6 +43,22 @@ import Testing
     }
 
     @Test(
+        "the report stamps where start-up time goes, in order: main, machine read, planned, engine start, first write",
+        arguments: [Binary.boot, "deferred-memd"])
+    func startupStamps(_ program: String) throws {
+        let root = try Fixture.copyOfExample("arm64-qemu-vendor")
+        defer { Fixture.remove(root) }
+        let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0"], program: program)
+        #expect(run.status == 0, "\(run.stderr)")
+        let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let stamps = ["monotonicMain", "monotonicMachineRead", "monotonicPlanned", "monotonicStart", "monotonicFirstWrite"].map {
+            (report[$0] as? NSNumber)?.uint64Value ?? 0
+        }
+        #expect(stamps.allSatisfy { $0 > 0 } && stamps == stamps.sorted(), "\(stamps)")
+    }
+
+    @Test(
         "anything but run and plan --check: usage error 64 naming the line and the tool, nothing written",
         arguments: [
             ["status"], ["plan"], ["run", "--help"], ["run", "--bogus"], ["run", "--workers", "parallel"], [],

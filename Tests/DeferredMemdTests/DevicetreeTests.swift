@@ -77,6 +77,25 @@ struct DevicetreeTests {
         #expect(unknown.warnings.contains { $0.code == .devicetree && $0.message.contains("/memreserve/ entries are unknown") }, "\(unknown.warnings)")
     }
 
+    @Test("the blob's /memreserve/ entries are found past its first page too (the daemon reads a page of QEMU's 1 MiB blob first)")
+    func reservationsPastTheFirstPage() throws {
+        let root = try Fixture.copyOfExample("arm64-board")
+        defer { Fixture.remove(root) }
+        // The reservation block moved to the blob's end, in its third page, holding one entry in deferred block 300, and
+        // the file padded to 1 MiB as QEMU's is.
+        var blob = try Self.exampleBlob()
+        let end = 8192
+        blob += [UInt8](repeating: 0, count: end - blob.count)
+        blob += Self.cells(0x9, 0x6010_0000, 0, 0x10000, 0, 0, 0, 0)
+        blob = Self.patched(Self.patched(blob, at: 16, UInt32(end)), at: 4, UInt32(blob.count))
+        blob += [UInt8](repeating: 0, count: (1 << 20) - blob.count)
+        try Data(blob).write(to: root.appendingPathComponent("sys/firmware/fdt"))
+        let plan = try Fixture.plan(root)
+        #expect(plan.skipped.contains { $0.reason == .reserved("/memreserve/") && $0.range.start == 0x9_6000_0000 }, "\(plan.skipped)")
+        #expect(!plan.blocks.contains { $0.index == 300 })
+        #expect(!plan.warnings.contains { $0.message.contains("/memreserve/ entries are unknown") }, "\(plan.warnings)")
+    }
+
     /// Writes `properties` (name → bytes) of each node path under `root`, as sysfs shows the unflattened tree.
     static func writeDirectoryTree(_ nodes: [String: [String: [UInt8]]], at root: URL) throws {
         for (node, properties) in nodes {

@@ -24,8 +24,12 @@ two-write|checked-add)
     online_us=$(now_us)
     measure daemon_us $((online_us - start_us))
     measure engine_us $(($(json_number elapsedNanoseconds /run/report.json) / 1000))
-    # Where the daemon's time goes, from its report's CLOCK_MONOTONIC stamps (ns): exec → main → first write.
+    # Where the daemon's time goes, from its report's CLOCK_MONOTONIC stamps (ns): exec → main (loader, runtime) →
+    # machine read → planned → engine start (journal, claim) → first write.
     measure main_us $(($(json_number monotonicMain /run/report.json) / 1000 - start_us))
+    measure read_us $(($(json_number monotonicMachineRead /run/report.json) / 1000 - start_us))
+    measure planned_us $(($(json_number monotonicPlanned /run/report.json) / 1000 - start_us))
+    measure engine_start_us $(($(json_number monotonicStart /run/report.json) / 1000 - start_us))
     measure first_write_us $(($(json_number monotonicFirstWrite /run/report.json) / 1000 - start_us))
     measure engine_end_us $((($(json_number monotonicStart /run/report.json) + $(json_number elapsedNanoseconds /run/report.json)) / 1000 - start_us))
     # The blocks' write times only: each worker's summary repeats its blocks' sum.
