@@ -2,6 +2,8 @@
 """The boot benchmark (issue #16): table, slopes and SVG from the boots of `Tests/QEMU/run.py --only bootbench`.
 
 Usage: scripts/bootbench.py [FIGURES.json] [--svg OUT.svg]   (default .build/qemu-figures.json; prints, asserts nothing)
+The counted boot benchmark (issue #28: `bootbench-counted`, QEMU -icount, 1 vCPU) has the same records, its times the
+guest's TSC from QEMU's start in executed instructions; print_report(counted=True) and daemon_slope() read them.
 Each record is one boot: variant (full, kernel-deferred, deferred-memd), gib, init_ms (from the kernel's banner to /init,
 host clock), all_online_ms (full, kernel-deferred: /init, since 6.1 initialises every struct page before it;
 deferred-memd: the daemon's end). Medians per variant and size; slopes are least-squares fits of those medians against GiB.
@@ -30,7 +32,7 @@ def medians(records, variants=VARIANTS, keys=("init", "all")):
         for gib in sorted({r["gib"] for r in records}):
             boots = [r for r in records if r["variant"] == variant and r["gib"] == gib and all(FIELDS[k] in r for k in keys)]
             if boots:
-                out[(variant, gib)] = {**{k: statistics.median(int(r[FIELDS[k]]) for r in boots) for k in keys}, "boots": len(boots)}
+                out[(variant, gib)] = {**{k: statistics.median(float(r[FIELDS[k]]) for r in boots) for k in keys}, "boots": len(boots)}
     return out
 
 
@@ -48,7 +50,8 @@ def slopes(table, variants=VARIANTS, keys=("init", "all")):
     return {(variant, key): fit(variant, key) for variant in variants for key in keys}
 
 
-def print_report(records, log=print):
+def print_report(records, log=print, counted=False):
+    """counted: the records of the counted boot benchmark (QEMU -icount, the guest's TSC from QEMU's start)."""
     table = medians(records)
     if not table:
         if not medians(records, SYSTEMD_VARIANTS, SYSTEMD_KEYS):
@@ -57,7 +60,11 @@ def print_report(records, log=print):
         return
     sizes = sorted({gib for _, gib in table})
     boots = max(m["boots"] for m in table.values())
-    log(f"boot benchmark (6.1 probe kernel, QEMU TCG, 2 vCPUs, -M pc): medians of up to {boots} boots, ms from the kernel's banner")
+    if counted:
+        log(f"boot benchmark in COUNTED time (6.1 probe kernel, -icount shift=0,sleep=off, 1 vCPU, -M pc): medians of up to "
+            f"{boots} boots, ms of executed instructions from QEMU's start (the guest's TSC)")
+    else:
+        log(f"boot benchmark (6.1 probe kernel, QEMU TCG wall time, 2 vCPUs, -M pc): medians of up to {boots} boots, ms from the kernel's banner")
     log("  " + f"{'GiB':>4s}" + "".join(f"{v + ' /init':>22s}{v + ' all':>20s}" for v in VARIANTS))
     for gib in sizes:
         cells = "".join(f"{fmt(table.get((v, gib)), 'init'):>22s}{fmt(table.get((v, gib)), 'all'):>20s}" for v in VARIANTS)
@@ -120,14 +127,20 @@ def user_view(table):
         return []
     gib = sizes[0]
     full, kernel, memd = (table[(v, gib)] for v in VARIANTS)
+    than = lambda ms: f"{ms:.0f} ms later than" if ms >= 0 else f"{-ms:.0f} ms sooner than"
     return [f"at {gib} GiB, with deferred-memd userspace starts {full['init'] - memd['init']:.0f} ms sooner than in a full "
             f"boot and {kernel['init'] - memd['init']:.0f} ms sooner than with DEFERRED_STRUCT_PAGE_INIT;",
-            f"the last GiB is online {memd['all'] - full['all']:.0f} ms later than in a full boot "
-            f"({memd['all'] - kernel['all']:.0f} ms later than with DEFERRED_STRUCT_PAGE_INIT)."]
+            f"all memory is online {than(memd['all'] - full['all'])} in a full boot "
+            f"({than(memd['all'] - kernel['all'])} with DEFERRED_STRUCT_PAGE_INIT)."]
+
+
+def daemon_slope(table):
+    """ms per GiB from deferred-memd's start (/init) to all memory online: the daemon's cost per deferred GiB."""
+    return slope([(gib, m["all"] - m["init"]) for (v, gib), m in table.items() if v == "deferred-memd"])
 
 
 def fmt(m, key):
-    return "-" if m is None else f"{m[key]:.0f}"
+    return "-" if m is None else f"{m[key]:.1f}"
 
 
 # Solid: /init began; dotted: systemd's first line as PID 1 (systemd guest only); dashed: all memory online.
@@ -135,7 +148,62 @@ STROKES = {"init": "", "systemd": ' stroke-dasharray="2 3"', "all": ' stroke-das
 KEY_WORDS = {"init": "/init", "systemd": "systemd", "all": "all memory"}
 
 
-def render(records, title, variants=VARIANTS, keys=("init", "all")):
+def render_online(records, title):
+    """The user's view at the largest size booted in every variant (counted records): memory online (GiB) against
+    time from QEMU's start. A full boot has all of it at /init; deferred-memd has the boot memory at /init and then
+    each block as the daemon onlines it (the guest's online_curve_us)."""
+    sizes = sorted({r["gib"] for r in records if all(any(q["variant"] == v and q["gib"] == r["gib"] for q in records) for v in VARIANTS)})
+    if not sizes:
+        return None
+    gib = sizes[-1]
+    boot = {v: next(r for r in records if r["variant"] == v and r["gib"] == gib) for v in VARIANTS}
+    curves = {}
+    for variant, r in boot.items():
+        total = int(r["memtotal_kib"]) / (1 << 20)
+        steps = [float(t) / 1000 for t in str(r.get("online_curve_us", "")).split(",") if t]
+        block = int(r.get("block_mib", 128)) / 1024
+        start = total - block * len(steps)  # what the kernel had at /init: MemTotal at the end less the daemon's blocks
+        points = [(0.0, 0.0), (float(r["init_ms"]), 0.0), (float(r["init_ms"]), start)]
+        for i, t in enumerate(steps):
+            points += [(t, start + block * i), (t, start + block * (i + 1))]
+        curves[variant] = points
+    width, height, left, right, top, bottom = 840, 400, 70, 250, 52, 52
+    tmax = max(t for points in curves.values() for t, _ in points) * 1.05
+    ymax = max(g for points in curves.values() for _, g in points) * 1.1
+    tstep = next(s for s in (50, 100, 200, 250, 500, 1000, 1e9) if tmax / s <= 10)
+    gstep = next(s for s in (1, 2, 4, 8, 16, 1e9) if ymax / s <= 8)
+    x = lambda ms: left + (width - left - right) * ms / tmax
+    y = lambda g: height - bottom - (height - top - bottom) * g / ymax
+    out = svgchart.frame(width, height, left, right, top, bottom, title,
+                         f"{gib} GiB guest; ms of executed instructions from QEMU&#8217;s start (-icount, the guest&#8217;s TSC)")
+    t = 0
+    while t <= tmax:
+        out.append(f'<line x1="{x(t):.1f}" y1="{height - bottom}" x2="{x(t):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
+        out.append(f'<text x="{x(t):.1f}" y="{height - bottom + 17}" text-anchor="middle">{t:g}</text>')
+        t += tstep
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">counted ms since QEMU started</text>')
+    g = 0
+    while g <= ymax:
+        out.append(f'<line x1="{left - 4}" y1="{y(g):.1f}" x2="{left}" y2="{y(g):.1f}" stroke="black"/>')
+        out.append(f'<text x="{left - 7}" y="{y(g) + 4:.1f}" text-anchor="end">{g:g}</text>')
+        g += gstep
+    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
+               'text-anchor="middle">GiB online (MemTotal)</text>')
+    for i, (variant, points) in enumerate(curves.items()):
+        colour = COLOURS[variant]
+        path = " ".join(f"{x(t):.1f},{y(g):.1f}" for t, g in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        ly = top + 8 + 40 * i
+        out.append(f'<line x1="{width - right + 12}" y1="{ly}" x2="{width - right + 32}" y2="{ly}" stroke="{colour}" stroke-width="3"/>')
+        out.append(f'<text x="{width - right + 38}" y="{ly + 4}">{escape(variant)}</text>')
+        r = boot[variant]
+        out.append(f'<text x="{width - right + 38}" y="{ly + 19}" fill="#555">/init {float(r["init_ms"]):.0f}, all {float(r["all_online_ms"]):.0f} ms</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def render(records, title, variants=VARIANTS, keys=("init", "all"), clock="ms from the kernel&#8217;s first line (host clock)",
+           ylabel="ms since the kernel started"):
     """Each time of keys against RAM size, one colour per variant (the two guests' kernels differ: one chart each)."""
     table = medians(records, variants, keys)
     sizes = sorted({gib for _, gib in table})
@@ -148,7 +216,7 @@ def render(records, title, variants=VARIANTS, keys=("init", "all")):
     y = lambda ms: height - bottom - (height - top - bottom) * ms / ymax
     legend = {"init": "solid, /init began", "systemd": "dotted, systemd started", "all": "dashed, all memory online"}
     out = svgchart.frame(width, height, left, right, top, bottom, title,
-                         "ms from the kernel&#8217;s first line (host clock), medians: " + "; ".join(legend[k] for k in keys))
+                         f"{clock}, medians: " + "; ".join(legend[k] for k in keys))
     for gib in [0] + sizes:
         out.append(f'<line x1="{x(gib):.1f}" y1="{height - bottom}" x2="{x(gib):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
         out.append(f'<text x="{x(gib):.1f}" y="{height - bottom + 17}" text-anchor="middle">{gib}</text>')
@@ -159,7 +227,7 @@ def render(records, title, variants=VARIANTS, keys=("init", "all")):
         out.append(f'<text x="{left - 7}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
         t += ystep
     out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
-               'text-anchor="middle">ms since the kernel started</text>')
+               f'text-anchor="middle">{ylabel}</text>')
     s = slopes(table, variants, keys)
     for i, variant in enumerate(variants):
         colour = COLOURS[variant.removeprefix("systemd-")]

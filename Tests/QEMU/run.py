@@ -265,6 +265,10 @@ def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
     os.makedirs(os.path.join(root, "lib"), exist_ok=True)
     subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", os.path.join(root, "lib", "inject-online.so"),
                     os.path.join(HERE, "guest", "inject-online.c")], check=True)
+    if boot_only:
+        # The counted boot benchmark's clock: the TSC, read by /init and at the daemon's end.
+        subprocess.run(["gcc", "-O2", "-Wall", "-static", "-nostdlib", "-fno-stack-protector", "-fno-pie", "-no-pie",
+                        "-o", os.path.join(root, "sbin", "tsc"), os.path.join(HERE, "guest", "tsc.c")], check=True)
     for script in os.listdir(os.path.join(HERE, "guest", "scenarios")):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", script), os.path.join(root, "scenarios", script))
     if extra:
@@ -356,14 +360,14 @@ def boot(name, kernel, machine, append, image, workdir, timeout, counted=False):
     return guest_console.console_text(serial, process), time.monotonic() - started, timed_out
 
 
-def timed_boot(kernel, machine, append, image, timeout):
+def timed_boot(kernel, machine, append, image, timeout, counted=False):
     """Boots one guest with its console on a pipe; returns (console text, seconds, timed out, marks): marks are the
     milliseconds from QEMU's start at which each `DM-…` line of the guest, the kernel's banner (`Linux version`, on an
     early console) and systemd's (`Welcome to …`, as `systemd`) arrived. The host's clock, because the guest's cannot
     see the struct page initialisation: in 6.1's start_kernel, setup_arch() (memmap_init) and mm_init() (memblock_free_all) run before
     timekeeping_init() starts /proc/uptime and sched_clock_init() lets printk times leave 0."""
     started = time.monotonic()
-    process = subprocess.Popen(qemu_command(kernel, machine, append, image, "stdio"), stdin=subprocess.DEVNULL,
+    process = subprocess.Popen(qemu_command(kernel, machine, append, image, "stdio", counted), stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, marks = [], {}
 
@@ -400,9 +404,10 @@ def verdict(name, text, least, timed_out):
     return not problems, passed, problems, measures
 
 
-def boot_benchmark(available, binary, workdir, sizes, systemd_sizes, variants, rounds, systemd_image, failures):
+def boot_benchmark(available, binary, workdir, sizes, systemd_sizes, variants, rounds, systemd_image, failures, counted=False):
     """Issue #16: each RAM size booted in each variant, one guest at a time, rounds interleaved; returns one record
-    per boot and appends the name of any boot that failed to failures. "All memory online" is the guest's check:
+    per boot and appends the name of any boot that failed to failures. counted (issue #28): under -icount, 1 vCPU,
+    the busybox variants timed by the guest's TSC (tsc.c) from QEMU's start, in executed instructions. "All memory online" is the guest's check:
     every whole block of System RAM in the firmware map online (the daemon leaves a block that is only partly RAM,
     as at the top of the pc machine's low RAM, 0xb8000000-0xbffdffff, offline; a full boot has it). The systemd
     variants boot at systemd_sizes only, from systemd_image (None when none is selected)."""
@@ -416,31 +421,43 @@ def boot_benchmark(available, binary, workdir, sizes, systemd_sizes, variants, r
         for gib in sorted(set(sizes) | set(systemd_sizes)):
             for variant in variants:
                 if variant in BOOT_VARIANTS and gib in sizes:
-                    record, ok, problems, text = busybox_boot(available, image, variant, gib)
+                    record, ok, problems, text = busybox_boot(available, image, variant, gib, counted)
                 elif variant in SYSTEMD_BOOT_VARIANTS and gib in systemd_sizes:
                     record, ok, problems, text = systemd_boot(available, systemd_image, variant, gib)
                 else:
                     continue
-                name = f"bootbench-{variant}-{gib}g"
-                records.append({"variant": variant, "gib": gib, "round": round + 1, **record})
+                name = f"bootbench{'-counted' if counted else ''}-{variant}-{gib}g"
+                records.append({"variant": variant, "gib": gib, "round": round + 1, **({"clock": "counted"} if counted else {}), **record})
                 log(f"qemu: {name:36s} round {round + 1} {'ok' if ok else 'FAIL'}  " + " ".join(f"{k}={v}" for k, v in record.items()))
                 if not ok:
                     failures.append(name)
                     log(f"--- {name}: " + "; ".join(problems) + f"\n{text[-8000:]}")
     log(f"\nboot benchmark: {len(records)} boots in {time.monotonic() - started:.0f} s")
-    bootbench.print_report(records, log)
+    bootbench.print_report(records, log, counted=counted)
     return records
 
 
-def busybox_boot(available, image, variant, gib):
-    """One boot of the busybox guest: (record, ok, problems, console text)."""
+def busybox_boot(available, image, variant, gib, counted=False):
+    """One boot of the busybox guest: (record, ok, problems, console text); counted: under -icount, timed by the
+    guest's TSC."""
     kernel, append = BOOT_VARIANTS[variant]
     # reserve=off (MAP_NORESERVE): a guest larger than the host's RAM still starts (the kernel's overcommit
     # heuristic refused 32 GiB on a 23 GiB host); it touches little more than its memmap.
     memory = ["-M", "pc,memory-backend=ram", "-m", f"{gib}G", "-object", f"memory-backend-ram,id=ram,size={gib}G,reserve=off"]
     text, seconds, timed_out, marks = timed_boot(available[kernel], memory,
-                                                 f"{append} dm.scenario=bootbench dm.variant={variant}", image, 120 + 30 * gib)
+                                                 f"{append} dm.scenario=bootbench dm.variant={variant}", image,
+                                                 (300 if counted else 120) + 30 * gib, counted)
     ok, passed, problems, measures = verdict(variant, text, 3, timed_out)
+    if counted:
+        # The guest's TSC: ns of executed instructions from QEMU's start (firmware and decompression included, the
+        # same in every boot), as ms with µs kept.
+        if "init_tsc_us" in measures and "all_online_tsc_us" in measures:
+            measures["init_ms"] = int(measures["init_tsc_us"]) / 1000
+            measures["all_online_ms"] = int(measures["all_online_tsc_us"]) / 1000
+        else:
+            problems.append("no TSC figures (init_tsc_us, all_online_tsc_us) from the guest")
+            ok = False
+        return {"qemu_wall_ms": int(seconds * 1000), **measures}, ok, problems, text
     # Host times from the kernel's banner (its first line; QEMU's start to it, firmware and decompression, kept
     # apart as kernel_start_ms): /init began (DM-INIT), all memory online (the daemon's end, or /init where the
     # kernel initialised all of it before).
@@ -494,6 +511,9 @@ def main():
     parser.add_argument("--boot-sizes", default="4,8", help="GiB of RAM per boot benchmark size (CI: two sizes)")
     parser.add_argument("--boot-systemd-sizes", help="GiB per systemd-guest boot benchmark size (default: --boot-sizes)")
     parser.add_argument("--boot-rounds", type=int, default=1)
+    parser.add_argument("--boot-counted-sizes", default="4,8",
+                        help="GiB per size of the boot benchmark in counted time (-icount, 1 vCPU; busybox variants; '' for none)")
+    parser.add_argument("--boot-counted-rounds", type=int, default=1, help="its boots per size and variant (a second shows the spread)")
     parser.add_argument("--boot-variants", nargs="*", default=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS],
                         choices=[*BOOT_VARIANTS, *SYSTEMD_BOOT_VARIANTS])
     parser.add_argument("--list-kernels", action="store_true",
@@ -567,10 +587,15 @@ def main():
 
     if bootbench_selected:
         available.update({f"probe-{variant}": probe_kernel(args.cache, variant) for variant in variants})
-        sizes = [int(size) for size in args.boot_sizes.split(",")]
+        sizes = [int(size) for size in args.boot_sizes.split(",") if size]
         systemd_sizes = [int(size) for size in args.boot_systemd_sizes.split(",")] if args.boot_systemd_sizes else sizes
         figures["bootbench"] = boot_benchmark(available, os.path.abspath(args.binary), workdir, sizes, systemd_sizes if boot_systemd else [],
                                               args.boot_variants, args.boot_rounds, systemd_boot_image, failures)
+        counted_sizes = [int(size) for size in args.boot_counted_sizes.split(",") if size]
+        if counted_sizes:
+            figures["bootbench-counted"] = boot_benchmark(
+                available, os.path.abspath(args.binary), workdir, counted_sizes, [], [v for v in args.boot_variants if v in BOOT_VARIANTS],
+                args.boot_counted_rounds, None, failures, counted=True)
 
     os.makedirs(os.path.dirname(args.figures), exist_ok=True)
     with open(args.figures, "w") as f:
