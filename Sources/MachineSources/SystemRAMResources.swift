@@ -25,7 +25,7 @@ package struct SystemRAMResources: Sendable, Equatable {
     /// `40000000-bfffffff : System RAM` (hex, end inclusive); nested (indented) lines are parts of their parent.
     package static func parse(_ text: String) throws(SourceError) -> SystemRAMResources {
         var ranges: [AddressRange] = []
-        for (number, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix(" ") {
+        for (number, line) in KernelText.lines(text).enumerated() where !line.hasPrefix(" ") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             guard line[line.index(after: colon)...].trimmingWhitespace == "System RAM" else { continue }
             let bounds = line[..<colon].trimmingWhitespace.split(separator: "-")

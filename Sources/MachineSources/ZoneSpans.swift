@@ -74,7 +74,9 @@ package struct ZoneSpans: Sendable, Equatable {
     }
 
     /// The first letters of `Node`, `pages free`, `managed`, `spanned` and `start_pfn`.
-    private static let firstLetters: Set<UInt8> = [UInt8(ascii: "N"), UInt8(ascii: "p"), UInt8(ascii: "m"), UInt8(ascii: "s")]
+    private static func isFirstLetter(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "N") || byte == UInt8(ascii: "p") || byte == UInt8(ascii: "m") || byte == UInt8(ascii: "s")
+    }
 
     /// `Node 0, zone   Normal` opens a zone; its `spanned N` and `start_pfn: N` lines give the span, `pages free N`
     /// its free pages, `managed N` the pages the allocator manages.
@@ -90,11 +92,11 @@ package struct ZoneSpans: Sendable, Equatable {
             }
             spans.append(Span(node: zone.node, zone: zone.zone, startPFN: start, spannedPages: spanned, freePages: zone.free, managedPages: zone.managed))
         }
-        for (number, line) in text.split(separator: "\n").enumerated() {
+        for (number, line) in KernelText.lines(text).enumerated() {
             // Most of the file is per-CPU and vmstat counters: a line is split into words only if its first word
             // can be one of the five read below.
-            guard let first = line.utf8.first(where: { $0 != UInt8(ascii: " ") }), Self.firstLetters.contains(first) else { continue }
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" })
+            guard let first = line.utf8.first(where: { $0 != UInt8(ascii: " ") }), Self.isFirstLetter(first) else { continue }
+            let words = KernelText.split(line) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ":") }
             if line.hasPrefix("Node ") {
                 guard words.count == 4, words[2] == "zone", let node = Int(words[1]) else {
                     throw SourceError(path: "\(path):\(number + 1)", value: String(line), expected: "Node N, zone NAME")

@@ -55,87 +55,98 @@ extension JSONValue {
     /// Compact when `indent` is nil; otherwise pretty-printed with that many spaces per level.
     /// `level` is where the value sits when it is written as part of a larger document (see `RunReport`).
     package func serialized(indent: Int? = 2, level: Int = 0) -> String {
-        var out = ""
+        // Bytes, not String appends: the report is written at the end of every run, and appending to a String
+        // (and a String for each number) cost several times the bytes' own work in a profile.
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(into: &out, indent: indent, level: level)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `"text"`, escaped.
     package static func quoted(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         writeString(s, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: Int?, level: Int) {
+    private func write(into out: inout [UInt8], indent: Int?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let v): out += String(v)
-        case .uint(let v): out += String(v)
-        case .double(let v): out += v.isFinite ? String(v) : "null"
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let v):
+            if v < 0 { out.append(UInt8(ascii: "-")) }
+            JSONValue.writeDecimal(v.magnitude, into: &out)
+        case .uint(let v): JSONValue.writeDecimal(v, into: &out)
+        case .double(let v): out += (v.isFinite ? String(v) : "null").utf8
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(into: &out, indent: indent, level: level + 1)
                 item.write(into: &out, indent: indent, level: level + 1)
             }
             JSONValue.newline(into: &out, indent: indent, level: level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(into: &out, indent: indent, level: level + 1)
                 JSONValue.writeString(key, into: &out)
-                out += indent == nil ? ":" : ": "
+                out += (indent == nil ? ":" : ": ").utf8
                 value.write(into: &out, indent: indent, level: level + 1)
             }
             JSONValue.newline(into: &out, indent: indent, level: level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(into out: inout String, indent: Int?, level: Int) {
+    private static func writeDecimal(_ value: UInt64, into out: inout [UInt8]) {
+        // Least significant digit first, then turned around in place.
+        let first = out.count
+        var rest = value
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest != 0
+        out[first...].reverse()
+    }
+
+    private static func newline(into out: inout [UInt8], indent: Int?, level: Int) {
         guard let indent else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
-        // Most strings need no escaping: one append instead of one per scalar.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case UInt8(ascii: "\n"): out += #"\n"#.utf8
+            case UInt8(ascii: "\r"): out += #"\r"#.utf8
+            case UInt8(ascii: "\t"): out += #"\t"#.utf8
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += #"\u00"#.utf8
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            // Other bytes, multi-byte UTF-8 included, are written as they are.
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 
