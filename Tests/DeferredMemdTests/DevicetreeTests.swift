@@ -96,6 +96,22 @@ struct DevicetreeTests {
         #expect(!plan.warnings.contains { $0.message.contains("/memreserve/ entries are unknown") }, "\(plan.warnings)")
     }
 
+    @Test("the tree is read at /sys/firmware/devicetree/base when it is there, not through the /proc/device-tree link")
+    func sysfsDirectoryFirst() throws {
+        let root = try Fixture.copyOfExample("arm64-board")
+        defer { Fixture.remove(root) }
+        let sysfs = root.appendingPathComponent("sys/firmware/devicetree/base")
+        try FileManager.default.createDirectory(at: sysfs.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("proc/device-tree"), to: sysfs)
+        // A /proc/device-tree that says something else shows which one was read.
+        let procMemory = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("proc/device-tree").path)
+            .filter { $0.hasPrefix("memory@") }
+        for node in procMemory { try FileManager.default.removeItem(at: root.appendingPathComponent("proc/device-tree/\(node)")) }
+        let memory = try #require(try DevicetreeMemory.read(from: KernelFiles(root: .init(root.path))))
+        #expect(memory.source == "/sys/firmware/devicetree/base")
+        #expect(memory.banks.count == 3)
+    }
+
     /// Writes `properties` (name → bytes) of each node path under `root`, as sysfs shows the unflattened tree.
     static func writeDirectoryTree(_ nodes: [String: [String: [UInt8]]], at root: URL) throws {
         for (node, properties) in nodes {
