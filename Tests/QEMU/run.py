@@ -623,6 +623,7 @@ def spread(rounds, key):
 BENCH_KEYS = [("blocks", "blocks", 1), ("wall_us", "wall ms", 1000), ("engine_us", "engine ms", 1000),
               ("kernel_write_us_sum", "Σ kernel writes ms", 1000), ("kernel_writes", "kernel writes", 1),
               ("startup_to_first_write_us", "exec→1st write ms", 1000), ("startup_to_main_us", "exec→main ms", 1000),
+              ("startup_to_read_us", "exec→read ms", 1000), ("startup_to_planned_us", "exec→planned ms", 1000),
               ("verify_us", "verify ms", 1000), ("exec_help_x10_us", "10× --help ms", 1000), ("plan_x10_us", "10× plan ms", 1000),
               ("busybox_true_x10_us", "10× true ms", 1000), ("peak_rss_kib", "peak RSS KiB", 1)]
 

@@ -49,6 +49,9 @@ shell)
     measure kernel_writes $(sed -n 's/.*"attempts": \([0-9]*\).*/\1/p' /run/report.json | awk '{s += $1} END {print s}')
     measure startup_to_first_write_us $(($(json_number monotonicFirstWrite /run/report.json) / 1000 - t0))
     measure startup_to_main_us $(($(json_number monotonicMain /run/report.json) / 1000 - t0))
+    # Start-up by phase (the report's stamps): the machine read, then planned.
+    measure startup_to_read_us $(($(json_number monotonicMachineRead /run/report.json) / 1000 - t0))
+    measure startup_to_planned_us $(($(json_number monotonicPlanned /run/report.json) / 1000 - t0))
     measure verify_us $(($(json_number verifyNanoseconds /run/report.json) / 1000))
     measure peak_rss_kib $(json_number peakRSSKiB /run/report.json)
     ;;
