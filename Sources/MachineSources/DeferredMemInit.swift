@@ -71,28 +71,14 @@ package struct DeferredMemInit: Sendable, Equatable {
                 path: directory + "/memblock_end_of_dram", value: Hex.prefixed(bootEnd),
                 expected: "a boot end at or below bootmem_end_of_dram (\(Hex.prefixed(dramEnd)))")
         }
-        var candidates: [KernelCandidate]?
         let candidatesPath = directory + "/" + KernelCandidate.file
-        if files.exists(candidatesPath) {
-            let text: String
-            do { text = try files.readText(candidatesPath) } catch { throw SourceError(error) }
-            candidates = try KernelCandidate.parse(text, path: candidatesPath)
-        }
-        var handover: KernelHandover?
-        if files.exists(KernelHandover.path) {
-            let text: String
-            do { text = try files.readText(KernelHandover.path) } catch { throw SourceError(error) }
-            handover = try KernelHandover.parse(text, path: KernelHandover.path)
-        }
-        var memmapInBlock: Bool?
-        if files.exists(memmapInBlockPath) {
-            let text: String
-            do { text = try files.readText(memmapInBlockPath) } catch { throw SourceError(error) }
+        let candidates = try text(files, candidatesPath).map { text throws(SourceError) in try KernelCandidate.parse(text, path: candidatesPath) }
+        let handover = try text(files, KernelHandover.path).map { text throws(SourceError) in try KernelHandover.parse(text, path: KernelHandover.path) }
+        let memmapInBlock = try text(files, memmapInBlockPath).map { text throws(SourceError) -> Bool in
             switch text {
-            case "1\n": memmapInBlock = true
-            case "0\n": memmapInBlock = false
-            default:
-                throw SourceError(path: memmapInBlockPath, value: text.debugDescriptionTrimmed, expected: "1 or 0 and one trailing newline")
+            case "1\n": return true
+            case "0\n": return false
+            default: throw SourceError(path: memmapInBlockPath, value: text.debugDescriptionTrimmed, expected: "1 or 0 and one trailing newline")
             }
         }
         return DeferredMemInit(
@@ -118,13 +104,22 @@ package struct DeferredMemInit: Sendable, Equatable {
 
     private static func value(_ files: KernelFiles, _ name: String, required: Bool) throws(SourceError) -> UInt64? {
         let path = directory + "/" + name
-        guard files.exists(path) else {
+        guard let text = try text(files, path) else {
             if required { throw SourceError(path: path, value: "(missing)", expected: "the file, next to the other deferred_mem_init files") }
             return nil
         }
-        let text: String
-        do { text = try files.readText(path) } catch { throw SourceError(error) }
         return try parse(text, path: path)
+    }
+
+    /// A file's text, or nil when this kernel has no such file: one open, whose ENOENT is the answer.
+    private static func text(_ files: KernelFiles, _ path: String) throws(SourceError) -> String? {
+        do {
+            return try files.readText(path)
+        } catch  where error.errno == .noSuchFileOrDirectory {
+            return nil
+        } catch {
+            throw SourceError(error)
+        }
     }
 
     /// One number, decimal or `0x` hex, optional K/M/G/T/P/E suffix, at most one trailing newline.
