@@ -42,8 +42,8 @@ struct AutoZoneTests {
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
         let blocks = outcome.plan.blocks.count
         #expect(blocks == 23)
-        #expect(!spy.writes.contains { $0.path.hasSuffix("/state") }, "a probed block needs no state write")
-        #expect(spy.writes.filter { $0.path.hasSuffix("/probe") }.count == blocks)
+        #expect(!spy.writes.contains { $0.blockState != nil }, "a probed block needs no state write")
+        #expect(spy.writes.filter { $0.isProbe }.count == blocks)
         // Normal blocks first under online_kernel, one switch for the Movable run, then the original back.
         #expect(spy.writes.filter { $0.path == Self.knob }.map(\.value) == ["online_kernel", "online_movable", "offline"])
         #expect(spy.writes.count == blocks + 3)
@@ -67,7 +67,7 @@ struct AutoZoneTests {
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
         #expect(spy.writes.filter { $0.path == Self.knob }.map(\.value) == ["online_kernel"], "the one refused attempt, nothing to restore")
-        #expect(spy.writes.filter { $0.path.hasSuffix("/state") }.count == 23)
+        #expect(spy.writes.filter { $0.blockState != nil }.count == 23)
         #expect(outcome.notes.contains { $0.contains("before 5.7") })
         #expect(try KernelFiles(root: .init(root.path)).readValue(Self.knob) == "offline")
         #expect((try report(root)["mode"] as? [String: Any])?["probeMethod"] as? String == "two-write")
@@ -100,7 +100,7 @@ struct AutoZoneTests {
             #expect(record.outcome == .onlined)
             #expect(record.onlinedAfterProbe)
             #expect(record.writes.contains([.probe, .state]))
-            #expect(spy.writes.filter { $0.path.hasSuffix("memory\(index)/state") }.count == 1)
+            #expect(spy.writes.filter { $0.blockState?.index == index }.count == 1)
         }
         #expect(outcome.result.records.filter(\.onlinedAfterProbe).count == 2)
         #expect(outcome.notes.contains { $0.hasPrefix("2 block(s) stayed offline after their probe") })
@@ -133,7 +133,7 @@ struct AutoZoneTests {
         let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, faults: [fault]))
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
-        #expect(spy.writes.filter { $0.path.hasSuffix("/state") }.count == 23)
+        #expect(spy.writes.filter { $0.blockState != nil }.count == 23)
         #expect(outcome.notes.contains { $0.contains("could not be set to a zone") })
     }
 
@@ -150,7 +150,7 @@ struct AutoZoneTests {
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
         #expect(!spy.writes.contains { $0.path == Self.knob })
-        #expect(spy.writes.filter { $0.path.hasSuffix("/state") }.count == 23)
+        #expect(spy.writes.filter { $0.blockState != nil }.count == 23)
         #expect((try report(root)["mode"] as? [String: Any])?["probeMethod"] as? String == "two-write")
     }
 
@@ -173,7 +173,7 @@ struct AutoZoneTests {
         let (dry, real) = try DryRunTests.compare(
             { try Fixture.write("[Run]\nProbeMethod=auto-zone\n", to: "/etc/deferred-memd.conf", in: $0) }, example: "x86-vm-mem-limit")
         #expect(dry.report.status == .success)
-        #expect(!real.contains { $0.path.hasSuffix("/state") })
+        #expect(!real.contains { $0.blockState != nil })
         #expect(dry.report.result.records.allSatisfy { $0.outcome == .onlined && !$0.onlinedAfterProbe })
         #expect(dry.report.result.records.filter { $0.kernelZone == "Movable" }.count == dry.plan.blocks.filter { $0.zone == .movable }.count)
     }

@@ -109,7 +109,7 @@ struct DryRunTests {
     func noProbeFile() throws {
         let (dry, real) = try Self.compare(
             { try FileManager.default.removeItem(at: $0.appendingPathComponent("sys/devices/system/memory/probe")) }, example: "x86-vm-mem-limit")
-        #expect(!real.contains { $0.path.hasSuffix("/probe") })
+        #expect(!real.contains { $0.isProbe })
         #expect(dry.report.status == .nothingDone)
         #expect(!dry.text.contains("> /sys/devices/system/memory/probe"))
     }
@@ -121,7 +121,7 @@ struct DryRunTests {
                 try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
                 try Fixture.write("[Run]\nAutoOnline=refuse\n", to: "/etc/deferred-memd.conf", in: root)
             }, example: "x86-vm-mem-limit")
-        #expect(!dry.writes.contains { $0.path.hasSuffix("/probe") || $0.path.hasSuffix("/auto_online_blocks") })
+        #expect(!dry.writes.contains { $0.isProbe || $0.isAutoOnlineBlocks })
     }
 
     @Test("auto_online_blocks switched off for the run (two writes, the default) and restored after it: both writes are in the dry run")
@@ -130,9 +130,9 @@ struct DryRunTests {
             { root in
                 try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
             }, example: "x86-vm-mem-limit")
-        let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
+        let knob = dry.writes.filter { $0.isAutoOnlineBlocks }.map(\.value)
         #expect(knob == ["offline", "online_movable"])
-        #expect(dry.writes.first?.path.hasSuffix("/auto_online_blocks") == true)
+        #expect(dry.writes.first?.isAutoOnlineBlocks == true)
     }
 
     @Test("auto-zone over auto_online_blocks=online_movable: set per zone, the original left in place at the end")
@@ -142,7 +142,7 @@ struct DryRunTests {
                 try Fixture.write("online_movable\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
                 try Fixture.write("[Run]\nProbeMethod=auto-zone\n", to: "/etc/deferred-memd.conf", in: root)
             }, example: "x86-vm-mem-limit")
-        let knob = dry.writes.filter { $0.path.hasSuffix("/auto_online_blocks") }.map(\.value)
+        let knob = dry.writes.filter { $0.isAutoOnlineBlocks }.map(\.value)
         #expect(knob == ["online_kernel", "online_movable"], "the Movable run ends with the original value: nothing to restore")
     }
 
@@ -156,7 +156,7 @@ struct DryRunTests {
                 _ = first.run(context: Self.quietContext())
             }, example: "x86-vm-mem-limit")
         #expect(dry.report.notes.contains { $0.contains("resumed") })
-        #expect(dry.writes.allSatisfy { !$0.path.hasSuffix("/probe") })
+        #expect(dry.writes.allSatisfy { !$0.isProbe })
     }
 
     @Test("blocks already online (a udev rule got there) are not written, and one in the other zone is a conflict")
@@ -178,7 +178,7 @@ struct DryRunTests {
                 try Fixture.write("MemTotal:        2000000 kB\nMemFree:          100000 kB\n", to: "/proc/meminfo", in: root)
             }, example: "phone-12g")
         #expect(dry.plan.normalFirst)
-        let zones = dry.writes.compactMap { write -> String? in write.path.hasSuffix("/state") ? write.value : nil }
+        let zones = dry.writes.compactMap { write -> String? in write.blockState?.command.rawValue }
         #expect(zones == zones.sorted { $0 == "online_kernel" && $1 != "online_kernel" })
     }
 
