@@ -66,10 +66,9 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
         do { names = try files.list(path) } catch { throw SourceError(error) }
         var blocks: [MemoryBlock] = []
         blocks.reserveCapacity(names.count)
-        for name in names where name.hasPrefix("memory") {
-            // The kernel's names are decimal digits only (`Int` alone would take `memory+5` for memory5).
-            let digits = name.dropFirst("memory".count)
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let index = Int(digits) else { continue }
+        let nodes = try blockNodes(from: files)
+        for name in names {
+            guard let index = number(name, after: "memory") else { continue }
             // Every block becomes an address range: one past the 64-bit address space is bad input, not a trap.
             let (end, overflow) = UInt64(index).addingReportingOverflow(1)
             guard !overflow, !end.multipliedReportingOverflow(by: blockSize).overflow else {
@@ -77,7 +76,7 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
                     path: path + "/" + name, value: name,
                     expected: "a block inside the 64-bit address space (block_size_bytes \(Hex.prefixed(blockSize)))")
             }
-            blocks.append(try readBlock(index, from: files))
+            blocks.append(try readBlock(index, nodes: nodes, from: files))
         }
         blocks.sort { $0.index < $1.index }
         let autoOnline: String?
@@ -105,33 +104,67 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
         do { return try read() } catch  where error.errno == .noSuchFileOrDirectory { return nil }
     }
 
-    /// Reads one block's state, zones, node link and checks `phys_index` against its name.
-    package static func readBlock(_ index: Int, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
+    /// `memory42` → 42 for `prefix` `memory`; nil for any other name. The kernel's names are decimal digits only
+    /// (`Int` alone would take `memory+5` for memory5, and the node directories also hold `memory_side_cache`).
+    static func number(_ name: String, after prefix: String) -> Int? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let digits = name.dropFirst(prefix.count)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    static let nodePath = "/sys/devices/system/node"
+
+    /// Each block's NUMA node from the node directories' `memoryN` links, one listing a node rather than one a block
+    /// (the kernel links both ways: `nodeN/memoryM` and `memoryM/nodeN`). The lowest node for a block linked to
+    /// several. nil when there is no node directory (CONFIG_NUMA off, where blocks have no node link either, or a
+    /// capture without it): then each block's own directory is listed.
+    static func blockNodes(from files: KernelFiles) throws(SourceError) -> [Int: Int]? {
+        guard files.isDirectory(nodePath) else { return nil }
+        var nodes: [Int: Int] = [:]
+        do {
+            for name in try files.directories(in: nodePath) {
+                guard let node = number(name, after: "node") else { continue }
+                for entry in try files.list(nodePath + "/" + name) {
+                    guard let index = number(entry, after: "memory") else { continue }
+                    nodes[index] = min(nodes[index] ?? node, node)
+                }
+            }
+        } catch {
+            throw SourceError(error)
+        }
+        return nodes
+    }
+
+    /// Reads one block's state, zones and node and checks `phys_index` against its name. `nodes`: each block's
+    /// node, when `blockNodes` found the node directories; else the block's directory is listed for its link.
+    package static func readBlock(_ index: Int, nodes: [Int: Int]? = nil, from files: KernelFiles) throws(SourceError) -> MemoryBlock {
         let directory = blockDirectory(index)
-        let stateText: String, zonesText: String, entries: [String]
+        let stateText: String, zonesText: String, physText: String?, node: Int?
         do {
             stateText = try files.readValue(directory + "/state")
             zonesText = try Self.optional(files.readValue(directory + "/valid_zones")) ?? ""
-            entries = try files.list(directory)
+            if let nodes {
+                node = nodes[index]
+                physText = try Self.optional(files.readValue(directory + "/phys_index"))
+            } else {
+                let entries = try files.list(directory)
+                node = entries.lazy.compactMap { number($0, after: "node") }.first
+                physText = entries.contains("phys_index") ? try files.readValue(directory + "/phys_index") : nil
+            }
         } catch {
             throw SourceError(error)
         }
         guard let state = MemoryBlock.State(rawValue: stateText) else {
             throw SourceError(path: directory + "/state", value: stateText.debugDescriptionTrimmed, expected: "online, offline or going-offline")
         }
-        if entries.contains("phys_index") {
-            let physText: String
-            do { physText = try files.readValue(directory + "/phys_index") } catch { throw SourceError(error) }
+        if let physText {
             guard let phys = Int(physText, radix: 16), phys == index else {
                 throw SourceError(
                     path: directory + "/phys_index", value: physText.debugDescriptionTrimmed,
                     expected: "the block id \(index) as hex (\(Hex.zeroPadded(UInt64(index), width: 8)))")
             }
         }
-        let node = entries.lazy.compactMap { name -> Int? in
-            guard name.hasPrefix("node") else { return nil }
-            return Int(name.dropFirst(4))
-        }.first
         return MemoryBlock(index: index, state: state, validZones: zonesText.split(separator: " ").map(String.init), numaNode: node)
     }
 }
