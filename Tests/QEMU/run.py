@@ -10,6 +10,7 @@ the guest's log when a check fails, a guest hangs or a summary is missing, and p
 usage: run.py --binary .build/release/deferred-memd [--only NAME ...] [--no-bench] [--bench-rounds N] [--bench-modes MODE ...]
               [--bench-clocks wall counted] [--counted-rounds N]
               [--cache DIR] [--figures FILE] [--boot-sizes 4,8] [--boot-systemd-sizes 4] [--boot-rounds 1]
+              [--boot-counted-sizes 4,8] [--boot-counted-rounds 1]
               [--boot-variants VARIANT ...] [--stock-kernel VMLINUZ] [--list-kernels]
 
 `bench` boots the bench guest once a mode and round in each clock: TCG wall time (2 vCPUs, for the record) and
@@ -18,7 +19,9 @@ counted time (QEMU -icount, 1 vCPU, no randomness: the same figures every boot; 
 `bootbench` (issue #16) boots the same busybox guest per RAM size in three variants (full, kernel-deferred,
 deferred-memd), and the systemd guest in two (systemd-kernel-deferred, systemd-deferred-memd), one guest at a time,
 rounds interleaved; `--only bootbench --boot-sizes 4,8,16,32 --boot-rounds 3` is the fuller run behind
-Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py.
+Docs/boot-benchmark.svg. Its table and slopes: scripts/bootbench.py. The busybox variants boot again in counted time
+(`--boot-counted-sizes`, issue #28), timed by the guest's TSC; `--boot-counted-sizes 4,8,16` is the run behind
+Docs/boot-benchmark-counted*.svg.
 """
 import argparse
 import functools
