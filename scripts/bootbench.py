@@ -148,6 +148,25 @@ STROKES = {"init": "", "systemd": ' stroke-dasharray="2 3"', "all": ' stroke-das
 KEY_WORDS = {"init": "/init", "systemd": "systemd", "all": "all memory"}
 
 
+def steps(most, step):
+    """0, step, 2 step, … up to most."""
+    return [i * step for i in range(int(most / step) + 1)]
+
+
+def axes(out, geometry, x, y, xs, ys, xlabel, ylabel):
+    """Both charts' ticks and labels: at xs along the bottom, at ys up the left, and the two axis titles."""
+    width, height, left, right, top, bottom = geometry
+    for v in xs:
+        out.append(f'<line x1="{x(v):.1f}" y1="{height - bottom}" x2="{x(v):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
+        out.append(f'<text x="{x(v):.1f}" y="{height - bottom + 17}" text-anchor="middle">{v:g}</text>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">{xlabel}</text>')
+    for v in ys:
+        out.append(f'<line x1="{left - 4}" y1="{y(v):.1f}" x2="{left}" y2="{y(v):.1f}" stroke="black"/>')
+        out.append(f'<text x="{left - 7}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
+    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
+               f'text-anchor="middle">{ylabel}</text>')
+
+
 def render_online(records, title):
     """The user's view at the largest size booted in every variant (counted records): memory online (GiB) against
     time from QEMU's start. A full boot has all of it at /init; deferred-memd has the boot memory at /init and then
@@ -160,11 +179,11 @@ def render_online(records, title):
     curves = {}
     for variant, r in boot.items():
         total = int(r["memtotal_kib"]) / (1 << 20)
-        steps = [float(t) / 1000 for t in str(r.get("online_curve_us", "")).split(",") if t]
+        times = [float(t) / 1000 for t in str(r.get("online_curve_us", "")).split(",") if t]
         block = int(r.get("block_mib", 128)) / 1024
-        start = total - block * len(steps)  # what the kernel had at /init: MemTotal at the end less the daemon's blocks
+        start = total - block * len(times)  # what the kernel had at /init: MemTotal at the end less the daemon's blocks
         points = [(0.0, 0.0), (float(r["init_ms"]), 0.0), (float(r["init_ms"]), start)]
-        for i, t in enumerate(steps):
+        for i, t in enumerate(times):
             points += [(t, start + block * i), (t, start + block * (i + 1))]
         curves[variant] = points
     width, height, left, right, top, bottom = 840, 400, 70, 250, 52, 52
@@ -176,19 +195,8 @@ def render_online(records, title):
     y = lambda g: height - bottom - (height - top - bottom) * g / ymax
     out = svgchart.frame(width, height, left, right, top, bottom, title,
                          f"{gib} GiB guest; ms of executed instructions from QEMU&#8217;s start (-icount, the guest&#8217;s TSC)")
-    t = 0
-    while t <= tmax:
-        out.append(f'<line x1="{x(t):.1f}" y1="{height - bottom}" x2="{x(t):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
-        out.append(f'<text x="{x(t):.1f}" y="{height - bottom + 17}" text-anchor="middle">{t:g}</text>')
-        t += tstep
-    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">counted ms since QEMU started</text>')
-    g = 0
-    while g <= ymax:
-        out.append(f'<line x1="{left - 4}" y1="{y(g):.1f}" x2="{left}" y2="{y(g):.1f}" stroke="black"/>')
-        out.append(f'<text x="{left - 7}" y="{y(g) + 4:.1f}" text-anchor="end">{g:g}</text>')
-        g += gstep
-    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
-               'text-anchor="middle">GiB online (MemTotal)</text>')
+    axes(out, (width, height, left, right, top, bottom), x, y, steps(tmax, tstep), steps(ymax, gstep),
+         "counted ms since QEMU started", "GiB online (MemTotal)")
     for i, (variant, points) in enumerate(curves.items()):
         colour = COLOURS[variant]
         path = " ".join(f"{x(t):.1f},{y(g):.1f}" for t, g in points)
@@ -217,17 +225,7 @@ def render(records, title, variants=VARIANTS, keys=("init", "all"), clock="ms fr
     legend = {"init": "solid, /init began", "systemd": "dotted, systemd started", "all": "dashed, all memory online"}
     out = svgchart.frame(width, height, left, right, top, bottom, title,
                          f"{clock}, medians: " + "; ".join(legend[k] for k in keys))
-    for gib in [0] + sizes:
-        out.append(f'<line x1="{x(gib):.1f}" y1="{height - bottom}" x2="{x(gib):.1f}" y2="{height - bottom + 4}" stroke="black"/>')
-        out.append(f'<text x="{x(gib):.1f}" y="{height - bottom + 17}" text-anchor="middle">{gib}</text>')
-    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">guest RAM, GiB (-m)</text>')
-    t = 0
-    while t <= ymax:
-        out.append(f'<line x1="{left - 4}" y1="{y(t):.1f}" x2="{left}" y2="{y(t):.1f}" stroke="black"/>')
-        out.append(f'<text x="{left - 7}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
-        t += ystep
-    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" '
-               f'text-anchor="middle">{ylabel}</text>')
+    axes(out, (width, height, left, right, top, bottom), x, y, [0] + sizes, steps(ymax, ystep), "guest RAM, GiB (-m)", ylabel)
     s = slopes(table, variants, keys)
     for i, variant in enumerate(variants):
         colour = COLOURS[variant.removeprefix("systemd-")]

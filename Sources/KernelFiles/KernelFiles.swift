@@ -104,24 +104,30 @@ package struct KernelFiles: Sendable {
     /// The names of the directories in a directory, from `readdir`'s entry types (a `stat` only for a link or a
     /// file system that does not say), in no particular order.
     package func directories(in machinePath: String) throws(KernelFileError) -> [String] {
-        let path = resolvedString(machinePath)
-        guard let dir = opendir(path) else {
-            throw KernelFileError(.list, pathString: path, errno: Errno(rawValue: CLibrary.errno))
-        }
-        defer { closedir(dir) }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard name != "." && name != ".." else { continue }
-            switch Int32(entry.pointee.d_type) {
+        try forEachEntry(machinePath) { name, type in
+            switch Int32(type) {
             case Int32(DT_DIR): names.append(name)
             case Int32(DT_UNKNOWN), Int32(DT_LNK): if isDirectory(machinePath + "/" + name) { names.append(name) }
             default: break
             }
         }
         return names
+    }
+
+    /// Each entry of a directory but `.` and `..`, with `readdir`'s entry type.
+    private func forEachEntry(_ machinePath: String, _ body: (String, UInt8) -> Void) throws(KernelFileError) {
+        let path = resolvedString(machinePath)
+        guard let dir = opendir(path) else {
+            throw KernelFileError(.list, pathString: path, errno: Errno(rawValue: CLibrary.errno))
+        }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { body(name, entry.pointee.d_type) }
+        }
     }
 
     private static func value(_ bytes: [UInt8]) -> String {
@@ -132,18 +138,8 @@ package struct KernelFiles: Sendable {
 
     /// Names in a directory, without `.` and `..`, in no particular order.
     package func list(_ machinePath: String) throws(KernelFileError) -> [String] {
-        let path = resolve(machinePath)
-        guard let dir = opendir(path.string) else {
-            throw KernelFileError(.list, path: path, errno: Errno(rawValue: CLibrary.errno))
-        }
-        defer { closedir(dir) }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
+        try forEachEntry(machinePath) { name, _ in names.append(name) }
         return names
     }
 
