@@ -132,4 +132,7 @@ package struct Plan: Sendable, Equatable {
     package var lostBytes: UInt64 { skipped.reduce(0) { $0 + $1.bytes } }
     package var nodes: [Int] { Array(Set(blocks.map(\.node))).sorted() }
     package var needsProbe: Bool { blocks.contains { $0.action == .probe } }
+    /// The blocks still to probe: blocks to probe that an earlier run has not brought online.
+    package var blocksToProbe: Int { blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline }.count }
+    package var bytesToProbe: UInt64 { UInt64(blocksToProbe) * blockSize }
 }

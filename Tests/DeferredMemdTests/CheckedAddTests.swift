@@ -229,10 +229,10 @@ struct CheckedAddTests {
     func doctorMemmapOnMemory() throws {
         let root = try Self.kernelWithCheckedAdd()
         defer { Fixture.remove(root) }
-        func finding() throws -> DoctorFinding {
+        func finding() throws -> Finding {
             var job = DoctorJob()
             job.machine = MachineSelection(sysroot: root.path)
-            return try #require(DoctorCheck.findings(job.read()).first { $0.code == "memmap-on-memory" })
+            return try #require(DoctorCheck.findings(job.read()).first { $0.code == .memmapOnMemory })
         }
         let parameter = MemoryHotplugParameters.path + "/memmap_on_memory"
         try Fixture.write("N\n", to: parameter, in: root)
@@ -252,7 +252,7 @@ struct CheckedAddTests {
         defer { Fixture.remove(timed) }
         let machine = try Machine.read(from: KernelFiles(root: .init(timed.path)))
         let finding = try #require(DoctorCheck.handover(machine).first)
-        #expect(finding.code == "kernel-handover" && finding.message.contains("after 30 s"))
+        #expect(finding.code == .kernelHandover && finding.message.contains("after 30 s"))
         let kernelMode = try Self.kernelWithCheckedAdd(extraCommandLine: "deferred_mem.mode=kernel")
         defer { Fixture.remove(kernelMode) }
         let method = try #require(DoctorCheck.handover(try Machine.read(from: KernelFiles(root: .init(kernelMode.path)))).first)

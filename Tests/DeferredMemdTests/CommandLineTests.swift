@@ -56,10 +56,10 @@ struct CommandLineTests {
         let result = try Binary.run(["plan", "--json", "--sysroot", root.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let warnings = try #require(object["warnings"] as? [[String: Any]])
-        let autoOnline = try #require(warnings.first { $0["code"] as? String == PlanWarning.Code.autoOnlineBlocks.rawValue })
+        let autoOnline = try #require(warnings.first { $0["code"] as? String == FindingCode.autoOnlineBlocks.rawValue })
         #expect((autoOnline["message"] as? String)?.contains("auto_online_blocks is 'online'") == true)
         for warning in warnings {
-            #expect(PlanWarning.Code(rawValue: warning["code"] as? String ?? "") != nil, "\(warning)")
+            #expect(FindingCode(rawValue: warning["code"] as? String ?? "") != nil, "\(warning)")
         }
     }
 

@@ -62,7 +62,7 @@ struct ExitStatusDocsTests {
                 named += 1
             }
         }
-        // The three places that name one today (design.md twice, DoctorVerdict): the check has something to check.
+        // The three places that name one today (design.md twice, Finding.Severity): the check has something to check.
         #expect(named >= 3)
     }
 }

@@ -1,0 +1,59 @@
+import MachineSources
+import MemoryModel
+
+/// Rules over a computed plan and the machine it is for. The planner carries the ones that warn; `doctor`
+/// prints each.
+package enum PlanRules {
+    /// MOVABLE:KERNEL once the plan is carried out, boot memory counting in the zone it is in.
+    package static func movableRatio(_ machine: Machine, _ plan: Plan) -> Finding {
+        ZoneBalance(machine: machine, plan: plan).finding
+    }
+
+    /// Free memory against the memmap of the blocks to probe (`plan.memmapBudget`, the planner's).
+    package static func memmap(_ machine: Machine, _ plan: Plan) -> Finding {
+        let probeBytes = plan.bytesToProbe
+        guard let budget = plan.memmapBudget else {
+            let memmap = Planner.memmapBytes(of: probeBytes, pageSize: machine.pageSize)
+            guard let meminfo = machine.meminfo else {
+                return Finding(.ok, .memmapHeadroom, "no /proc/meminfo: headroom unknown (\(ByteCount.describe(memmap)) of memmap to allocate)")
+            }
+            if machine.deferredMemInit?.addsHostTheirMemmap == true, probeBytes > 0 {
+                return Finding(.ok, .memmapHeadroom, "each block added holds its own memmap (free \(ByteCount.describe(meminfo.memFree)))")
+            }
+            return Finding(.ok, .memmapHeadroom, "nothing to probe: no memmap to allocate (free \(ByteCount.describe(meminfo.memFree)))")
+        }
+        let figures =
+            "free memory \(ByteCount.describe(budget.free)) against the \(ByteCount.describe(budget.memmap)) memmap of the \(ByteCount.describe(probeBytes)) to probe (taken from online kernel memory at each probe)"
+        if !budget.fits {
+            return Finding(
+                .fail, .memmapCannotFit,
+                "\(figures): the plan needs \(ByteCount.describe(budget.need)) free at start, \(ByteCount.describe(budget.need - budget.free)) more, even with Normal blocks first; nothing is probed or onlined"
+            )
+        }
+        if budget.tight {
+            return Finding(
+                .warn, .memmapHeadroom,
+                "\(figures) is tight; Normal blocks are onlined first, each probe followed by its online: the plan needs \(ByteCount.describe(budget.need)) free at start"
+            )
+        }
+        return Finding(
+            .ok, .memmapHeadroom,
+            "free \(ByteCount.describe(budget.free)) for the \(ByteCount.describe(budget.memmap)) memmap of \(ByteCount.describe(probeBytes)) to probe")
+    }
+
+    /// `auto_online_blocks` not offline while the plan probes: the kernel would pick each block's zone.
+    package static func autoOnlineBlocks(_ machine: Machine, _ plan: Plan) -> Finding? {
+        guard plan.needsProbe, let mode = machine.memory.autoOnlineBlocks, mode != "offline" else { return nil }
+        return Finding(
+            .warn, .autoOnlineBlocks, "auto_online_blocks is '\(mode)': the kernel would online each probed block itself, in its own choice of zone")
+    }
+
+    /// Blocks to probe and no `probe` file.
+    package static func probeFile(_ machine: Machine, _ plan: Plan) -> Finding? {
+        guard plan.needsProbe, !machine.memory.hasProbe else { return nil }
+        return Finding(
+            .warn, .noProbeFile,
+            "no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added"
+        )
+    }
+}
