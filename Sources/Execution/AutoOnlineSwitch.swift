@@ -40,10 +40,7 @@ package struct AutoOnlineSwitch: Sendable {
     /// The value the machine had is saved before anything is written, for auto-zone even when it is `offline`:
     /// a run killed with `online_movable` in place must not leave the next hot-added DIMM onlined Movable.
     package func prepare(needsProbe: Bool, policy: AutoOnlinePolicy, autoZone: Zone? = nil) throws(KernelFileError) -> Preparation {
-        let current: String
-        do {
-            current = try kernel.read(Self.attribute)
-        } catch  where error.errno == .noSuchFileOrDirectory {
+        guard let current = try KernelFiles.ifPresent(kernel.read(Self.attribute)) else {
             return .nothingToDo  // a kernel without memory hotplug's auto-online knob
         }
         // A crashed run left its saved value: that is the original, whatever the attribute says now.

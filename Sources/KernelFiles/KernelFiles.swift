@@ -84,6 +84,12 @@ package struct KernelFiles: Sendable {
         Self.value(try readBytes(machinePath, limit: 64 << 20, shortReadEnds: true))
     }
 
+    /// What `read` returns, or nil when the file does not exist: one open whose ENOENT is the answer, instead of a
+    /// stat and an open. Any other error is thrown.
+    package static func ifPresent<Value>(_ read: @autoclosure () throws(KernelFileError) -> Value) throws(KernelFileError) -> Value? {
+        do { return try read() } catch  where error.errno == .noSuchFileOrDirectory { return nil }
+    }
+
     /// A binary attribute (a devicetree property, `/sys/firmware/fdt`) read as `readValue` reads a value: a read
     /// shorter than a page is its end. nil when there is no such file, or it is a directory.
     package func readAttributeIfPresent(_ machinePath: String, limit: Int = 64 << 20) throws(KernelFileError) -> [UInt8]? {

@@ -113,7 +113,7 @@ package struct DeferredMemInit: Sendable, Equatable {
 
     /// A file's text, or nil when this kernel has no such file: one open, whose ENOENT is the answer.
     private static func text(_ files: KernelFiles, _ path: String) throws(SourceError) -> String? {
-        do { return try MemoryBlockDirectory.optional(files.readText(path)) } catch { throw SourceError(error) }
+        do { return try KernelFiles.ifPresent(files.readText(path)) } catch { throw SourceError(error) }
     }
 
     /// One number, decimal or `0x` hex, optional K/M/G/T/P/E suffix, at most one trailing newline.

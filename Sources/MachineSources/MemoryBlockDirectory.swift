@@ -80,7 +80,7 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
         }
         blocks.sort { $0.index < $1.index }
         let autoOnline: String?
-        do { autoOnline = try optional(files.readValue(path + "/auto_online_blocks")) } catch { throw SourceError(error) }
+        do { autoOnline = try KernelFiles.ifPresent(files.readValue(path + "/auto_online_blocks")) } catch { throw SourceError(error) }
         return MemoryBlockDirectory(
             blockSize: blockSize, blocks: blocks, autoOnlineBlocks: autoOnline, hasProbe: files.exists(path + "/probe"))
     }
@@ -97,11 +97,6 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
             throw SourceError(path: file, value: text, expected: "a power of two of at least 4 KiB")
         }
         return size
-    }
-
-    /// A value, or nil when the file does not exist (one open instead of a stat and an open).
-    static func optional(_ read: @autoclosure () throws(KernelFileError) -> String) throws(KernelFileError) -> String? {
-        do { return try read() } catch  where error.errno == .noSuchFileOrDirectory { return nil }
     }
 
     /// `memory42` → 42 for `prefix` `memory`; nil for any other name. The kernel's names are decimal digits only
@@ -143,10 +138,10 @@ package struct MemoryBlockDirectory: Sendable, Equatable {
         let stateText: String, zonesText: String, physText: String?, node: Int?
         do {
             stateText = try files.readValue(directory + "/state")
-            zonesText = try Self.optional(files.readValue(directory + "/valid_zones")) ?? ""
+            zonesText = try KernelFiles.ifPresent(files.readValue(directory + "/valid_zones")) ?? ""
             if let nodes {
                 node = nodes[index]
-                physText = try Self.optional(files.readValue(directory + "/phys_index"))
+                physText = try KernelFiles.ifPresent(files.readValue(directory + "/phys_index"))
             } else {
                 let entries = try files.list(directory)
                 node = entries.lazy.compactMap { number($0, after: "node") }.first

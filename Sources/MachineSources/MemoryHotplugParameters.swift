@@ -25,9 +25,7 @@ package struct MemoryHotplugParameters: Sendable, Equatable {
     package static func read(from files: KernelFiles) throws(SourceError) -> MemoryHotplugParameters? {
         guard files.isDirectory(path) else { return nil }
         func value(_ name: String) throws(SourceError) -> String? {
-            do { return try files.readValue(path + "/" + name) } catch  where error.errno == .noSuchFileOrDirectory { return nil } catch {
-                throw SourceError(error)
-            }
+            do { return try KernelFiles.ifPresent(files.readValue(path + "/" + name)) } catch { throw SourceError(error) }
         }
         return MemoryHotplugParameters(
             onlinePolicy: try value("online_policy"), autoMovableRatio: try value("auto_movable_ratio"),
