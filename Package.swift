@@ -55,13 +55,20 @@ let package = Package(
             name: "MachineSources",
             dependencies: ["MemoryModel", "KernelFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings),
-        .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources"], swiftSettings: swiftSettings),
+        // The administrator's settings for a run (the configuration file and the options it shares with the flags).
+        .target(name: "Settings", dependencies: ["KernelFiles", "MachineSources"], swiftSettings: swiftSettings),
+        // What only doctor and capture read or write about the machine: the kernel's configuration, udev rules, capture.
+        .target(
+            name: "Diagnostics",
+            dependencies: ["KernelFiles", "MachineSources", "Settings"],
+            swiftSettings: swiftSettings),
+        .target(name: "Planning", dependencies: ["MemoryModel", "MachineSources", "Settings"], swiftSettings: swiftSettings),
         // The engine: block executor, workers, gate, retries, the probe guard, and the kernel seam with the live kernel.
         .target(
             name: "Execution",
             dependencies: [
                 "CLibrary",
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "TinyJSON", "LinuxShims",
+                "MemoryModel", "KernelFiles", "MachineSources", "Settings", "Planning", "TinyJSON", "LinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -69,11 +76,13 @@ let package = Package(
         // Kernels that stand in for the real one: simulated (tests, demos, --simulate), recording (--dry-run), counting (benchmarks).
         .target(
             name: "KernelSimulation",
-            dependencies: ["MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "Reporting",
-            dependencies: ["MemoryModel", "MachineSources", "Planning", "Execution", "TinyJSON"],
+            dependencies: ["MemoryModel", "MachineSources", "Settings", "Diagnostics", "Planning", "Execution", "TinyJSON"],
             swiftSettings: swiftSettings),
         // Thin wrappers of the two C libraries; they know nothing of the engine.
         .target(
@@ -89,7 +98,8 @@ let package = Package(
             name: "Jobs",
             dependencies: [
                 "CLibrary",
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "Systemd", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Settings", "Diagnostics", "Planning", "Execution", "KernelSimulation", "Reporting", "Systemd",
+                "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -103,7 +113,7 @@ let package = Package(
             name: "deferred-memd",
             dependencies: [
                 "CLibrary",
-                "Jobs", "Reporting", "MachineSources", "KernelFiles", "KernelSimulation", "Systemd", "Udev",
+                "Jobs", "Reporting", "MachineSources", "Settings", "KernelFiles", "KernelSimulation", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,7 +123,7 @@ let package = Package(
             name: "deferred-memd-bench",
             dependencies: [
                 "CLibrary",
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Settings", "Planning", "Execution", "KernelSimulation", "TinyJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -123,17 +133,18 @@ let package = Package(
         .executableTarget(name: "FuzzFlattenedDevicetree", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzDevicetreeDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzKernelCommandLine", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", "MachineSources", "Settings"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMemoryBlockDirectory", dependencies: ["FuzzSupport", "KernelFiles", "MachineSources"], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzDoctorSources", dependencies: ["FuzzSupport", "MachineSources"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDoctorSources", dependencies: ["FuzzSupport", "MachineSources", "Diagnostics"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzProcFiles", dependencies: ["FuzzSupport", "MachineSources", "MemoryModel"], swiftSettings: swiftSettings),
         .executableTarget(
-            name: "FuzzPlanJournal", dependencies: ["Execution", "FuzzSupport", "KernelFiles", "MachineSources", "MemoryModel", "Planning", "TinyJSON"],
+            name: "FuzzPlanJournal",
+            dependencies: ["Execution", "FuzzSupport", "KernelFiles", "MachineSources", "Settings", "MemoryModel", "Planning", "TinyJSON"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "DeferredMemdTests",
             dependencies: [
-                "MemoryModel", "KernelFiles", "MachineSources", "Planning", "Execution", "KernelSimulation", "Reporting", "TinyJSON",
+                "MemoryModel", "KernelFiles", "MachineSources", "Settings", "Diagnostics", "Planning", "Execution", "KernelSimulation", "Reporting", "TinyJSON",
                 "CSystemd", "Systemd", "Jobs", "deferred-memd", "deferred-memd-boot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

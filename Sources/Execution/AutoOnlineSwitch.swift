@@ -1,6 +1,6 @@
 import KernelFiles
-import MachineSources
 import MemoryModel
+import Settings
 import SystemPackage
 
 /// What the daemon does when `auto_online_blocks` is not `offline` and blocks need probing.

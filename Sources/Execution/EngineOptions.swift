@@ -1,8 +1,8 @@
 import KernelFiles
 import Logging
-import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Synchronization
 
 /// How the engine spreads the work over threads.

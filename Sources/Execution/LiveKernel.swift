@@ -1,5 +1,4 @@
 import KernelFiles
-import MachineSources
 import MemoryModel
 import Synchronization
 import SystemPackage

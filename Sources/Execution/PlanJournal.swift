@@ -1,7 +1,7 @@
 import KernelFiles
-import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import TinyJSON
 
 /// The plan of this boot, written to `/run/deferred-memd/plan.json` before the first kernel write.

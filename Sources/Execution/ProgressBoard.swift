@@ -1,6 +1,5 @@
 import KernelFiles
 import Logging
-import MachineSources
 import MemoryModel
 import Planning
 import Synchronization

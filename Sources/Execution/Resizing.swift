@@ -2,6 +2,7 @@ import KernelFiles
 import Logging
 import MachineSources
 import Planning
+import Settings
 
 /// After a run that brought memory online: reads each value Linux sized from the boot memory, applies
 /// `BootSizing`'s changes through a tuning (each write on its own: one failing stops none of the others), reads

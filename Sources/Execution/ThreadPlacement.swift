@@ -1,6 +1,6 @@
 import CLibrary
 import LinuxShims
-import MachineSources
+import Settings
 import Synchronization
 
 /// Per-thread placement: CPU affinity and nice apply to the calling thread only (Linux thread ids).

@@ -1,6 +1,5 @@
 import CLibrary
 import LinuxShims
-import MachineSources
 import Synchronization
 
 /// The non-generic part a C thread entry point can reach.

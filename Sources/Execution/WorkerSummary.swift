@@ -1,8 +1,8 @@
 import KernelFiles
 import Logging
-import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Synchronization
 
 /// One worker's share of the run, for the report.

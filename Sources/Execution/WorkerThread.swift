@@ -1,6 +1,5 @@
 import CLibrary
 import LinuxShims
-import MachineSources
 import Synchronization
 
 /// A dedicated OS thread for blocking kernel writes.

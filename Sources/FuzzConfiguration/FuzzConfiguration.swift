@@ -1,5 +1,6 @@
 import FuzzSupport
 import MachineSources
+import Settings
 
 /// `/etc/deferred-memd.conf` (and its drop-ins): the INI text applied as the daemon applies each file.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -4,6 +4,7 @@ import KernelFiles
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import TinyJSON
 
 /// `/run/deferred-memd/plan.json`, the plan journal a crashed run leaves: parsed by TinyJSON (whose every

@@ -2,6 +2,7 @@ import Execution
 import KernelSimulation
 import Logging
 import MachineSources
+import Settings
 
 /// The boot path's parser for what the units run: `run` and `plan --check` at every boot, `rescue` when it fails,
 /// with the options a unit, a drop-in or a benchmark passes.

@@ -1,5 +1,5 @@
+import Diagnostics
 import KernelFiles
-import MachineSources
 import Reporting
 
 /// `capture` as a value: copies what the daemon reads from a machine into a directory. Reads only on the machine.

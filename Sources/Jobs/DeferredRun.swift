@@ -5,6 +5,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import SystemPackage
 import TinyJSON
 

@@ -1,6 +1,5 @@
 import Execution
 import KernelSimulation
-import MachineSources
 import Planning
 import Reporting
 import TinyJSON

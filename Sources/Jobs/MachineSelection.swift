@@ -1,6 +1,7 @@
 import KernelFiles
 import MachineSources
 import Planning
+import Settings
 
 /// Which machine to read and what the user asks of the split: `--sysroot`, `--config`, `--kernelcore`,
 /// `--movablecore` as values, whichever parser filled them.

@@ -1,7 +1,7 @@
 import KernelFiles
 import Logging
-import MachineSources
 import Reporting
+import Settings
 
 /// Writes a command's metrics file into the textfile collector's directory. Metrics are for dashboards: a file
 /// that cannot be written is a warning, never a failed run.

@@ -1,4 +1,3 @@
-import MachineSources
 import Reporting
 
 /// `plan --check`, for `ExecCondition=`: 0 when there is memory to bring online, 1 when there is none. Bad input

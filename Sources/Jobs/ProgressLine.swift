@@ -2,7 +2,6 @@ import CLibrary
 import Execution
 import KernelFiles
 import Logging
-import MachineSources
 import MemoryModel
 import Reporting
 import Synchronization

@@ -4,6 +4,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 
 /// The safety net behind `deferred-memd.service` (`OnFailure=`): every block still offline goes online in the
 /// kernel zone, the choice that cannot strand the kernel without unmovable memory.

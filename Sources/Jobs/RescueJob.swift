@@ -3,6 +3,7 @@ import KernelFiles
 import Logging
 import MachineSources
 import Reporting
+import Settings
 
 /// `rescue` as a value: the safety net `deferred-memd-fallback.service` runs when the main run failed.
 package struct RescueJob: Sendable, Equatable {

@@ -3,10 +3,10 @@ import Execution
 import KernelFiles
 import KernelSimulation
 import Logging
-import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import TinyJSON
 
 /// `run` as a value: every option of the command, parsed, and what it does with them. Both front ends fill one:

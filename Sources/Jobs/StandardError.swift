@@ -1,6 +1,5 @@
 import CLibrary
 import KernelFiles
-import MachineSources
 import Planning
 
 /// stderr as a `TextOutputStream`, written with write(2) (no stdio buffering between it and stdout).

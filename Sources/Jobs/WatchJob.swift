@@ -5,6 +5,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 
 /// `watch` as a value: every option, the precedence of flags over configuration over defaults, and the run.
 /// The front end supplies the event source (libudev's monitor lives with the tool, so the boot binary never

@@ -1,6 +1,7 @@
 import Execution
 import MachineSources
 import MemoryModel
+import Settings
 
 /// How the zone workers run, as asked on the command line: mode, gate, and each zone worker's CPUs and
 /// priority, parsed. Unset values fall back to the configuration's `[Run]` and `[Workers]` keys.

@@ -18,9 +18,12 @@ package struct KernelRelease: Sendable, Equatable, Comparable {
         self.init(major: major, minor: minor)
     }
 
+    /// The running kernel's release (`uname -r`).
+    package static let path = "/proc/sys/kernel/osrelease"
+
     /// nil when the file is absent (older captures) or unreadable.
     package static func read(from files: KernelFiles) -> KernelRelease? {
-        guard let text = try? files.readValue(KernelConfig.releasePath) else { return nil }
+        guard let text = try? files.readValue(path) else { return nil }
         return KernelRelease(parsing: text)
     }
 

@@ -1,4 +1,5 @@
 import MachineSources
+import Settings
 
 /// The rules that size again what Linux sized once from the boot memory: each value's kernel formula, applied to
 /// the memory online after the run, where the value is still the kernel's own (kernel/fork.c, mm/shmem.c).

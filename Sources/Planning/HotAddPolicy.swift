@@ -1,5 +1,6 @@
 import MachineSources
 import MemoryModel
+import Settings
 
 /// Which zone memory hot-added at runtime goes to (`deferred-memd watch`).
 ///

@@ -1,4 +1,3 @@
-import MachineSources
 import MemoryModel
 
 /// Bytes per node and in all.

@@ -1,5 +1,5 @@
-import MachineSources
 import MemoryModel
+import Settings
 
 /// What the daemon will do: which blocks go to which zone, and how they get there.
 ///

@@ -1,5 +1,6 @@
 import MachineSources
 import MemoryModel
+import Settings
 
 /// The split: how many deferred blocks go to the kernel zone, and which ones on each node.
 extension Planner {

@@ -1,5 +1,6 @@
 import MachineSources
 import MemoryModel
+import Settings
 
 /// Computes the `Plan` from what was read about the machine. Pure: no files, no clock.
 ///

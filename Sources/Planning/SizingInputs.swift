@@ -1,4 +1,5 @@
 import MachineSources
+import Settings
 
 /// What the resizing rules read: the memory before and after the run, and each boot-sized value as it is now.
 package struct SizingInputs: Sendable, Equatable {

@@ -1,4 +1,3 @@
-import MachineSources
 import MemoryModel
 import Planning
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import MachineSources
 import MemoryModel
 import Planning

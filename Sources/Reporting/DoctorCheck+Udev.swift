@@ -1,4 +1,4 @@
-import MachineSources
+import Diagnostics
 import MemoryModel
 import Planning
 

@@ -1,5 +1,7 @@
+import Diagnostics
 import MachineSources
 import Planning
+import Settings
 
 /// Everything `doctor` read, as values: the checks (`DoctorCheck`) are a pure function of this.
 package struct DoctorInput: Sendable {

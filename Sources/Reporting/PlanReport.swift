@@ -1,6 +1,6 @@
-import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import TinyJSON
 
 /// `deferred-memd plan`: the plan as a table per node and zone, or as JSON (schema in Docs/plan-json.md).

@@ -1,7 +1,7 @@
 import Execution
-import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import TinyJSON
 
 /// The end of a run: the summary line, the exit code, and the JSON report written to

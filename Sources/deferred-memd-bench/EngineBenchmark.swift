@@ -4,6 +4,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Synchronization
 
 /// One engine run over `blocks` deferred blocks (half Normal, half Movable, all to be probed) against the

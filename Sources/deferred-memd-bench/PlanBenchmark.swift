@@ -3,6 +3,7 @@ import Execution
 import KernelFiles
 import MachineSources
 import Planning
+import Settings
 
 /// `plan` from the files: a tree where the kernel booted with `mem=2G` and `deferred_mem_init` reports DRAM up to
 /// `deferredBlocks` blocks further, as on a phone or a server that defers memory; reading the sources and planning,

@@ -10,6 +10,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import TinyJSON
 
 let blockSize: UInt64 = 128 << 20

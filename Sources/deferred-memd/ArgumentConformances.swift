@@ -1,7 +1,7 @@
 import ArgumentParser
 import KernelSimulation
 import Logging
-import MachineSources
+import Settings
 
 // The values the commands take, parsed by ArgumentParser into the jobs' own types.
 extension SimulatedKernel.LockModel: ExpressibleByArgument {}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Jobs
 import Logging
-import MachineSources
+import Settings
 
 /// `rescue` on the command line; what it does is `RescueJob`'s (the fallback unit runs it from deferred-memd-boot).
 struct RescueCommand: ParsableCommand {

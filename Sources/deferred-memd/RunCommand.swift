@@ -2,8 +2,8 @@ import ArgumentParser
 import Jobs
 import KernelSimulation
 import Logging
-import MachineSources
 import Reporting
+import Settings
 
 /// `run` on the command line; what it does is `RunJob`'s.
 struct RunCommand: ParsableCommand {

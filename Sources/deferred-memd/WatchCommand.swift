@@ -2,7 +2,7 @@ import ArgumentParser
 import Jobs
 import KernelFiles
 import Logging
-import MachineSources
+import Settings
 import Udev
 
 /// `watch` on the command line; `WatchJob` does the work, this adds libudev's monitor as its event source.

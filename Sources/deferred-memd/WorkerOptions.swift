@@ -1,6 +1,7 @@
 import ArgumentParser
 import Jobs
 import MachineSources
+import Settings
 
 /// The worker flags on the command line; the values and their meaning are `WorkerSelection`'s.
 struct WorkerOptions: ParsableArguments {

@@ -8,6 +8,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import Testing
 
 /// Since Linux 5.7 `auto_online_blocks` takes `online_kernel` and `online_movable`, and a probe made under one of

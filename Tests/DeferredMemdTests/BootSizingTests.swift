@@ -7,6 +7,7 @@ import Logging
 import MachineSources
 import Planning
 import Reporting
+import Settings
 import SystemPackage
 import Testing
 import TinyJSON

@@ -6,6 +6,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Synchronization
 import SystemPackage
 import Testing

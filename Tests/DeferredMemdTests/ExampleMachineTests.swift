@@ -3,6 +3,7 @@ import KernelFiles
 import MachineSources
 import Planning
 import Reporting
+import Settings
 import Testing
 
 /// Golden outputs of `plan` and `status` for every bundled machine. After an intended change, regenerate with

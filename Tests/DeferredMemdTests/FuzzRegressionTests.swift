@@ -4,6 +4,7 @@ import KernelFiles
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Testing
 
 /// Every input the fuzz targets (Sources/Fuzz*, scripts/fuzz.sh) found crashing or misleading a parser, kept as

@@ -5,6 +5,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import Testing
 
 /// The Prometheus text files, as node_exporter's textfile collector reads them (scripts/check-metrics.sh runs

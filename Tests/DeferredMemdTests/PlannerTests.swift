@@ -3,6 +3,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import Testing
 
 @Suite("The plan: the kernel's zone rules applied to deferred memory")

@@ -6,6 +6,7 @@ import KernelSimulation
 import Logging
 import MachineSources
 import Reporting
+import Settings
 import SystemPackage
 import Testing
 

@@ -8,6 +8,7 @@ import MachineSources
 import MemoryModel
 import Planning
 import Reporting
+import Settings
 import Synchronization
 import SystemPackage
 import Testing

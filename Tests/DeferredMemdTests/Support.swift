@@ -2,6 +2,7 @@ import Foundation
 import KernelFiles
 import MachineSources
 import Planning
+import Settings
 
 /// Test helpers: every test works in its own temporary tree, never on this machine's /sys or /proc.
 enum Fixture {

@@ -7,6 +7,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Settings
 import Testing
 
 /// Events at given times after the first call, as a uevent monitor would deliver them.

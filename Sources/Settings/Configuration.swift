@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 
 /// `/etc/deferred-memd.conf` plus drop-ins `/etc/deferred-memd.conf.d/*.conf`, systemd-style INI.
 ///

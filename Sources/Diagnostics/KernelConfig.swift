@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 
 /// The running kernel's build configuration, where the machine keeps a readable copy: `/proc/config.gz`
 /// (CONFIG_IKCONFIG_PROC; the running kernel's own, gzip, read with `Gzip`), else `/boot/config-<release>`, which
@@ -9,7 +10,7 @@ import KernelFiles
 package struct KernelConfig: Sendable, Equatable {
     package static let compressedPath = "/proc/config.gz"
     /// `uname -r` of the running kernel.
-    package static let releasePath = "/proc/sys/kernel/osrelease"
+    package static let releasePath = KernelRelease.path
 
     package static func bootPath(release: String) -> String { "/boot/config-" + release }
     package static func modulesPath(release: String) -> String { "/usr/lib/modules/\(release)/config" }

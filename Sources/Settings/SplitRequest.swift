@@ -1,3 +1,4 @@
+import MachineSources
 /// How much deferred memory the user or the kernel asks for in each zone, and from which source.
 ///
 /// A split comes whole from the highest-precedence source that says anything about it, so that a

@@ -1,4 +1,6 @@
 import KernelFiles
+import MachineSources
+import Settings
 
 /// Copies every file the daemon reads from a machine into a directory, so the machine can be planned offline
 /// (`--sysroot DIR`) or attached to a bug report. Reads only; writes only under the destination.

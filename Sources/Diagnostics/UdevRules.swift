@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 
 /// The udev rule files in effect and the rules among them that online memory.
 ///

@@ -1,4 +1,5 @@
 import KernelFiles
+import MachineSources
 
 /// `/sys/module/memory_hotplug/parameters`: how the kernel picks a zone for a plain `online` (5.15+) and whether
 /// hot-added memory carries its own memmap. Values as the kernel prints them; nil where the file is absent.
