@@ -36,6 +36,9 @@ package struct KernelCommandLine: Sendable, Equatable {
     package var hashEntries: Set<String> = []
     /// `elfcorehdr=`: kexec started this kernel to dump a crashed one.
     package var elfCoreHeader = false
+    /// `swiotlb=…,force` or x86 `iommu=soft`: the kernel set up a bounce buffer whatever memory it booted with
+    /// (`setup_io_tlb_npages()`, `iommu_setup()`).
+    package var bounceBufferRequested = false
     /// Words the kernel reads otherwise than they are written (trailing text it ignores, a zero size, a
     /// `memhp_default_state=` it does not take), each with what the kernel made of it.
     package var warnings: [String] = []
@@ -96,6 +99,14 @@ package struct KernelCommandLine: Sendable, Equatable {
                 movableNode = true
             case ("elfcorehdr", _?):
                 elfCoreHeader = true
+            case ("swiotlb", let v?):
+                // `[slabs][,areas][,force|noforce]`: the last word decides.
+                if let last = v.split(separator: ",", omittingEmptySubsequences: false).last, last == "force" || last == "noforce" {
+                    bounceBufferRequested = last == "force"
+                }
+            case ("iommu", let v?):
+                // Each comma-separated option is matched by its prefix (`strncmp(p, "soft", 4)`).
+                if v.split(separator: ",").contains(where: { $0.hasPrefix("soft") }) { bounceBufferRequested = true }
             case (let name, _?) where name.hasSuffix("hash_entries"):
                 hashEntries.insert(String(name))
             default:

@@ -18,6 +18,8 @@ package struct Machine: Sendable, Equatable {
     package var kernelRelease: KernelRelease?
     /// Each online CPU's capacity, where the kernel shows it (arm64): where the workers run on a big.LITTLE machine.
     package var cpuCapacities: CPUCapacities?
+    /// Whether the kernel has swiotlb's bounce buffer, as far as the files say.
+    package var bounceBuffer = BounceBuffer()
 
     /// The kernel's base page size (`BasePageSize`): the unit of `/proc/zoneinfo`'s page frame numbers.
     package var pageSize: UInt64 {
@@ -37,8 +39,9 @@ package struct Machine: Sendable, Equatable {
         memory: MemoryBlockDirectory, deferredMemInit: DeferredMemInit? = nil, devicetree: DevicetreeMemory? = nil,
         firmwareMemmap: FirmwareMemmap? = nil, commandLine: KernelCommandLine = KernelCommandLine(), meminfo: Meminfo? = nil,
         zoneSpans: ZoneSpans? = nil, systemRAM: SystemRAMResources? = nil, vmcorePresent: Bool = false,
-        kernelRelease: KernelRelease? = nil, cpuCapacities: CPUCapacities? = nil
+        kernelRelease: KernelRelease? = nil, cpuCapacities: CPUCapacities? = nil, bounceBuffer: BounceBuffer = BounceBuffer()
     ) {
+        self.bounceBuffer = bounceBuffer
         self.cpuCapacities = cpuCapacities
         self.memory = memory
         self.deferredMemInit = deferredMemInit
@@ -70,6 +73,6 @@ package struct Machine: Sendable, Equatable {
             zoneSpans: try ZoneSpans.read(from: files),
             systemRAM: try SystemRAMResources.read(from: files),
             vmcorePresent: files.exists("/proc/vmcore"), kernelRelease: KernelRelease.read(from: files),
-            cpuCapacities: try CPUCapacities.read(from: files))
+            cpuCapacities: try CPUCapacities.read(from: files), bounceBuffer: BounceBuffer.read(from: files))
     }
 }

@@ -20,6 +20,7 @@ extension Planner {
         }
         let findings: [Finding?] = [
             balance.finding, PlanRules.memmap(machine, plan), PlanRules.autoOnlineBlocks(machine, plan), PlanRules.probeFile(machine, plan),
+            PlanRules.bounceBuffer(machine, plan),
             MachineRules.movableNode(machine), MachineRules.memhpDefaultState(machine), MachineRules.kernelcore(machine),
         ]
         plan.warnings += findings.compactMap { $0.flatMap(PlanWarning.init) }

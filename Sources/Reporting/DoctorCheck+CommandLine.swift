@@ -31,7 +31,6 @@ extension DoctorCheck {
 
     static func commandLine(_ machine: Machine) -> [Finding] {
         var findings: [Finding] = []
-        let line = machine.commandLine
         let blockSize = machine.memory.blockSize
         if let mem = RAMMap(machine: machine).memLimit {
             let remainder = mem % blockSize

@@ -27,7 +27,6 @@ extension DoctorCheck {
         case .success(let made)?: plan = made
         }
         var findings: [Finding] = []
-        let blockSize = plan.blockSize
         let probe = plan.blocks.filter { $0.action == .probe }.count
         findings.append(
             Finding(

@@ -35,7 +35,9 @@ struct PlannerTests {
             memory: MemoryBlockDirectory(blockSize: block, blocks: present, autoOnlineBlocks: autoOnline, hasProbe: probe),
             devicetree: DevicetreeMemory(source: "dt", banks: banks, reserved: reserved.map { .init(name: $0.0, range: $0.1) }, warnings: []),
             commandLine: cmdline,
-            meminfo: memFree.map { Meminfo(memFree: $0) })
+            meminfo: memFree.map { Meminfo(memFree: $0) },
+            // A kernel whose debugfs shows a bounce buffer: the one without has tests of its own (BounceBufferTests).
+            bounceBuffer: BounceBuffer(hasSlabs: true))
     }
 
     /// Present offline blocks on NUMA nodes (DIMMs, virtio-mem): the kernel put each on its node, so the plan

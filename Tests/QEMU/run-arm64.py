@@ -96,8 +96,9 @@ SCENARIOS = {
     "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
                     reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
     # mem= as the kernel reads it: early_mem's memparse() stops at the "B", so the kernel boots with 1 GiB, and
-    # so must the daemon's plan (with a command-line warning), not refuse the word.
-    "virt-dt-suffix": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1GB deferred_mem.kernelcore=50%", dram=QEMU_RAM,
+    # so must the daemon's plan (with a command-line warning), not refuse the word. swiotlb=force: a bounce buffer
+    # whatever mem= left, so the plan does not warn no-bounce-buffer (the other scenarios boot without one).
+    "virt-dt-suffix": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1GB deferred_mem.kernelcore=50% swiotlb=force", dram=QEMU_RAM,
                            reserved=[], mode="run-dt",
                            expect=dict(source="devicetree", blocks=24, normal=12, movable=12, warning="command-line")),
     "banks-dt": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
@@ -249,6 +250,16 @@ def check(name, scenario, text, replayed_plan=None):
         require(expect["no_warning"] not in codes, f"plan warns {expect['no_warning']}")
     if "nodes" in expect:
         require(sorted({b["node"] for b in plan["blocks"]}) == expect["nodes"], "plan nodes differ from the kernel's")
+    # The kernel decides on swiotlb once, at boot: the plan warns no-bounce-buffer exactly when the kernel's log shows
+    # none and there is memory to add above 4 GiB (a 32-bit DMA mask's reach).
+    swiotlb = re.findall(r"^SWIOTLB (\d+) (\d+)\r?$", text, re.M)
+    if swiotlb and swiotlb[0][1] != "0" and not replay:
+        above = any(not b["alreadyOnline"] and b["start"] + plan["blockSize"] > 1 << 32 for b in plan["blocks"])
+        expected = above and swiotlb[0][0] == "0"
+        require(("no-bounce-buffer" in codes) == expected,
+                f"no-bounce-buffer {'warned' if 'no-bounce-buffer' in codes else 'not warned'}, but the kernel's log has "
+                f"{swiotlb[0][0]} swiotlb lines and the plan {'adds' if above else 'adds nothing'} above 4 GiB")
+        figures["swiotlb"] = int(swiotlb[0][0])
     reasons = [s["reason"] for s in plan["skipped"]]
     if "skipped_reserved" in expect:
         require(sum(r.startswith(("overlaps /reserved-memory", "overlaps /memreserve/")) for r in reasons) == expect["skipped_reserved"],

@@ -42,6 +42,9 @@ package enum FindingCode: String, Sendable, CaseIterable {
     /// Hash tables the kernel sized at boot for the boot memory, fixed for good: the message gives the
     /// command-line values that size them for all the memory at the next boot.
     case bootSizedHashTables = "boot-sized-hash-tables"
+    /// Memory above 4 GiB is added to a kernel that booted without a bounce buffer (swiotlb): a device limited to
+    /// 32-bit DMA without an IOMMU cannot reach it.
+    case noBounceBuffer = "no-bounce-buffer"
     /// This boot's plan journal is corrupt (not what the daemon writes): ignored, the fresh plan is used.
     case planJournalIgnored = "plan-journal-ignored"
 
@@ -96,6 +99,8 @@ package enum FindingCode: String, Sendable, CaseIterable {
             "boot a kernel built with CONFIG_ARCH_MEMORY_PROBE=y (x86_64 and ppc64 have it; arm64 needs a vendor patch), or boot without mem= so that the memory is present at boot and only onlined"
         case .kernelcoreMirror, .kernelcore:
             "set the deferred split with KernelCore=/MovableCore= in /etc/deferred-memd.conf or deferred_mem.kernelcore="
+        case .noBounceBuffer:
+            "nothing, if every device limited to 32-bit DMA sits behind an IOMMU (SMMU, VT-d) or none has such a limit; else on x86 add iommu=soft (a bounce buffer, used only where needed), on arm64 end mem= above 4 GiB (swiotlb=force would bounce every DMA)"
         case .movableNode: "drop movable_node unless the firmware's hotpluggable memory must be removable; deferred-memd sets zones itself"
         case .crashKernel: "nothing to do in a kdump kernel; if this is not one, remove elfcorehdr= from the command line"
         case .source: "make the file readable, or remove it if it does not belong to this machine"

@@ -56,4 +56,36 @@ package enum PlanRules {
             "no /sys/devices/system/memory/probe (CONFIG_ARCH_MEMORY_PROBE is off): the \(plan.blocks.filter { $0.action == .probe }.count) blocks that need probing cannot be added"
         )
     }
+
+    /// What a 32-bit DMA mask addresses.
+    package static let dma32Limit: UInt64 = 1 << 32
+
+    /// Memory the plan adds above 4 GiB, to a kernel without a bounce buffer (`BounceBuffer`); nil when nothing is
+    /// added there, the kernel has one, or the files cannot tell (an x86 SRAT may have raised its limit).
+    package static func bounceBuffer(_ machine: Machine, _ plan: Plan) -> Finding? {
+        guard plan.crashKernel == nil, let lowest = machine.memory.blocks.map(\.index).min(), UInt64(lowest) * plan.blockSize < dma32Limit else {
+            return nil
+        }
+        let above = plan.blocks.lazy.filter { !$0.alreadyOnline && $0.start + plan.blockSize > dma32Limit }.count
+        guard above > 0, let why = missingBounceBuffer(machine, bootEnd: plan.bootEnd) else { return nil }
+        return Finding(
+            .warn, .noBounceBuffer,
+            "\(ByteCount.describe(UInt64(above) * plan.blockSize)) of the memory to add lies above 4 GiB, and this kernel has no swiotlb bounce buffer (\(why)): a device limited to 32-bit DMA without an IOMMU cannot map pages there"
+        )
+    }
+
+    /// Why the kernel has no bounce buffer, or nil when it has one or the files cannot tell.
+    static func missingBounceBuffer(_ machine: Machine, bootEnd: UInt64?) -> String? {
+        if let slabs = machine.bounceBuffer.hasSlabs { return slabs ? nil : "\(BounceBuffer.debugfsDirectory) shows no slabs" }
+        guard !machine.commandLine.bounceBufferRequested, let bootEnd, bootEnd <= dma32Limit else { return nil }
+        if machine.devicetree != nil {
+            // arm64 sets one up for memory above its DMA zone, which dma-ranges may end below 4 GiB.
+            let dma = machine.zoneSpans?.spans.filter { $0.zone == "DMA" && $0.spannedPages > 0 }.map { ($0.startPFN + $0.spannedPages) * machine.pageSize }
+                .max()
+            if let dma, dma < bootEnd { return nil }
+        } else if machine.bounceBuffer.sratPresent {
+            return nil
+        }
+        return "it sets one up at boot only when the memory it boots with reaches above 4 GiB; this boot's ended at \(Hex.prefixed(bootEnd))"
+    }
 }

@@ -73,6 +73,8 @@ else
 fi
 
 echo "RELEASE $(uname -r)"
+# Whether the kernel set up swiotlb's bounce buffer at boot, and whether the log still holds its first lines.
+echo "SWIOTLB $(dmesg | grep -c 'software IO TLB: mapped') $(dmesg | head -3 | grep -c 'Linux version')"
 state before
 # The kernel's own list of what may be added (kernel/0002): the host compares it with the plan.
 [ -e /sys/kernel/deferred_mem_init/candidates ] && sed 's/^/CANDIDATE /' /sys/kernel/deferred_mem_init/candidates

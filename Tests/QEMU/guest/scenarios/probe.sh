@@ -20,6 +20,17 @@ highest_normal=$(grep kernel /run/planned.txt | tail -1 | cut -d' ' -f1)
 lowest_movable=$(grep movable /run/planned.txt | head -1 | cut -d' ' -f1)
 [ "$highest_normal" -lt "$lowest_movable" ] && pass normal-below-movable || fail normal-below-movable "Normal up to $highest_normal, Movable from $lowest_movable"
 
+# The kernel decided on swiotlb at boot, from the RAM mem= left it. The plan warns no-bounce-buffer exactly when the
+# kernel's log (its first lines still there) shows no bounce buffer, as with mem=1G and RAM above 4 GiB deferred.
+deferred-memd plan --json > /run/plan.json 2>/dev/null
+if dmesg | head -3 | grep -q 'Linux version'; then
+    if dmesg | grep -q 'software IO TLB: mapped'; then
+        expect_eq plan-quiet-with-a-bounce-buffer "$(grep -c no-bounce-buffer /run/plan.json)" 0
+    else
+        expect_contains plan-warns-no-bounce-buffer no-bounce-buffer /run/plan.json
+    fi
+fi
+
 movable_before=$(zone_present_pages Movable)
 # dm.method=auto-zone (the probe-q35 scenario): one kernel write per block, asked for; else the default, two.
 method=$(sed -n 's/.*dm\.method=\([^ ]*\).*/\1/p' /proc/cmdline)
