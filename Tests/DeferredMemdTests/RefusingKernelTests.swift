@@ -32,8 +32,10 @@ struct RefusingKernelTests {
     static func quietContext(faults: [SimulatedKernel.Fault]) -> JobContext {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return JobContext(logger: logger) { _, files, machine in
-            SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0, faults: faults))
+        return JobContext(logger: logger) { choice, files in
+            guard case .simulated(var options, let machine) = choice else { return choice.make(files: files) }
+            options.faults = faults
+            return KernelChoice.simulated(options, machine: machine).make(files: files)
         }
     }
 
