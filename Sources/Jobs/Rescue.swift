@@ -47,6 +47,7 @@ package struct Rescue: Sendable {
         var probeUnavailable: String?
         do {
             let machine = try Machine.read(from: files)
+            if let marker = machine.crashKernelMarker { return Self.crashKernel(marker) }
             var fresh = try Planner().plan(machine: machine, split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none))
             fresh.normalFirst = true
             plan = fresh
@@ -57,10 +58,7 @@ package struct Rescue: Sendable {
             }
         } catch {
             // Even with sources that do not parse, a crash-dump kernel must not online anything.
-            let commandLine = (try? files.readText(KernelCommandLine.path)) ?? ""
-            if files.exists("/proc/vmcore") || commandLine.split(separator: " ").contains(where: { $0.hasPrefix("elfcorehdr=") }) {
-                return Outcome(onlined: 0, failed: [], note: "crash-dump kernel: nothing onlined")
-            }
+            if let marker = Machine.crashKernelMarker(in: files) { return Self.crashKernel(marker) }
             note = "machine sources unreadable (\(error)); only present offline blocks were onlined"
             logger.warning("rescue: machine sources unreadable; onlining present offline blocks only", metadata: ["error": "\(error)"])
             let blockSize = (try? MemoryBlockDirectory.readBlockSize(from: files)) ?? 128 << 20
@@ -99,6 +97,11 @@ package struct Rescue: Sendable {
         return Outcome(
             onlined: onlined, failed: failed, note: note, records: records, blockSize: plan.blockSize,
             elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
+    }
+
+    /// Nothing written: the RAM a crash-dump kernel does not use belongs to the crashed kernel being dumped.
+    static func crashKernel(_ marker: String) -> Outcome {
+        Outcome(onlined: 0, failed: [], note: "crash-dump kernel (\(marker)): nothing onlined")
     }
 
     /// Offline blocks found by listing, tolerating blocks that do not read cleanly.

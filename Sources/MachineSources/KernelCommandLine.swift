@@ -43,6 +43,7 @@ package struct KernelCommandLine: Sendable, Equatable {
     package init() {}
 
     package init(parsing text: String) throws(SourceError) {
+        elfCoreHeader = Self.namesElfCoreHeader(text)
         for word in Self.words(String(text.trimmingTrailingNewline)) {
             // `parse_args()` stops at `--`: what follows is init's, not the kernel's (`-- mem=2G` limits nothing).
             if word == "--" { break }
@@ -94,14 +95,22 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("movable_node", _):
                 // `cmdline_parse_movable_node()` ignores any value: `movable_node=0` turns it on too.
                 movableNode = true
-            case ("elfcorehdr", _?):
-                elfCoreHeader = true
             case (let name, _?) where name.hasSuffix("hash_entries"):
                 hashEntries.insert(String(name))
             default:
                 continue
             }
         }
+    }
+
+    /// `elfcorehdr=` among the kernel's words (before `--`). Read on its own, not in the parse: a command line that
+    /// does not parse must still say that this is a crash-dump kernel (`Machine.crashKernelMarker(in:)`).
+    package static func namesElfCoreHeader(_ text: String) -> Bool {
+        for word in words(String(text.trimmingTrailingNewline)) {
+            if word == "--" { return false }
+            if word.hasPrefix("elfcorehdr=") { return true }
+        }
+        return false
     }
 
     /// A size the kernel parsed itself, read as `memparse()` reads it and counted in whole 4 KiB pages (arm64's
