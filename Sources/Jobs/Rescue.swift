@@ -84,7 +84,8 @@ package struct Rescue: Sendable {
         }.map(\.block.index)
         for record in result.records where record.zoneChosenByKernel && record.outcome.isSuccess {
             logger.notice(
-                "rescue: block onlined in the kernel's own choice of zone", metadata: ["block": "\(record.block.index)", "zone": "\(record.kernelZone ?? "unknown")"])
+                "rescue: block onlined in the kernel's own choice of zone",
+                metadata: ["block": "\(record.block.index)", "zone": "\(record.kernelZone ?? "unknown")"])
         }
         return Outcome(
             onlined: onlined, failed: failed, note: note, records: result.records, blockSize: plan.blockSize,
