@@ -179,11 +179,11 @@ struct BlockExecutor: Sendable {
         case .success:
             record.zoneChosenByKernel = true
             return .onlined
-        case .failure(let error) where error.errno == .invalidArgument:
-            // The kernel refuses a block that is not offline: another agent onlined it meanwhile; its zone decides.
-            if let placed = placement(observe(index), of: record.block, record: &record, inZone: .raced) { return placed }
-            return .failed(stage: .online, errno: error.errno, reason: "\(earlier); then online (the kernel's choice of zone): \(error.description)")
         case .failure(let error):
+            // EINVAL: the kernel refuses a block that is not offline; another agent onlined it meanwhile, its zone decides.
+            if error.errno == .invalidArgument, let placed = placement(observe(index), of: record.block, record: &record, inZone: .raced) {
+                return placed
+            }
             return .failed(stage: .online, errno: error.errno, reason: "\(earlier); then online (the kernel's choice of zone): \(error.description)")
         }
     }

@@ -11,11 +11,13 @@ import Testing
 
 /// The simulated kernel, with one block's `state` writes answered otherwise: as a kernel that can put the block
 /// only in Movable (it refuses `online_kernel` with EINVAL, and a plain `online` lands in Movable, after `busy`
-/// EBUSY answers), or as a udev rule that onlines it in Movable just before the daemon's `online_kernel`.
+/// EBUSY answers), as a udev rule that onlines it in Movable just before the daemon's `online_kernel`, or as an
+/// agent that onlines it in Normal between the kernel's refusal of `online_kernel` and the daemon's plain `online`.
 final class OneBlockKernel: HotplugKernel {
     enum Behaviour {
         case movableOnly(busy: Int)
         case udevFirst
+        case agentBeforeFallback
     }
 
     let inner: SimulatedKernel
@@ -56,6 +58,11 @@ final class OneBlockKernel: HotplugKernel {
             try inner.write(.blockState(index: block, command: .onlineMovable))
         case (.udevFirst, .onlineKernel):
             try inner.write(.blockState(index: block, command: .onlineMovable))
+            throw refusal
+        case (.agentBeforeFallback, .onlineKernel):
+            throw refusal
+        case (.agentBeforeFallback, .online):
+            try inner.write(.blockState(index: block, command: .onlineKernel))
             throw refusal
         default:
             try inner.write(operation)
@@ -156,6 +163,23 @@ struct RescueTests {
         #expect(outcome.failed.isEmpty)
         #expect(outcome.onlined == planned.count - 1)
         #expect(Self.state(root, victim) == "online Movable")
+    }
+
+    @Test("a block another agent onlines in Normal just before the plain online (EINVAL) is raced, as in a run: online as planned, not failed")
+    func agentBeforeFallback() throws {
+        let root = try Fixture.copyOfExample(Self.example)
+        defer { Fixture.remove(root) }
+        let planned = try Fixture.plan(root).blocks.map(\.index)
+        let victim = try #require(planned.first)
+        let kernel = OneBlockKernel(try Self.simulated(root), block: victim, .agentBeforeFallback)
+        let outcome = Self.rescue(root, kernel: kernel)
+
+        let record = try #require(outcome.records.first { $0.block.index == victim })
+        #expect(record.outcome == .raced)
+        #expect(record.kernelZone == "Normal")
+        #expect(record.attempts == 3, "probe, online_kernel, online: EINVAL is not retried")
+        #expect(outcome.failed.isEmpty)
+        #expect(Self.state(root, victim) == "online Normal")
     }
 
     @Test("a stop before the plain online leaves the refused block as the engine left it: no online written, the block still offline and failed")
