@@ -142,6 +142,10 @@ struct BlockExecutor: Sendable {
                     reason: "memory\(record.block.index) stayed offline after its probe (auto-online failed) and \(command) failed: \(error.description)")
             }
         }
+        if record.zoneChosenByKernel, case .online(_, let name) = observed {
+            if !name.isEmpty { record.kernelZone = name }
+            return nil  // Whatever zone the kernel chose.
+        }
         switch placement(observed, of: record.block, record: &record, inZone: .onlined) {
         case .onlined?: return nil
         case let outcome?: return outcome
@@ -156,6 +160,31 @@ struct BlockExecutor: Sendable {
             return .failed(stage: .verify, errno: errno, reason: "memory\(record.block.index) cannot be read back after it was onlined: \(errno.description)")
         case .offline, .goingOffline:
             return .failed(stage: .verify, errno: nil, reason: "memory\(record.block.index) is offline again after it was onlined")
+        }
+    }
+
+    /// Rescue's last resort for a block its planned write left offline (`Engine.kernelChoiceFallback`): a plain
+    /// `online`, the kernel's own choice of zone, retried like every write; `verify` reads back what the kernel
+    /// chose. nil when the block is not offline (absent, online, going offline, unreadable): nothing to fall back on.
+    func onlineInKernelsChoice(_ record: inout BlockRecord) -> BlockOutcome? {
+        let index = record.block.index
+        guard observe(index) == .offline else { return nil }
+        let earlier: String =
+            switch record.outcome {
+            case .failed(_, _, let reason), .refused(let reason): reason
+            default: "memory\(index) was left offline"
+            }
+        record.writes.insert(.state)
+        switch write(.blockState(index: index, command: .online), record: &record) {
+        case .success:
+            record.zoneChosenByKernel = true
+            return .onlined
+        case .failure(let error):
+            // EINVAL: the kernel refuses a block that is not offline; another agent onlined it meanwhile, its zone decides.
+            if error.errno == .invalidArgument, let placed = placement(observe(index), of: record.block, record: &record, inZone: .raced) {
+                return placed
+            }
+            return .failed(stage: .online, errno: error.errno, reason: "\(earlier); then online (the kernel's choice of zone): \(error.description)")
         }
     }
 

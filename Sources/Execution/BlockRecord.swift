@@ -14,6 +14,9 @@ package struct BlockRecord: Sendable, Equatable {
     /// Auto-online left it offline after a successful probe (the kernel does not report that failure), and the
     /// verification onlined it with a `state` write.
     package var onlinedAfterProbe: Bool
+    /// Rescue's plain `online` onlined it (`Engine.kernelChoiceFallback`): the zone is the kernel's choice, and any
+    /// zone it shows counts as onlined.
+    package var zoneChosenByKernel: Bool
     package var attempts: Int
     package var worker: String
     /// The zone as the kernel showed it when the block was last read online (`valid_zones`: DMA, Normal, Movable).
@@ -36,5 +39,6 @@ package struct BlockRecord: Sendable, Equatable {
         self.writeNanoseconds = 0
         self.writes = []
         self.onlinedAfterProbe = false
+        self.zoneChosenByKernel = false
     }
 }

@@ -23,13 +23,17 @@ package struct Engine: Sendable {
     /// The checked add (`ProbeMethod.checkedAdd`): an absent block is added and onlined with one write to the
     /// kernel's `deferred_mem_init/online`.
     package let checkedAdd: Bool
+    /// Rescue: once every planned write is made, each block still offline gets a plain `online`, the kernel's own
+    /// choice of zone (any zone beats offline), through the executor like any write (`onlineInKernelsChoice`).
+    package let kernelChoiceFallback: Bool
 
     package init(
         plan: Plan, kernel: any HotplugKernel, probeGuard: ProbeGuard, probeUnavailable: String?, options: EngineOptions, logger: Logger,
-        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil, checkedAdd: Bool = false
+        planIsFresh: Bool = false, autoZone: AutoZoneSetting? = nil, checkedAdd: Bool = false, kernelChoiceFallback: Bool = false
     ) {
         self.autoZone = options.workers == .serial ? autoZone : nil
         self.checkedAdd = checkedAdd
+        self.kernelChoiceFallback = kernelChoiceFallback
         self.plan = plan
         self.planIsFresh = planIsFresh
         self.kernel = kernel
@@ -118,6 +122,7 @@ package struct Engine: Sendable {
                 summaries.append(summary)
             }
         }
+        if kernelChoiceFallback { fallBack(&finished, executor: executor, stop: stop, runStart: runStart) }
         let verifyStart = Clock.monotonicNanoseconds()
         verify(&finished, executor: executor)
         let end = Clock.monotonicNanoseconds()
@@ -152,6 +157,23 @@ package struct Engine: Sendable {
         }
         return EngineResult(
             records: records, workers: [], elapsedNanoseconds: Clock.monotonicNanoseconds() - runStart, stopReason: nil, startedMonotonic: runStart)
+    }
+
+    /// `kernelChoiceFallback`: the plain `online` for every block not online as planned, in plan order. Online in
+    /// the other zone (a conflict) is online: nothing to do. A stop ends it as it ends a worker.
+    private func fallBack(_ records: inout [BlockRecord], executor: BlockExecutor, stop: StopFlag, runStart: UInt64) {
+        for position in records.indices {
+            switch records[position].outcome {
+            case .failed, .refused, .notReached: break
+            case .onlined, .alreadyOnline, .raced, .addedByKernel, .conflict: continue
+            }
+            if let condition = kernel.fatalCondition { stop.request(.kernelFailure(condition)) }
+            if stop.isRequested { return }
+            guard let outcome = executor.onlineInKernelsChoice(&records[position]) else { continue }
+            records[position].outcome = outcome
+            records[position].finishedAt = Clock.monotonicNanoseconds() - runStart
+            log(records[position])
+        }
     }
 
     /// Every block this run onlined, re-read once all writes are done: the report says what the kernel shows.

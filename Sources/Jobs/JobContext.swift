@@ -11,14 +11,12 @@ package struct JobContext: Sendable {
     /// Notifications to systemd, or nil outside a `Type=notify` service.
     package var notifications: RunNotifications?
     /// Makes the kernel a job asked for; the default makes it as asked.
-    package var makeKernel: @Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel
+    package var makeKernel: @Sendable (KernelChoice, KernelFiles) -> any HotplugKernel
 
-    package init(
-        logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles, Machine) -> any HotplugKernel)? = nil
-    ) {
+    package init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles) -> any HotplugKernel)? = nil) {
         self.logger = logger
         self.notifications = notifications
-        self.makeKernel = makeKernel ?? { choice, files, machine in choice.make(files: files, machine: machine) }
+        self.makeKernel = makeKernel ?? { choice, files in choice.make(files: files) }
     }
 
     /// The context of this process: a logger at `logLevel`, and notifications when systemd listens.

@@ -12,7 +12,8 @@ import Settings
 /// It trusts as little as it can: no configuration, no journal, no split. When the machine's sources read
 /// cleanly it also probes the deferred blocks that are not present yet (behind the same `ProbeGuard`); when they
 /// do not, it still onlines whatever offline blocks it can list. A block the kernel refuses as Normal gets a
-/// plain `online` (the kernel's own choice) rather than staying offline.
+/// plain `online` (the kernel's own choice) rather than staying offline: the engine's `kernelChoiceFallback`, so
+/// with a run's retries, read-back and one record per block.
 package struct Rescue: Sendable {
     package let files: KernelFiles
     package let kernel: any HotplugKernel
@@ -28,7 +29,8 @@ package struct Rescue: Sendable {
         package var onlined: Int
         package var failed: [Int]
         package var note: String?
-        /// Every block's final outcome (a block onlined by the plain `online` counts as onlined), for metrics.
+        /// Every block's record from the engine (a block onlined by the plain `online` counts as onlined, its
+        /// record marked `zoneChosenByKernel`), for metrics.
         package var records: [BlockRecord] = []
         package var blockSize: UInt64 = 0
         package var elapsedNanoseconds: UInt64 = 0
@@ -47,6 +49,7 @@ package struct Rescue: Sendable {
         var probeUnavailable: String?
         do {
             let machine = try Machine.read(from: files)
+            if let marker = machine.crashKernelMarker { return Self.crashKernel(marker) }
             var fresh = try Planner().plan(machine: machine, split: SplitRequest(kernelCore: nil, movableCore: nil, source: .none))
             fresh.normalFirst = true
             plan = fresh
@@ -57,10 +60,7 @@ package struct Rescue: Sendable {
             }
         } catch {
             // Even with sources that do not parse, a crash-dump kernel must not online anything.
-            let commandLine = (try? files.readText(KernelCommandLine.path)) ?? ""
-            if files.exists("/proc/vmcore") || commandLine.split(separator: " ").contains(where: { $0.hasPrefix("elfcorehdr=") }) {
-                return Outcome(onlined: 0, failed: [], note: "crash-dump kernel: nothing onlined")
-            }
+            if let marker = Machine.crashKernelMarker(in: files) { return Self.crashKernel(marker) }
             note = "machine sources unreadable (\(error)); only present offline blocks were onlined"
             logger.warning("rescue: machine sources unreadable; onlining present offline blocks only", metadata: ["error": "\(error)"])
             let blockSize = (try? MemoryBlockDirectory.readBlockSize(from: files)) ?? 128 << 20
@@ -72,33 +72,29 @@ package struct Rescue: Sendable {
             probeUnavailable = "machine sources unreadable"
         }
         let engine = Engine(
-            plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger)
+            plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger,
+            kernelChoiceFallback: true)
         let started = Clock.monotonicNanoseconds()
         let result = engine.run(stop: stop)
-        var records = result.records
-        var onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
-        var failed: [Int] = []
-        for (position, record) in result.records.enumerated() where !record.outcome.isSuccess {
+        let onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
+        let failed = result.records.filter { record in
             // Online but in Movable (a udev rule got there) is online: nothing to rescue.
-            if case .conflict = record.outcome { continue }
-            let state = MemoryBlockDirectory.attribute("state", of: record.block.index)
-            guard (try? files.readValue(state)) == "offline" else {
-                failed.append(record.block.index)
-                continue
-            }
-            do {
-                try kernel.write(.blockState(index: record.block.index, command: .online))
-                onlined += 1
-                records[position].outcome = .onlined
-                logger.notice("rescue: block onlined in the kernel's own choice of zone", metadata: ["block": "\(record.block.index)"])
-            } catch {
-                failed.append(record.block.index)
-                logger.error("rescue: block stays offline", metadata: ["block": "\(record.block.index)", "error": "\(error)"])
-            }
+            if case .conflict = record.outcome { return false }
+            return !record.outcome.isSuccess
+        }.map(\.block.index)
+        for record in result.records where record.zoneChosenByKernel && record.outcome.isSuccess {
+            logger.notice(
+                "rescue: block onlined in the kernel's own choice of zone",
+                metadata: ["block": "\(record.block.index)", "zone": "\(record.kernelZone ?? "unknown")"])
         }
         return Outcome(
-            onlined: onlined, failed: failed, note: note, records: records, blockSize: plan.blockSize,
+            onlined: onlined, failed: failed, note: note, records: result.records, blockSize: plan.blockSize,
             elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
+    }
+
+    /// Nothing written: the RAM a crash-dump kernel does not use belongs to the crashed kernel being dumped.
+    static func crashKernel(_ marker: String) -> Outcome {
+        Outcome(onlined: 0, failed: [], note: "crash-dump kernel (\(marker)): nothing onlined")
     }
 
     /// Offline blocks found by listing, tolerating blocks that do not read cleanly.

@@ -28,9 +28,9 @@ package struct RescueJob: Sendable, Equatable {
                 printError("error: --simulate needs readable memory blocks under \(sysroot)")
                 return .usage
             }
-            kernel = context.makeKernel(.simulated(.init(nanosecondsPerGiB: 0)), files, machine)
+            kernel = context.makeKernel(.simulated(.init(nanosecondsPerGiB: 0), machine: machine), files)
         } else {
-            kernel = context.makeKernel(.live, files, Machine(memory: MemoryBlockDirectory(blockSize: 0, blocks: [], autoOnlineBlocks: nil, hasProbe: false)))
+            kernel = context.makeKernel(.live, files)
         }
         let outcome = context.stoppable { stop in Rescue(files: files, kernel: kernel, logger: context.logger).run(stop: stop) }
         print(outcome.summary)

@@ -3,6 +3,7 @@ import Execution
 import KernelFiles
 import KernelSimulation
 import Logging
+import MachineSources
 import MemoryModel
 import Planning
 import Reporting
@@ -38,11 +39,11 @@ package struct RunJob: Sendable, Equatable {
         return nil
     }
 
-    /// The kernel the engine writes to.
-    package var kernel: KernelChoice {
-        if dryRun { return .recording }
+    /// The kernel the engine writes to, on `machine`.
+    package func kernel(on machine: Machine) -> KernelChoice {
+        if dryRun { return .recording(blockSize: machine.memory.blockSize) }
         guard simulate else { return .live }
-        return .simulated(.init(nanosecondsPerGiB: UInt64(latencyMsPerGib * 1_000_000), lockModel: lockModel, faults: faults))
+        return .simulated(.init(nanosecondsPerGiB: UInt64(latencyMsPerGib * 1_000_000), lockModel: lockModel, faults: faults), machine: machine)
     }
 
     /// Runs the job and prints its result; returns the exit status (deferred-memd(8)).
@@ -90,13 +91,14 @@ package struct RunJob: Sendable, Equatable {
             mode.append(("fastestCPUs", .object([("cpus", .array(fastest.cpus.map { .int(Int64($0)) })), ("capacity", .int(Int64(fastest.capacity)))])))
         }
         if simulate && !dryRun { mode += [("lockModel", .string(lockModel.rawValue)), ("latencyMsPerGiB", .double(latencyMsPerGib))] }
+        let choice = kernel(on: loaded)
         var run = DeferredRun(
             machine: loaded, files: files, state: dryRun ? .inMemory(over: files) : .onDisk(files),
-            kernel: context.makeKernel(kernel, files, loaded), options: options,
+            kernel: context.makeKernel(choice, files), options: options,
             autoOnline: autoOnline ?? configuration.autoOnline ?? .switch, logger: context.logger, mode: mode)
         run.startup = startup
         run.after = configuration.after
-        run.tuning = kernel.makeTuning(files: files, machine: loaded)
+        run.tuning = choice.makeTuning(files: files)
         return (run, fresh, metricsDirectory ?? configuration.metricsDirectory)
     }
 

@@ -53,7 +53,7 @@ package struct WatchJob: Sendable, Equatable {
         let files = machine.files
         // watch never probes: whatever the kernel added has RAM behind it, so the simulation need not know where.
         let everywhere = RangeSet([AddressRange(start: 0, end: 1 << 52)])
-        let kernel = context.makeKernel(simulate ? .simulated(.init(nanosecondsPerGiB: 0, physicalRAM: everywhere)) : .live, files, loaded)
+        let kernel = context.makeKernel(simulate ? .simulated(.init(nanosecondsPerGiB: 0, physicalRAM: everywhere), machine: loaded) : .live, files)
         return context.stoppable { stop -> ExitStatus in
             let source: any BlockEventSource
             do {

@@ -46,6 +46,7 @@ package struct KernelCommandLine: Sendable, Equatable {
     package init() {}
 
     package init(parsing text: String) throws(SourceError) {
+        elfCoreHeader = Self.namesElfCoreHeader(text)
         for word in Self.words(String(text.trimmingTrailingNewline)) {
             // `parse_args()` stops at `--`: what follows is init's, not the kernel's (`-- mem=2G` limits nothing).
             if word == "--" { break }
@@ -97,8 +98,6 @@ package struct KernelCommandLine: Sendable, Equatable {
             case ("movable_node", _):
                 // `cmdline_parse_movable_node()` ignores any value: `movable_node=0` turns it on too.
                 movableNode = true
-            case ("elfcorehdr", _?):
-                elfCoreHeader = true
             case ("swiotlb", let v?):
                 // `[slabs][,areas][,force|noforce]`: the last word decides.
                 if let last = v.split(separator: ",", omittingEmptySubsequences: false).last, last == "force" || last == "noforce" {
@@ -113,6 +112,16 @@ package struct KernelCommandLine: Sendable, Equatable {
                 continue
             }
         }
+    }
+
+    /// `elfcorehdr=` among the kernel's words (before `--`). Read on its own, not in the parse: a command line that
+    /// does not parse must still say that this is a crash-dump kernel (`Machine.crashKernelMarker(in:)`).
+    package static func namesElfCoreHeader(_ text: String) -> Bool {
+        for word in words(String(text.trimmingTrailingNewline)) {
+            if word == "--" { return false }
+            if word.hasPrefix("elfcorehdr=") { return true }
+        }
+        return false
     }
 
     /// A size the kernel parsed itself, read as `memparse()` reads it and counted in whole 4 KiB pages (arm64's

@@ -29,10 +29,29 @@ package struct Machine: Sendable, Equatable {
     /// Why this is a crash-dump (kdump) kernel, or nil. Such a kernel must never probe or online: the RAM it does
     /// not use belongs to the crashed kernel being dumped.
     package var crashKernelMarker: String? {
-        if commandLine.elfCoreHeader { return "elfcorehdr= on the kernel command line" }
-        if vmcorePresent { return "/proc/vmcore exists" }
-        if devicetree?.crashDumpHeader == true { return "/chosen/linux,elfcorehdr in the devicetree" }
+        Self.crashKernelMarker(
+            elfCoreHeader: commandLine.elfCoreHeader, vmcorePresent: vmcorePresent, devicetreeCrashDump: devicetree?.crashDumpHeader == true)
+    }
+
+    /// `/proc/vmcore`: the crashed kernel's memory, which only a crash-dump kernel offers.
+    package static let vmcorePath = "/proc/vmcore"
+
+    /// The one rule behind both markers below: which sign wins, and how it is named.
+    package static func crashKernelMarker(elfCoreHeader: Bool, vmcorePresent: Bool, devicetreeCrashDump: Bool) -> String? {
+        if elfCoreHeader { return "elfcorehdr= on the kernel command line" }
+        if vmcorePresent { return "\(vmcorePath) exists" }
+        if devicetreeCrashDump { return "/chosen/linux,elfcorehdr in the devicetree" }
         return nil
+    }
+
+    /// `crashKernelMarker` from the files, each sign read on its own: for the safety net on a tree whose sources do
+    /// not read as a whole (`read` throws), which must still never online on a crash-dump kernel. Where `read`
+    /// succeeds, the answer is its machine's. A devicetree that does not parse cannot show its sign.
+    package static func crashKernelMarker(in files: KernelFiles) -> String? {
+        let devicetree = try? DevicetreeMemory.read(from: files)
+        return crashKernelMarker(
+            elfCoreHeader: KernelCommandLine.namesElfCoreHeader((try? files.readText(KernelCommandLine.path)) ?? ""),
+            vmcorePresent: files.exists(vmcorePath), devicetreeCrashDump: devicetree?.crashDumpHeader == true)
     }
 
     package init(
@@ -72,7 +91,7 @@ package struct Machine: Sendable, Equatable {
             meminfo: try Meminfo.read(from: files),
             zoneSpans: try ZoneSpans.read(from: files),
             systemRAM: try SystemRAMResources.read(from: files),
-            vmcorePresent: files.exists("/proc/vmcore"), kernelRelease: KernelRelease.read(from: files),
+            vmcorePresent: files.exists(vmcorePath), kernelRelease: KernelRelease.read(from: files),
             cpuCapacities: try CPUCapacities.read(from: files), bounceBuffer: BounceBuffer.read(from: files))
     }
 }

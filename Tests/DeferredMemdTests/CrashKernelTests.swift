@@ -1,6 +1,9 @@
+import Execution
 import Foundation
 import Jobs
 import KernelFiles
+import KernelSimulation
+import Logging
 import MachineSources
 import MemoryModel
 import Planning
@@ -53,10 +56,71 @@ struct CrashKernelTests {
         #expect(run.status == ExitStatus.nothingDone.rawValue, "\(run.stdout)")
         #expect(run.stdout.contains("crash-dump kernel"))
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sys/devices/system/memory/memory16").path))
-        // The safety net too.
-        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path], program: Binary.boot)
-        #expect(rescue.status == 0)
-        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sys/devices/system/memory/memory16").path))
+    }
+
+    /// memory16, the first deferred block, present and offline: what a rescue onlines on any other kernel.
+    static func addOfflineBlock(_ root: URL) throws {
+        let memory = root.appendingPathComponent("sys/devices/system/memory")
+        try FileManager.default.copyItem(at: memory.appendingPathComponent("memory15"), to: memory.appendingPathComponent("memory16"))
+        for (name, value) in [("state", "offline"), ("online", "0"), ("valid_zones", "Normal Movable"), ("phys_index", "00000010")] {
+            try Fixture.write(value + "\n", to: "/sys/devices/system/memory/memory16/\(name)", in: root)
+        }
+    }
+
+    /// A word `Machine.read` refuses: the tree's sources no longer parse.
+    static func breakSources(_ root: URL) throws {
+        let cmdline = try String(contentsOf: root.appendingPathComponent("proc/cmdline"), encoding: .utf8)
+        try Fixture.write(cmdline.trimmingCharacters(in: .newlines) + " deferred_mem.kernelcore=12Q\n", to: "/proc/cmdline", in: root)
+    }
+
+    static func rescue(_ root: URL) throws -> (Rescue.Outcome, [KernelWrite]) {
+        let files = KernelFiles(root: .init(root.path))
+        let kernel = RecordingKernel(files: files, blockSize: try MemoryBlockDirectory.readBlockSize(from: files))
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return (Rescue(files: files, kernel: kernel, logger: logger).run(stop: StopFlag()), kernel.writes)
+    }
+
+    @Test(
+        "rescue, whether the sources parse or not: writes nothing (an offline block stays offline), and names the marker the plan names",
+        arguments: Marker.allCases, [true, false])
+    func rescueNothing(_ marker: Marker, sourcesParse: Bool) throws {
+        let root = try Self.crashTree(marker)
+        defer { Fixture.remove(root) }
+        try Self.addOfflineBlock(root)
+        let files = KernelFiles(root: .init(root.path))
+        let named = try #require(try Fixture.plan(root).crashKernel)
+        if !sourcesParse {
+            try Self.breakSources(root)
+            #expect(throws: SourceError.self) { try Machine.read(from: files) }
+        }
+        #expect(Machine.crashKernelMarker(in: files) == named, "one rule, read from the files alone")
+        let before = try treeSnapshot(root)
+        let (outcome, writes) = try Self.rescue(root)
+        #expect(writes.isEmpty)
+        #expect(outcome.onlined == 0 && outcome.failed.isEmpty)
+        #expect(outcome.note == "crash-dump kernel (\(named)): nothing onlined")
+        #expect(try treeSnapshot(root) == before)
+    }
+
+    @Test("rescue with sources that do not parse and no marker onlines that offline block: the kernel above is all that stops it")
+    func rescueWithoutMarker() throws {
+        let root = try Fixture.copyOfExample("arm64-qemu-virt")
+        defer { Fixture.remove(root) }
+        try Self.addOfflineBlock(root)
+        try Self.breakSources(root)
+        #expect(Machine.crashKernelMarker(in: KernelFiles(root: .init(root.path))) == nil)
+        let (outcome, writes) = try Self.rescue(root)
+        #expect(writes == [.blockState(index: 16, command: .onlineKernel)])
+        #expect(outcome.onlined == 1)
+    }
+
+    @Test(
+        "elfcorehdr= is read as the kernel reads its words, parsed or not: after -- it is init's, in quotes it is one word",
+        arguments: [("a elfcorehdr=0x7f000000", true), ("a -- elfcorehdr=0x7f000000", false), ("\"x=a b\" elfcorehdr=1M", true), ("elfcorehdr", false)])
+    func elfCoreHeaderWords(line: String, marked: Bool) throws {
+        #expect(KernelCommandLine.namesElfCoreHeader(line) == marked)
+        #expect(try KernelCommandLine(parsing: line).elfCoreHeader == marked)
     }
 
     @Test("/chosen/linux,usable-memory-range limits usable RAM like linux,usable-memory")

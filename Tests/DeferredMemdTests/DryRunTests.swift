@@ -38,8 +38,8 @@ struct DryRunTests {
     static func quietContext(spy: SpyBox? = nil) -> JobContext {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return JobContext(logger: logger) { choice, files, machine in
-            let kernel = choice.make(files: files, machine: machine)
+        return JobContext(logger: logger) { choice, files in
+            let kernel = choice.make(files: files)
             guard let spy else { return kernel }
             let watched = WriteSpy(kernel)
             spy.spy.withLock { $0 = watched }

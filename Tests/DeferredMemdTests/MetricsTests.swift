@@ -1,6 +1,7 @@
 import Execution
 import Foundation
 import Jobs
+import Logging
 import MachineSources
 import MemoryModel
 import Planning
@@ -182,10 +183,21 @@ struct MetricsTests {
     func rescue() throws {
         let root = try Self.metricsRoot()
         defer { Fixture.remove(root) }
-        _ = try Binary.run(
-            ["run", "--simulate", "--sysroot", root.path, "--metrics-directory", Self.textfiles, "--fault", "online:40:EIO:forever"], program: Binary.boot)
-        let result = try Binary.run(["rescue", "--simulate", "--sysroot", root.path, "--metrics-directory", Self.textfiles], program: Binary.boot)
-        #expect(result.status == 0, "\(result.stderr)")
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let directory = try #require(MetricsDirectory(parsing: Substring(Self.textfiles)))
+        var run = RunJob()
+        run.machine = MachineSelection(sysroot: root.path)
+        run.simulate = true
+        run.latencyMsPerGib = 0
+        run.metricsDirectory = directory
+        run.faults = [.init(stage: .online, block: 40, errno: .ioError, count: nil)]
+        #expect(run.run(context: JobContext(logger: logger)) == .partial)
+        var rescue = RescueJob()
+        rescue.sysroot = root.path
+        rescue.simulate = true
+        rescue.metricsDirectory = directory
+        #expect(rescue.run(context: JobContext(logger: logger)) == .success)
         let lines = try Self.lines(root, "rescue")
         #expect(lines.contains(#"deferred_memd_blocks{command="rescue",node="1",zone="Normal",outcome="onlined"} 1"#), "\(lines)")
         #expect(lines.contains(#"deferred_memd_missing_bytes{command="rescue"} 0"#))

@@ -32,8 +32,10 @@ struct RefusingKernelTests {
     static func quietContext(faults: [SimulatedKernel.Fault]) -> JobContext {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return JobContext(logger: logger) { _, files, machine in
-            SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0, faults: faults))
+        return JobContext(logger: logger) { choice, files in
+            guard case .simulated(var options, let machine) = choice else { return choice.make(files: files) }
+            options.faults = faults
+            return KernelChoice.simulated(options, machine: machine).make(files: files)
         }
     }
 
@@ -186,7 +188,7 @@ struct RefusingKernelTests {
         #expect(repaired == plan.blocks.prefix(3).map(\.index), "the first three probes met the three refusals")
     }
 
-    @Test("rescue on a kernel that refuses every online: 5 attempts in the kernel zone and one plain online per block, then it ends; exit 3")
+    @Test("rescue on a kernel that refuses every online: 5 attempts in the kernel zone and 5 plain online per block (ENOMEM is retried), then it ends; exit 3")
     func rescueOnRefusingKernel() throws {
         let root = try Fixture.copyOfExample(Self.example)
         defer { Fixture.remove(root) }
@@ -197,11 +199,12 @@ struct RefusingKernelTests {
         logger.logLevel = .critical
         let started = ContinuousClock.now
         let outcome = Rescue(files: files, kernel: kernel, logger: logger).run(stop: StopFlag())
-        #expect(ContinuousClock.now - started < .seconds(120), "bounded: 6 writes and 150 ms of backoff per block")
+        #expect(ContinuousClock.now - started < .seconds(120), "bounded: 11 writes and 300 ms of backoff per block")
         #expect(outcome.onlined == 0)
         #expect(outcome.failed.sorted() == plan.blocks.map(\.index).sorted())
-        // One probe per block, then 5 online_kernel and 1 online: a fixed number of writes, whatever the kernel says.
-        #expect(kernel.writeCount == plan.blocks.count * (1 + 5 + 1))
+        // One probe per block, then 5 online_kernel and 5 online: a fixed number of writes, whatever the kernel says.
+        #expect(kernel.writeCount == plan.blocks.count * (1 + 5 + 5))
+        #expect(outcome.records.allSatisfy { $0.attempts == 1 + 5 + 5 && $0.lastErrno == .noMemory }, "one record per block, every attempt in it")
         #expect(outcome.summary.hasPrefix("rescue: 0 blocks onlined in the kernel zone, \(plan.blocks.count) still offline"))
 
         var job = RescueJob()

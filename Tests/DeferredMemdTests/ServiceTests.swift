@@ -410,39 +410,66 @@ struct SafetyNetTests {
         return result
     }
 
-    @Test("after a failed run, rescue onlines what is left in the kernel zone and leaves the rest as it was")
+    static var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// `rescue --simulate` in-process: the kernel its job makes, on a machine read whole or from the blocks alone.
+    static func rescue(_ root: URL) throws -> Rescue.Outcome {
+        let files = KernelFiles(root: .init(root.path))
+        let machine = try (try? Machine.read(from: files)) ?? Machine(memory: MemoryBlockDirectory.read(from: files))
+        let kernel = KernelChoice.simulated(.init(nanosecondsPerGiB: 0), machine: machine).make(files: files)
+        return Rescue(files: files, kernel: kernel, logger: quiet).run(stop: StopFlag())
+    }
+
+    @Test("after a run that failed one block, rescue onlines that block in the kernel zone and leaves every other block as it was")
     func rescueAfterFailure() throws {
         let root = try Fixture.copyOfExample("phone-12g")
         defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let victim = try #require(plan.blocks.last { $0.zone == .movable })
-        let failed = try Binary.run([
-            "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "probe:\(victim.index):ENOMEM:forever", "--sysroot", root.path,
-        ])
-        #expect(failed.status == 3)
+        var run = RunJob()
+        run.machine = MachineSelection(sysroot: root.path)
+        run.simulate = true
+        run.latencyMsPerGib = 0
+        run.faults = [.init(stage: .probe, block: victim.index, errno: .noMemory, count: nil)]
+        #expect(run.run(context: JobContext(logger: Self.quiet)) == .partial)
         let before = try states(root)
         #expect(before["memory\(victim.index)"] == nil)
-        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path])
-        #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
-        #expect(rescue.stdout.contains("rescue: 1 blocks onlined in the kernel zone"), "\(rescue.stdout)")
+        let outcome = try Self.rescue(root)
+        #expect(outcome.summary == "rescue: 1 blocks onlined in the kernel zone", "\(outcome.summary)")
+        #expect(outcome.failed.isEmpty)
         let after = try states(root)
         #expect(after["memory\(victim.index)"] == "online Normal")
         for (name, state) in before { #expect(after[name] == state, "\(name) changed") }
         #expect(!after.values.contains { $0.hasPrefix("offline") })
     }
 
-    @Test("with unreadable sources, rescue still onlines every present offline block in the kernel zone")
+    @Test("with sources that do not parse, rescue still onlines every present offline block in the kernel zone, and says why it did no more")
     func rescueWithBadSources() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         defer { Fixture.remove(root) }
         try Fixture.write("console=ttyS0 deferred_mem.kernelcore=12Q\n", to: "/proc/cmdline", in: root)
-        #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path]).status == 2)
-        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path])
-        #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
-        #expect(rescue.stdout.contains("machine sources unreadable"))
+        #expect(throws: SourceError.self) { try Machine.read(from: KernelFiles(root: .init(root.path))) }
+        let outcome = try Self.rescue(root)
+        #expect(outcome.note?.hasPrefix("machine sources unreadable") == true, "\(outcome.summary)")
+        #expect(outcome.failed.isEmpty)
         let after = try states(root)
         #expect(after.values.allSatisfy { $0.hasPrefix("online") })
         #expect((32...47).allSatisfy { after["memory\($0)"] == "online Normal" })
+        #expect(outcome.onlined == 16)
+    }
+
+    @Test("the boot binary runs rescue as the fallback unit does: its summary on stdout, exit 0 once no block is left offline")
+    func rescueBinary() throws {
+        let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
+        defer { Fixture.remove(root) }
+        let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path], program: Binary.boot)
+        #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
+        #expect(rescue.stdout.hasPrefix("rescue: "), "\(rescue.stdout)")
+        #expect(!(try states(root)).values.contains { $0.hasPrefix("offline") })
     }
 
     @Test(
