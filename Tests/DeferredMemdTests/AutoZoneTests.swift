@@ -15,7 +15,7 @@ import Testing
 /// them onlines the block in that zone inside the probe write (6.1 `add_memory_resource` → `online_memory_block`).
 /// The serial worker uses that when asked (`ProbeMethod=auto-zone`): one kernel write per probed block, one switch
 /// per change of zone. Two writes stay the default.
-@Suite("Auto-zone: one kernel write per probed block")
+@Suite("Auto-zone: one kernel write per probed block", .fixtures)
 struct AutoZoneTests {
     static let knob = "/sys/devices/system/memory/auto_online_blocks"
 
@@ -37,7 +37,6 @@ struct AutoZoneTests {
     @Test("asked for: auto_online_blocks set to the zone, a probe per block and no state write; restored after")
     func oneWritePerBlock() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let (outcome, spy) = try Self.run(root)
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
@@ -63,7 +62,6 @@ struct AutoZoneTests {
     @Test("a kernel before 5.7 refuses online_kernel with EINVAL: two writes per block, and the report says why")
     func olderKernelFallsBack() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, autoOnlineZones: false))
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
@@ -77,7 +75,6 @@ struct AutoZoneTests {
     @Test("before 5.7 with auto_online_blocks=online: the zone is refused, the knob goes off for the run and comes back")
     func olderKernelOnlineRestored() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         try Fixture.write("online\n", to: Self.knob, in: root)
         let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, autoOnlineZones: false))
         #expect(outcome.status == .success)
@@ -88,7 +85,6 @@ struct AutoZoneTests {
     @Test("a probe whose auto-online fails still succeeds: verification finds the block offline and onlines it")
     func silentAutoOnlineFailure() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let normal = try #require(plan.blocks.first { $0.zone == .normal }).index
         let movable = try #require(plan.blocks.last { $0.zone == .movable }).index
@@ -112,7 +108,6 @@ struct AutoZoneTests {
     @Test("a switch that fails mid-run: auto_online_blocks set offline, that block and the rest take two writes")
     func switchFailsMidRun() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         // Already online_kernel: the first write to the knob is the switch to online_movable, and it fails.
         try Fixture.write("online_kernel\n", to: Self.knob, in: root)
         let fault = SimulatedKernel.Fault(stage: .autoOnline, block: 0, errno: .ioError, count: 1)
@@ -129,7 +124,6 @@ struct AutoZoneTests {
     @Test("the first zone cannot be set (EIO, not EINVAL): two writes per block from the start, and the report says so")
     func firstSwitchFails() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let fault = SimulatedKernel.Fault(stage: .autoOnline, block: 0, errno: .ioError, count: 1)
         let (outcome, spy) = try Self.run(root, kernel: .init(nanosecondsPerGiB: 0, faults: [fault]))
         #expect(outcome.status == .success)
@@ -146,7 +140,6 @@ struct AutoZoneTests {
         ])
     func twoWritePaths(options: EngineOptions) throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let (outcome, spy) = try Self.run(root, options: options)
         #expect(outcome.status == .success)
         #expect(try misplaced(outcome.plan, in: root).isEmpty)
@@ -158,7 +151,6 @@ struct AutoZoneTests {
     @Test("a run killed with online_movable in place: the next run restores the saved value, and no probe lands in the wrong zone")
     func crashedAutoZoneRunRestored() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         try Fixture.write("offline\n", to: "/run/deferred-memd/auto_online_blocks.saved", in: root)
         try Fixture.write("online_movable\n", to: Self.knob, in: root)
         let (outcome, spy) = try Self.run(root)
@@ -182,7 +174,6 @@ struct AutoZoneTests {
     @Test("the flag and the configuration key choose it; the flag wins", arguments: [("two-write", ProbeMethod.twoWrite), ("auto-zone", .autoZone)])
     func options(flag: String, method: ProbeMethod) throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let other = method == .autoZone ? "two-write" : "auto-zone"
         try Fixture.write("[Run]\nProbeMethod=\(other)\n", to: "/etc/deferred-memd.conf", in: root)
         let configured = try #require(BootArguments.command(["run", "--sysroot", root.path]))

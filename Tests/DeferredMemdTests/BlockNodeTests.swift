@@ -3,12 +3,11 @@ import KernelFiles
 import MachineSources
 import Testing
 
-@Suite("Each block's NUMA node, as sysfs links it both ways")
+@Suite("Each block's NUMA node, as sysfs links it both ways", .fixtures)
 struct BlockNodeTests {
     @Test("the node directories' memoryN links give each block's node (a listing a node, not a block), as the blocks' own links do")
     func nodesFromTheNodeDirectories() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let fromBlocks = try MemoryBlockDirectory.read(from: files)
         #expect(Set(fromBlocks.blocks.compactMap(\.numaNode)) == [0, 1])

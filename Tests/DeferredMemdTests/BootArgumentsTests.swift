@@ -6,7 +6,7 @@ import Testing
 @testable import deferred_memd
 
 /// The boot path's parser gives the same job ArgumentParser does, or declines so that ArgumentParser parses.
-@Suite struct BootArgumentsTests {
+@Suite(.fixtures) struct BootArgumentsTests {
     @Test(
         "run: the boot parser and ArgumentParser agree on every option the service or a benchmark passes",
         arguments: [

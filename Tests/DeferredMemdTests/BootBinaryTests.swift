@@ -3,7 +3,7 @@ import Testing
 
 /// `deferred-memd-boot`, what deferred-memd.service runs: the same `run` and `plan --check` as the command-line
 /// tool, and nothing else.
-@Suite struct BootBinaryTests {
+@Suite(.fixtures) struct BootBinaryTests {
     /// The report without what differs between two runs (times, paths, pids).
     static func outcomes(_ root: URL) throws -> [String] {
         let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"))
@@ -22,10 +22,6 @@ import Testing
         arguments: ["phone-12g", "x86-vm-numa-dimms", "arm64-board-blob"])
     func smokeRun(_ machine: String) throws {
         let bootRoot = try Fixture.copyOfExample(machine), toolRoot = try Fixture.copyOfExample(machine)
-        defer {
-            Fixture.remove(bootRoot)
-            Fixture.remove(toolRoot)
-        }
         let flags = ["--simulate", "--latency-ms-per-gib", "0", "--workers", "per-zone"]
         let boot = try Binary.run(["run", "--sysroot", bootRoot.path] + flags, program: Binary.boot)
         let tool = try Binary.run(["run", "--sysroot", toolRoot.path] + flags)
@@ -36,7 +32,6 @@ import Testing
         #expect(outcomes == (try Self.outcomes(toolRoot)))
         // plan --check: memory was deferred before, none is left now.
         let fresh = try Fixture.copyOfExample(machine)
-        defer { Fixture.remove(fresh) }
         #expect(try Binary.run(["plan", "--check", "--sysroot", fresh.path], program: Binary.boot).status == 0)
         #expect(try Binary.run(["plan", "--check", "--sysroot", bootRoot.path], program: Binary.boot).status == 1)
         #expect(try Binary.run(["plan", "--check", "--sysroot", bootRoot.path]).status == 1)
@@ -47,7 +42,6 @@ import Testing
         arguments: [Binary.boot, "deferred-memd"])
     func startupStamps(_ program: String) throws {
         let root = try Fixture.copyOfExample("arm64-qemu-vendor")
-        defer { Fixture.remove(root) }
         let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0"], program: program)
         #expect(run.status == 0, "\(run.stderr)")
         let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"))
@@ -65,7 +59,6 @@ import Testing
         ])
     func declines(_ line: [String]) throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let before = try treeSnapshot(root)
         let result = try Binary.run(line + ["--sysroot", root.path], program: Binary.boot)
         #expect(result.status == 64, "\(line): \(result.status)")

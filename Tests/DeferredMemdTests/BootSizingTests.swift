@@ -15,7 +15,7 @@ import TinyJSON
 /// Linux sizes threads-max, PID 1's limits and tmpfs sizes once, from the memory it has at boot (kernel/fork.c
 /// `fork_init`, mm/shmem.c `shmem_parse_one`), and never again when memory is added. After a run that brought
 /// memory online the daemon sizes them again by the kernel's own formulas, where they are still the kernel's.
-@Suite("After the memory: what Linux sized from the boot memory is sized again for all of it")
+@Suite("After the memory: what Linux sized from the boot memory is sized again for all of it", .fixtures)
 struct BootSizingTests {
     /// The phone example before its run: 1868 MiB online, the kernel's boot values for it (THREAD_SIZE 16 KiB:
     /// 1912832 kB / 128 KiB = 14944, less what the initrd held at fork_init), systemd's tmpfs mounts.
@@ -197,7 +197,6 @@ struct BootSizingTests {
     @Test("sysctl.d: one file per name from the first directory (/etc masks /usr/lib), keys with / or ., a leading -")
     func sysctlDirectories() throws {
         let root = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(root) }
         try Fixture.write("kernel.threads-max = 9000\n", to: "/usr/lib/sysctl.d/50-threads.conf", in: root)
         try Fixture.write("# masked by the administrator\n", to: "/etc/sysctl.d/50-threads.conf", in: root)
         try Fixture.write("-kernel/pid_max = 65536\n", to: "/run/sysctl.d/10-pid.conf", in: root)
@@ -250,7 +249,6 @@ struct BootSizingTests {
     @Test("a simulated run sizes each value for the memory it brought online, reads it back, and reports old and new")
     func simulatedRun() throws {
         let root = try Self.phone()
-        defer { Fixture.remove(root) }
         var job = DryRunTests.job(root, simulate: true)
         job.json = true
         #expect(job.run(context: DryRunTests.quietContext()) == .success)
@@ -281,7 +279,6 @@ struct BootSizingTests {
     @Test("a run resumed after one that onlined everything but sized nothing (killed in between) sizes from the journal's start")
     func resumedRunSizes() throws {
         let root = try Self.phone()
-        defer { Fixture.remove(root) }
         // The first run: every block online, nothing sized (as if killed right after its last block).
         try Fixture.write("[After]\nThreadsMax=no\nInitLimits=no\nTmpfs=no\n", to: "/etc/deferred-memd.conf", in: root)
         #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
@@ -306,7 +303,6 @@ struct BootSizingTests {
     @Test("the dry run lists the resizing writes as commands and changes nothing")
     func dryRun() throws {
         let root = try Self.phone()
-        defer { Fixture.remove(root) }
         let before = DryRunTests.snapshot(root)
         let dry = try DryRunTests.job(root, simulate: false, dryRun: true).dry(context: DryRunTests.quietContext())
         #expect(DryRunTests.snapshot(root) == before)
@@ -320,7 +316,6 @@ struct BootSizingTests {
     @Test("under a sysroot, the live writes that would reach this machine (prlimit on PID 1, a remount) refuse")
     func liveTuningUnderASysroot() throws {
         let root = try Self.phone()
-        defer { Fixture.remove(root) }
         let tuning = LiveTuning(files: KernelFiles(root: FilePath(root.path)))
         #expect(try tuning.initLimit(.processes) == ResourceLimit(soft: 7350, hard: 7350))
         #expect(throws: TuningError.self) { try tuning.apply(.initLimit(.processes, 1)) }

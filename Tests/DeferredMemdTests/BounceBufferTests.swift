@@ -8,11 +8,10 @@ import Testing
 /// `max_possible_pfn`, arm64 `max_pfn` against the DMA zone's limit) or the command line asks. `mem=` below 4 GiB
 /// leaves it without one, and memory added later above 4 GiB is then out of reach of a device limited to 32-bit DMA
 /// without an IOMMU. The plan says so, unless the files show a buffer or cannot tell.
-@Suite("The bounce buffer a mem= boot below 4 GiB goes without")
+@Suite("The bounce buffer a mem= boot below 4 GiB goes without", .fixtures)
 struct BounceBufferTests {
     static func warns(_ example: String, _ edit: (URL) throws -> Void = { _ in }) throws -> Bool {
         let root = try Fixture.copyOfExample(example)
-        defer { Fixture.remove(root) }
         try edit(root)
         return try Fixture.plan(root).warnings.contains { $0.code == .noBounceBuffer }
     }

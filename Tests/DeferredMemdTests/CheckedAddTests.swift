@@ -15,7 +15,7 @@ import Testing
 /// `ADDRESS online_kernel|online_movable`, adds the candidate block on its node and onlines it in one write, and
 /// refuses what is not a candidate (ENXIO) or would interleave (ERANGE); `deferred_mem_init/state` says who adds
 /// the memory (`waiting|userspace|kernel|done`).
-@Suite("The kernel's checked add and handover: one write per block, on the candidate's node, and the kernel's turn")
+@Suite("The kernel's checked add and handover: one write per block, on the candidate's node, and the kernel's turn", .fixtures)
 struct CheckedAddTests {
     static let directory = "/sys/kernel/deferred_mem_init"
 
@@ -55,7 +55,6 @@ struct CheckedAddTests {
     @Test("the plan puts each block on its candidate's node, and the split is per node; no numa-node-via-probe warning")
     func planUsesCandidateNodes() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         #expect(plan.blocks.count == 24)
         #expect(plan.blocks.filter { $0.node == 0 }.map(\.index) == Array(16..<28))
@@ -68,7 +67,6 @@ struct CheckedAddTests {
     @Test("without the online file the same candidates plan every block on probe's node")
     func planWithoutCheckedAddUsesProbeNode() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/kernel/deferred_mem_init/online"))
         let plan = try Fixture.plan(root)
         #expect(plan.blocks.allSatisfy { $0.node == 0 })
@@ -101,7 +99,6 @@ struct CheckedAddTests {
     @Test("the simulated kernel adds each block on its candidate's node, in the zone named")
     func simulatedNodes() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         let status = DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext())
         #expect(status == .success)
         let memory = root.appendingPathComponent("sys/devices/system/memory")
@@ -118,7 +115,6 @@ struct CheckedAddTests {
     @Test("asked for two writes, the run probes, and the plan puts the blocks where probe does")
     func twoWritesWhenAsked() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         var job = DryRunTests.job(root, simulate: false, dryRun: true)
         job.placement.probeMethod = .twoWrite
         let dry = try job.dry(context: DryRunTests.quietContext())
@@ -132,7 +128,6 @@ struct CheckedAddTests {
         arguments: [("ENXIO", "refused", "not among the kernel's candidates"), ("ERANGE", "failed", "would interleave")])
     func refusals(errno: String, outcome: String, reason: String) throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         var job = DryRunTests.job(root, simulate: true)
         job.faults = try #require(SimulatedKernel.Fault(parsing: "probe:39:\(errno):forever").map { [$0] })
         let status = job.run(context: DryRunTests.quietContext())
@@ -151,7 +146,6 @@ struct CheckedAddTests {
     @Test("a block the kernel took over meanwhile (EEXIST, online in the planned zone) is raced, not a conflict")
     func takenOverMeanwhile() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         let machine = try Machine.read(from: KernelFiles(root: .init(root.path)))
         let kernel = SimulatedKernel(files: KernelFiles(root: .init(root.path)), machine: machine, options: .init())
         let plan = try Fixture.plan(root)
@@ -173,10 +167,8 @@ struct CheckedAddTests {
     @Test("deferred_mem.mode=kernel: the run stands down, writes nothing, and reports what the kernel added")
     func kernelMethodStandsDown() throws {
         let root = try Self.kernelWithCheckedAdd(extraCommandLine: "deferred_mem.mode=kernel")
-        defer { Fixture.remove(root) }
         // The kernel method, as the simulated kernel does it: every candidate added in its zone, then done.
         let added = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(added) }
         #expect(DryRunTests.job(added, simulate: true).run(context: DryRunTests.quietContext()) == .success)
         let memory = "sys/devices/system/memory"
         try FileManager.default.removeItem(at: root.appendingPathComponent(memory))
@@ -194,7 +186,6 @@ struct CheckedAddTests {
     @Test("state reads kernel (EBUSY to userspace): the run stands down without a write")
     func kernelBusyStandsDown() throws {
         let root = try Self.kernelWithCheckedAdd(state: "kernel")
-        defer { Fixture.remove(root) }
         let dry = try DryRunTests.job(root, simulate: false, dryRun: true).dry(context: DryRunTests.quietContext())
         #expect(dry.writes.isEmpty)
         #expect(dry.report.notes.contains { $0.contains("reads 'kernel'") })
@@ -203,7 +194,6 @@ struct CheckedAddTests {
     @Test("while the kernel adds, the wait polls state until it no longer reads kernel, or gives up")
     func waitForKernel() throws {
         let root = try Self.kernelWithCheckedAdd(state: "kernel")
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         let kernel = SimulatedKernel(files: files, machine: machine, options: .init())
@@ -218,7 +208,6 @@ struct CheckedAddTests {
     @Test("a state the kernel does not write is bad input naming the file and the words it takes")
     func badState() throws {
         let root = try Self.kernelWithCheckedAdd(state: "maybe")
-        defer { Fixture.remove(root) }
         #expect {
             _ = try Fixture.plan(root)
         } throws: { error in
@@ -229,7 +218,6 @@ struct CheckedAddTests {
     @Test("doctor: with memmap_on_memory the checked add hosts each block's memmap in the block; probe never does")
     func doctorMemmapOnMemory() throws {
         let root = try Self.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         func finding() throws -> Finding {
             var job = DoctorJob()
             job.machine = MachineSelection(sysroot: root.path)
@@ -250,12 +238,10 @@ struct CheckedAddTests {
     @Test("doctor says who adds the memory: the timeout, or the kernel method")
     func doctorHandover() throws {
         let timed = try Self.kernelWithCheckedAdd(extraCommandLine: "deferred_mem.timeout=30")
-        defer { Fixture.remove(timed) }
         let machine = try Machine.read(from: KernelFiles(root: .init(timed.path)))
         let finding = try #require(DoctorCheck.handover(machine).first)
         #expect(finding.code == .kernelHandover && finding.message.contains("after 30 s"))
         let kernelMode = try Self.kernelWithCheckedAdd(extraCommandLine: "deferred_mem.mode=kernel")
-        defer { Fixture.remove(kernelMode) }
         let method = try #require(DoctorCheck.handover(try Machine.read(from: KernelFiles(root: .init(kernelMode.path)))).first)
         #expect(method.message.contains("stands down"))
     }

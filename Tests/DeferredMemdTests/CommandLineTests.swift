@@ -2,7 +2,7 @@ import Foundation
 import Planning
 import Testing
 
-@Suite("The deferred-memd command: plan, status, capture, and bad input")
+@Suite("The deferred-memd command: plan, status, capture, and bad input", .fixtures)
 struct CommandLineTests {
     /// `lsmem` rows as (RANGE, SIZE, STATE, BLOCK, ZONES, NODE), from whitespace-separated columns.
     static func rows(_ text: String) -> [[String]] {
@@ -51,7 +51,6 @@ struct CommandLineTests {
     @Test("plan --json: each warning carries a stable code to alert on and a message to read")
     func planJSONWarnings() throws {
         let root = try Fixture.copyOfExample("arm64-board")
-        defer { Fixture.remove(root) }
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let result = try Binary.run(["plan", "--json", "--sysroot", root.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -83,7 +82,6 @@ struct CommandLineTests {
     func badInput(index: Int) throws {
         let (name, path, contents, word) = Self.badInputs[index]
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         try Fixture.write(contents, to: path, in: root)
         let before = try treeSnapshot(root)
         for (program, command) in [("deferred-memd", "plan"), ("deferred-memd", "status"), ("deferred-memd", "run"), (Binary.boot, "run")] {
@@ -98,7 +96,6 @@ struct CommandLineTests {
     @Test("a flag asking for more than exists is bad input, and nothing is written")
     func tooMuchFromFlag() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let before = try treeSnapshot(root)
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--kernelcore", "64G"])
         #expect(result.status == 2)

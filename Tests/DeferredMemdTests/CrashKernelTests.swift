@@ -11,7 +11,7 @@ import Reporting
 import Testing
 
 /// A kdump kernel must never probe or online: the RAM it does not use belongs to the crashed kernel being dumped.
-@Suite("A crash-dump kernel: nothing is probed or onlined, and the plan says why")
+@Suite("A crash-dump kernel: nothing is probed or onlined, and the plan says why", .fixtures)
 struct CrashKernelTests {
     enum Marker: String, CaseIterable {
         case commandLine, vmcore, devicetree
@@ -35,7 +35,6 @@ struct CrashKernelTests {
     @Test("plan: no block, the reason named, warning crash-kernel", arguments: Marker.allCases)
     func planNothing(_ marker: Marker) throws {
         let root = try Self.crashTree(marker)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         #expect(plan.blocks.isEmpty)
         #expect(plan.crashKernel != nil)
@@ -47,7 +46,6 @@ struct CrashKernelTests {
     @Test("run: writes nothing (not even auto_online_blocks) and exits 1, nothing could be done", arguments: Marker.allCases)
     func runNothing(_ marker: Marker) throws {
         let root = try Self.crashTree(marker)
-        defer { Fixture.remove(root) }
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let dry = try Binary.run(["run", "--dry-run", "--json", "--sysroot", root.path])
         #expect(dry.status == ExitStatus.nothingDone.rawValue)
@@ -86,7 +84,6 @@ struct CrashKernelTests {
         arguments: Marker.allCases, [true, false])
     func rescueNothing(_ marker: Marker, sourcesParse: Bool) throws {
         let root = try Self.crashTree(marker)
-        defer { Fixture.remove(root) }
         try Self.addOfflineBlock(root)
         let files = KernelFiles(root: .init(root.path))
         let named = try #require(try Fixture.plan(root).crashKernel)
@@ -106,7 +103,6 @@ struct CrashKernelTests {
     @Test("rescue with sources that do not parse and no marker onlines that offline block: the kernel above is all that stops it")
     func rescueWithoutMarker() throws {
         let root = try Fixture.copyOfExample("arm64-qemu-virt")
-        defer { Fixture.remove(root) }
         try Self.addOfflineBlock(root)
         try Self.breakSources(root)
         #expect(Machine.crashKernelMarker(in: KernelFiles(root: .init(root.path))) == nil)
@@ -126,7 +122,6 @@ struct CrashKernelTests {
     @Test("/chosen/linux,usable-memory-range limits usable RAM like linux,usable-memory")
     func usableMemoryRange() throws {
         let root = try Fixture.copyOfExample("arm64-qemu-virt")
-        defer { Fixture.remove(root) }
         // #address-cells 2, #size-cells 2: 0x40000000 + 2 GiB usable (of 4 GiB in the memory node).
         try Data([0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0]).write(
             to: root.appendingPathComponent("proc/device-tree/chosen/linux,usable-memory-range"))

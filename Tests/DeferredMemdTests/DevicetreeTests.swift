@@ -4,7 +4,7 @@ import MachineSources
 import MemoryModel
 import Testing
 
-@Suite("Devicetree memory nodes, both forms")
+@Suite("Devicetree memory nodes, both forms", .fixtures)
 struct DevicetreeTests {
     static func exampleBlob() throws -> [UInt8] {
         Array(try Data(contentsOf: Fixture.examples.appendingPathComponent("arm64-board-blob/sys/firmware/fdt")))
@@ -59,7 +59,6 @@ struct DevicetreeTests {
     )
     func directoryTakesTheBlobsReservations() throws {
         let root = try Fixture.copyOfExample("arm64-board")
-        defer { Fixture.remove(root) }
         // The example's one entry (0xfe000000, 64 KiB, boot memory) moved into block 300 (0x960000000), deferred.
         let blob = try Self.exampleBlob()
         let entry = Int(UInt32(bigEndian: blob[16..<20].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
@@ -80,7 +79,6 @@ struct DevicetreeTests {
     @Test("the blob's /memreserve/ entries are found past its first page too (the daemon reads a page of QEMU's 1 MiB blob first)")
     func reservationsPastTheFirstPage() throws {
         let root = try Fixture.copyOfExample("arm64-board")
-        defer { Fixture.remove(root) }
         // The reservation block moved to the blob's end, in its third page, holding one entry in deferred block 300, and
         // the file padded to 1 MiB as QEMU's is.
         var blob = try Self.exampleBlob()
@@ -99,7 +97,6 @@ struct DevicetreeTests {
     @Test("the tree is read at /sys/firmware/devicetree/base when it is there, not through the /proc/device-tree link")
     func sysfsDirectoryFirst() throws {
         let root = try Fixture.copyOfExample("arm64-board")
-        defer { Fixture.remove(root) }
         let sysfs = root.appendingPathComponent("sys/firmware/devicetree/base")
         try FileManager.default.createDirectory(at: sysfs.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: root.appendingPathComponent("proc/device-tree"), to: sysfs)
@@ -126,7 +123,6 @@ struct DevicetreeTests {
         arguments: ["every property the layout reads", "arm64-board", "arm64-qemu-virt", "arm64-qemu-vendor", "phone-12g"])
     func directorySelectionExtractsAsTheWholeTree(machine: String) throws {
         let base = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(base) }
         var files = KernelFiles(root: .init(base.path))
         if machine == "every property the layout reads" {
             let root = base.appendingPathComponent("proc/device-tree")

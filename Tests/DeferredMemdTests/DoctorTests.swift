@@ -10,7 +10,7 @@ import TinyJSON
 
 /// `deferred-memd doctor`: each check on a tree built to trip it (from the x86 VM with `mem=1G`), one tree where
 /// everything is ok, the udev rule parser on a real distro file, and the promise that doctor writes nothing.
-@Suite("doctor: the machine around the daemon")
+@Suite("doctor: the machine around the daemon", .fixtures)
 struct DoctorTests {
     static let fixtures = Fixture.repository.appendingPathComponent("Tests/DeferredMemdTests/DoctorFixtures")
     static let redHatRules = fixtures.appendingPathComponent("40-redhat.rules")
@@ -82,7 +82,6 @@ struct DoctorTests {
     @Test("a file in /etc masks the distro's file of the same name: a /dev/null link or an edited copy; /run overrides /lib")
     func masking() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         try install(Self.redHatRules, as: "/lib/udev/rules.d/41-copy.rules", in: root)
         var rules = try UdevRules.read(from: .init(root: .init(root.path)))
@@ -101,7 +100,6 @@ struct DoctorTests {
     @Test("the Red Hat rule installed: fail naming the file and line, with the mask to make; exit 6; warn online_policy=auto-movable")
     func redHatRuleFails() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         try Fixture.write("auto-movable\n", to: "/sys/module/memory_hotplug/parameters/online_policy", in: root)
         try Fixture.write("301\n", to: "/sys/module/memory_hotplug/parameters/auto_movable_ratio", in: root)
@@ -121,7 +119,6 @@ struct DoctorTests {
     @Test("the watch unit enabled beside an onlining rule: both would act, fail")
     func watchAndRule() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         try Fixture.write("", to: "/etc/systemd/system/multi-user.target.wants/deferred-memd-watch.service", in: root)
         #expect(try only("udev-and-watch", in: findings(root)).severity == .fail)
@@ -134,7 +131,6 @@ struct DoctorTests {
     @Test("hash tables the kernel sized for the 1 GiB it booted with: a warning with the command line that sizes them for all 3.9 GiB")
     func bootSizedHashTables() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         let finding = try only("boot-sized-hash-tables", in: findings(root))
         #expect(finding.severity == .warn)
         #expect(finding.message.contains("Dentry cache 131072 entries (524288 for all of it)"))
@@ -149,7 +145,6 @@ struct DoctorTests {
     @Test("everything ok: a configured kernel, an aligned mem=, no other onliner, a finished run (exit 0, no warning)")
     func allOK() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         // Configured: the command line also sizes the boot-time hash tables for all 3.9 GiB.
         try Fixture.write(
             "console=ttyS0 mem=1G memhp_default_state=offline deferred_mem.kernelcore=50% \(Self.hashEntries)\n", to: "/proc/cmdline", in: root)
@@ -187,7 +182,6 @@ struct DoctorTests {
         ])
     func kernelConfig(config: String, code: String, verdict: Finding.Severity) throws {
         let root = try tree(config: config)
-        defer { Fixture.remove(root) }
         let finding = try only(code, in: findings(root))
         #expect(finding.severity == verdict, "\(finding.message)")
         #expect(verdict == .ok || finding.remedy != nil)
@@ -197,7 +191,6 @@ struct DoctorTests {
     func noProbe() throws {
         for config in [Self.goodConfig.replacingOccurrences(of: "CONFIG_ARCH_MEMORY_PROBE=y", with: "# CONFIG_ARCH_MEMORY_PROBE is not set"), nil] {
             let root = try config.map { try tree(config: $0) } ?? Fixture.copyOfExample("x86-vm-mem-limit")
-            defer { Fixture.remove(root) }
             try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
             let finding = try only("probe-interface", in: findings(root))
             #expect(finding.severity == .fail)
@@ -224,7 +217,6 @@ struct DoctorTests {
     @Test("/proc/config.gz, the running kernel's own, wins over /boot/config-<release>: read with the package's inflate")
     func compressedConfig() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         let config = Self.goodConfig.replacingOccurrences(of: "CONFIG_MEMORY_HOTREMOVE=y", with: "# CONFIG_MEMORY_HOTREMOVE is not set")
         try gzip(config).write(to: root.appendingPathComponent("proc/config.gz"))
         let all = findings(root)
@@ -239,7 +231,6 @@ struct DoctorTests {
     @Test("no /boot/config-<release>, but /usr/lib/modules/<release>/config as newer kernel packages ship it: read there, and capture copies it")
     func modulesDirectoryConfig() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("boot"))
         let config = Self.goodConfig.replacingOccurrences(of: "CONFIG_MEMORY_HOTREMOVE=y", with: "# CONFIG_MEMORY_HOTREMOVE is not set")
         let path = "/usr/lib/modules/\(Self.release)/config"
@@ -249,7 +240,6 @@ struct DoctorTests {
         #expect(try only("hot-remove", in: all).severity == .warn, "the configuration under /usr/lib/modules is the one read")
 
         let copy = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(copy) }
         try MachineCapture(source: KernelFiles(root: .init(root.path)), destination: KernelFiles(root: .init(copy.path))).run()
         #expect(FileManager.default.fileExists(atPath: copy.appendingPathComponent(String(path.dropFirst())).path), "capture copies \(path)")
     }
@@ -257,7 +247,6 @@ struct DoctorTests {
     @Test("neither /proc/config.gz nor /boot/config-<release>: said, and the kernel checks fall back to sysfs")
     func noConfig() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("boot"))
         let all = findings(root)
         let config = try only("kernel-config", in: all)
@@ -292,7 +281,6 @@ struct DoctorTests {
     @Test("mem= inside a block: the bytes the partial block loses and the nearest aligned values")
     func unalignedMem() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("console=ttyS0 mem=1000M memhp_default_state=offline\n", to: "/proc/cmdline", in: root)
         let finding = try only("mem-limit", in: findings(root))
         #expect(finding.severity == .warn)
@@ -312,7 +300,6 @@ struct DoctorTests {
         ])
     func commandLineWarnings(line: String, code: String) throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write(line + "\n", to: "/proc/cmdline", in: root)
         if line.contains("memhp_default_state=online_movable") {
             // What that option does at boot: auto_online_blocks starts as it says.
@@ -330,7 +317,6 @@ struct DoctorTests {
     @Test("no memhp_default_state= while auto_online_blocks is online (the kernel's build default): warned, with memhp_default_state=offline as the fix")
     func buildDefaultOnline() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("console=ttyS0\n", to: "/proc/cmdline", in: root)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let finding = try only("memhp-default-state", in: findings(root))
@@ -347,7 +333,6 @@ struct DoctorTests {
     @Test("too little free memory for the memmap of the blocks to probe: warn")
     func memmapHeadroom() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("MemTotal: 1000000 kB\nMemFree: 40000 kB\n", to: "/proc/meminfo", in: root)
         #expect(try only("memmap-headroom", in: findings(root)).severity == .warn)
     }
@@ -355,7 +340,6 @@ struct DoctorTests {
     @Test("all deferred memory to ZONE_MOVABLE on a 512 MiB boot: MOVABLE:KERNEL per node above 3:1, warn")
     func movableRatio() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("[Plan]\nMovableCore=100%\n", to: "/etc/deferred-memd.conf", in: root)
         try Fixture.write("mem=512M\n", to: "/proc/cmdline", in: root)
         let finding = try only("movable-ratio", in: findings(root))
@@ -366,7 +350,6 @@ struct DoctorTests {
     @Test("a kernel word the kernel reads otherwise than it is written: a warning naming what the kernel read, and how to write it")
     func commandLineWord() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("mem=1GB\n", to: "/proc/cmdline", in: root)
         let finding = try only("command-line", in: findings(root))
         #expect(finding.severity == .warn)
@@ -378,7 +361,6 @@ struct DoctorTests {
     @Test("a malformed source: the plan check fails with the file and value, and the other checks still run")
     func badInput() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try Fixture.write("mem=1G deferred_mem.kernelcore=lots\n", to: "/proc/cmdline", in: root)
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         let all = findings(root)
@@ -396,7 +378,6 @@ struct DoctorTests {
     )
     func unlocatedMemory() throws {
         let root = try Fixture.machineWithoutRAMMap()
-        defer { Fixture.remove(root) }
         let missing = try only("deferred-missing", in: findings(root))
         #expect(missing.severity == .fail)
         #expect(missing.message.contains("mem= limits boot memory, but no RAM map"), "\(missing.message)")
@@ -413,7 +394,6 @@ struct DoctorTests {
     @Test("a last run that left blocks failed: fail with the blocks and errnos, and the deferred memory still missing")
     func failedRun() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
         #expect(run.status == 3, "\(run.stderr)")
         let all = findings(root)
@@ -431,7 +411,6 @@ struct DoctorTests {
     @Test("doctor writes nothing: the tree (rules, report, journal, sysfs) is byte-for-byte the same after it")
     func readOnly() throws {
         let root = try tree()
-        defer { Fixture.remove(root) }
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
         _ = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
         let before = try treeSnapshot(root)

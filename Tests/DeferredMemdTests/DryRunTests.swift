@@ -33,7 +33,7 @@ final class SpyBox: Sendable {
     var writes: [KernelWrite] { spy.withLock { $0?.writes } ?? [] }
 }
 
-@Suite("run --dry-run is the engine against a recording kernel: its writes are the real run's writes")
+@Suite("run --dry-run is the engine against a recording kernel: its writes are the real run's writes", .fixtures)
 struct DryRunTests {
     static func quietContext(spy: SpyBox? = nil) -> JobContext {
         var logger = Logger(label: "test")
@@ -80,10 +80,6 @@ struct DryRunTests {
     ) {
         let dryRoot = try Fixture.copyOfExample(example)
         let realRoot = try Fixture.copyOfExample(example)
-        defer {
-            Fixture.remove(dryRoot)
-            Fixture.remove(realRoot)
-        }
         try prepare(dryRoot)
         try prepare(realRoot)
         let before = snapshot(dryRoot)
@@ -185,7 +181,6 @@ struct DryRunTests {
     @Test("the command prints a shell script of the writes and, with --json, the list of {path, value, block, zone}; both binaries agree")
     func commandOutput() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let text = try Binary.run(["run", "--dry-run", "--sysroot", root.path])
         let json = try Binary.run(["run", "--dry-run", "--json", "--sysroot", root.path])
         let boot = try Binary.run(["run", "--dry-run", "--sysroot", root.path], program: Binary.boot)

@@ -13,7 +13,7 @@ import Testing
 import TinyJSON
 
 /// What the engine asks of the kernel, counted: the promises behind its speed and behind its report.
-@Suite struct EngineSeamTests {
+@Suite(.fixtures) struct EngineSeamTests {
     static let blockSize: UInt64 = 128 << 20
 
     static func plan(_ zones: [Zone], first: Int = 16) -> Plan {
@@ -151,7 +151,6 @@ import TinyJSON
     @Test("the plan journal holds runs of blocks, so a 16 TiB plan is a few entries written before the first write")
     func journalRuns() throws {
         let root = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let plan = Self.plan(Array(repeating: .normal, count: 65_536) + Array(repeating: .movable, count: 65_536))
         try PlanJournal(state: .onDisk(files)).record(plan)
@@ -202,7 +201,7 @@ final class FailingReads: HotplugKernel {
     func write(_ operation: KernelWrite) throws(KernelFileError) { try inner.write(operation) }
 }
 
-@Suite("A read error is not an absent block")
+@Suite("A read error is not an absent block", .fixtures)
 struct ReadErrorTests {
     @Test(
         "EIO or EACCES reading state before the writes: that block fails with the errno and is never probed; the others go on",
@@ -262,7 +261,7 @@ struct ReadErrorTests {
     }
 }
 
-@Suite("A kernel without valid_zones (CONFIG_MEMORY_HOTREMOVE off)")
+@Suite("A kernel without valid_zones (CONFIG_MEMORY_HOTREMOVE off)", .fixtures)
 struct NoValidZonesTests {
     @Test(
         "blocks onlined with online_kernel/online_movable are onlined, not verify failures: the kernel took the zone named",

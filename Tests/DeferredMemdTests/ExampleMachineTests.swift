@@ -8,7 +8,7 @@ import Testing
 
 /// Golden outputs of `plan` and `status` for every bundled machine. After an intended change, regenerate with
 /// `UPDATE_GOLDEN=1 swift test --filter ExampleMachineTests` and review the diff.
-@Suite("Example machines: golden plan and status")
+@Suite("Example machines: golden plan and status", .fixtures)
 struct ExampleMachineTests {
     static let golden = Fixture.repository.appendingPathComponent("Tests/DeferredMemdTests/Golden")
 
@@ -75,14 +75,13 @@ struct ExampleMachineTests {
     }
 }
 
-@Suite("Where the split comes from: flags > configuration > deferred_mem.* > deferred_mem_init > kernelcore=")
+@Suite("Where the split comes from: flags > configuration > deferred_mem.* > deferred_mem_init > kernelcore=", .fixtures)
 struct PrecedenceTests {
     static func machineRoot() throws -> URL { try Fixture.copyOfExample("phone-12g") }
 
     @Test("with nothing set anywhere, everything goes to Normal")
     func nothingSet() throws {
         let root = try Self.machineRoot()
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/kernel/deferred_mem_init/deferred_kernelcore"))
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/kernel/deferred_mem_init/deferred_movablecore"))
         let plan = try Fixture.plan(root)
@@ -93,7 +92,6 @@ struct PrecedenceTests {
     @Test("each source overrides the ones below it, as a whole")
     func order() throws {
         let root = try Self.machineRoot()
-        defer { Fixture.remove(root) }
         // deferred_mem_init says 5G/5G.
         #expect(try Fixture.plan(root).split.source == .deferredMemInit)
         // kernelcore= on the command line is below deferred_mem_init.

@@ -4,7 +4,7 @@ import Testing
 
 /// The exit codes are written once, in `ExitStatus`: the help prints its table, and every document that lists the
 /// codes or names one beside its case must say the same.
-@Suite("Every document states the exit codes as ExitStatus defines them")
+@Suite("Every document states the exit codes as ExitStatus defines them", .fixtures)
 struct ExitStatusDocsTests {
     static func text(_ path: String) throws -> String {
         try String(contentsOf: Fixture.repository.appendingPathComponent(path), encoding: .utf8)

@@ -6,7 +6,7 @@ import Testing
 
 /// On a big.LITTLE machine (CPUs of different `cpu_capacity`, from the devicetree's `capacity-dmips-mhz`) the
 /// workers run on the biggest cores unless a CPU list is configured; the report and the journal say so.
-@Suite("The fastest CPUs: where the workers run on a machine whose CPUs differ")
+@Suite("The fastest CPUs: where the workers run on a machine whose CPUs differ", .fixtures)
 struct FastestCPUsTests {
     /// QEMU's virt board with two CPUs: cpu0 little (512), cpu1 big (1024).
     static func bigLittle(_ capacities: [Int] = [512, 1024]) throws -> URL {
@@ -21,7 +21,6 @@ struct FastestCPUsTests {
     @Test("the capacities are read, and the fastest are the CPUs of the highest one; alike CPUs have none")
     func reading() throws {
         let root = try Self.bigLittle([512, 1024])
-        defer { Fixture.remove(root) }
         let capacities = try #require(try CPUCapacities.read(from: KernelFiles(root: .init(root.path))))
         #expect(capacities.byCPU == [0: 512, 1: 1024])
         #expect(capacities.fastest?.cpus == [1])
@@ -31,7 +30,6 @@ struct FastestCPUsTests {
     @Test("with no CPU list the workers run on the big core, and the report says so")
     func workersOnTheBigCore() throws {
         let root = try Self.bigLittle()
-        defer { Fixture.remove(root) }
         #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
         let written = try report(root)
         let mode = try #require(written["mode"] as? [String: Any])
@@ -45,7 +43,6 @@ struct FastestCPUsTests {
     @Test("a configured CPU list wins")
     func configuredListWins() throws {
         let root = try Self.bigLittle()
-        defer { Fixture.remove(root) }
         try Fixture.write("[Workers]\nNormalCPUs=0\nMovableCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
         #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
         let written = try report(root)
@@ -58,7 +55,6 @@ struct FastestCPUsTests {
     @Test("a capacity that is not a number is bad input naming the file")
     func badCapacity() throws {
         let root = try Self.bigLittle()
-        defer { Fixture.remove(root) }
         try Fixture.write("big\n", to: CPUCapacities.capacityPath(1), in: root)
         #expect {
             _ = try Fixture.plan(root)

@@ -10,7 +10,7 @@ import Testing
 /// Every input the fuzz targets (Sources/Fuzz*, scripts/fuzz.sh) found crashing or misleading a parser, kept as
 /// it was found (Tests/DeferredMemdTests/FuzzFindings) or reduced to the line at fault: bad input is a
 /// `SourceError` naming the file, or an ignored journal, never a trap.
-@Suite("Fuzz findings")
+@Suite("Fuzz findings", .fixtures)
 struct FuzzRegressionTests {
     static let findings = Fixture.repository.appendingPathComponent("Tests/DeferredMemdTests/FuzzFindings")
 
@@ -39,7 +39,7 @@ struct FuzzRegressionTests {
 
 /// A corrupt plan journal is ignored as a whole, with a warning; it never puts a block outside the fresh plan's
 /// RAM, a negative index, or one block per index of a bogus count into the plan.
-@Suite("Fuzz findings: the plan journal")
+@Suite("Fuzz findings: the plan journal", .fixtures)
 struct PlanJournalFuzzTests {
     static let bootID = "0b1c2d3e-fuzz-4f5a-8b6c-7d8e9f0a1b2c"
     static let blockSize: UInt64 = 128 << 20
@@ -52,7 +52,6 @@ struct PlanJournalFuzzTests {
 
     static func reconcile(_ journal: String) throws -> (plan: Plan, resumed: Bool) {
         let root = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(root) }
         try Fixture.write(bootID + "\n", to: PlanJournal.bootIDPath, in: root)
         try Fixture.write(journal, to: PlanJournal.path, in: root)
         return PlanJournal(state: .onDisk(KernelFiles(root: .init(root.path)))).reconcile(fresh)
@@ -106,7 +105,7 @@ struct PlanJournalFuzzTests {
 
 /// Found while writing FuzzFlattenedDevicetree (by reading, not by the fuzzer: no crash, a misread): a node name
 /// that is not UTF-8 decodes longer than its bytes, and the parser stepped over the next token by that length.
-@Suite("Fuzz findings: the devicetree blob")
+@Suite("Fuzz findings: the devicetree blob", .fixtures)
 struct FlattenedDevicetreeFuzzTests {
     static func be32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
 
@@ -135,7 +134,7 @@ struct FlattenedDevicetreeFuzzTests {
     }
 }
 
-@Suite("Fuzz findings: /proc/zoneinfo")
+@Suite("Fuzz findings: /proc/zoneinfo", .fixtures)
 struct ZoneSpansFuzzTests {
     @Test("FuzzProcFiles's finding: a zone whose start_pfn + spanned overflows is a SourceError naming its Node line (was a trap in kernelZone)")
     func spanOverflow() throws {
@@ -167,7 +166,7 @@ struct ZoneSpansFuzzTests {
     }
 }
 
-@Suite("Fuzz findings: the memory block directory")
+@Suite("Fuzz findings: the memory block directory", .fixtures)
 struct MemoryBlockDirectoryFuzzTests {
     /// A FuzzTree record list (`path NUL u16-length content`) written under `/sys` in `root`.
     static func writeRecords(_ data: [UInt8], in root: URL) throws {
@@ -187,7 +186,6 @@ struct MemoryBlockDirectoryFuzzTests {
         arguments: ["memory-block-index-overflow"])
     func indexOverflow(finding: String) throws {
         let root = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(root) }
         try Self.writeRecords(Array(try Data(contentsOf: FuzzRegressionTests.findings.appendingPathComponent(finding))), in: root)
         let error = #expect(throws: SourceError.self) { try MemoryBlockDirectory.read(from: KernelFiles(root: .init(root.path))) }
         #expect(error?.path == "/sys/devices/system/memory/memory70368744177664")
@@ -197,7 +195,6 @@ struct MemoryBlockDirectoryFuzzTests {
     @Test("names that are not memory + decimal digits are not blocks (memory+5 was read as memory5)", arguments: ["memory+5", "memory-0", "memory٣"])
     func signedNames(name: String) throws {
         let root = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(root) }
         try Fixture.write("8000000\n", to: "/sys/devices/system/memory/block_size_bytes", in: root)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/\(name)/state", in: root)
         try Fixture.write("offline\n", to: "/sys/devices/system/memory/memory5/state", in: root)

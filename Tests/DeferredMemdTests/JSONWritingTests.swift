@@ -3,7 +3,7 @@ import Testing
 import TinyJSON
 
 /// The report's JSON writer: what every run leaves in /run/deferred-memd/report.json and prints with --json.
-@Suite("JSON writing")
+@Suite("JSON writing", .fixtures)
 struct JSONWritingTests {
     static let value = JSONValue.object([
         ("null", .null), ("yes", .bool(true)), ("no", .bool(false)),

@@ -11,7 +11,7 @@ import Testing
 /// memreserve entries. No file shows where they were, so the RAM map offers their blocks. The patched kernel
 /// lists what may be added in `/sys/kernel/deferred_mem_init/candidates` (kernel/README.md); where it does, the
 /// plan and the probe guard keep to it.
-@Suite("The kernel's candidates: nothing is probed outside them")
+@Suite("The kernel's candidates: nothing is probed outside them", .fixtures)
 struct KernelCandidatesTests {
     static let candidates = "/sys/kernel/deferred_mem_init/candidates"
 
@@ -26,7 +26,6 @@ struct KernelCandidatesTests {
     @Test("a block the kernel does not list is skipped with the reason and a warning; the rest is planned as before")
     func blockOutsideIsSkipped() throws {
         let root = try Self.virtWithBlobAtTheTop()
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         #expect(plan.blocks.count == 23)
         #expect(!plan.blocks.contains { $0.index == 39 })
@@ -39,7 +38,6 @@ struct KernelCandidatesTests {
     @Test("the dry run writes nothing for it")
     func dryRunNeverProbesIt() throws {
         let root = try Self.virtWithBlobAtTheTop()
-        defer { Fixture.remove(root) }
         let dry = try DryRunTests.job(root, simulate: false, dryRun: true).dry(context: DryRunTests.quietContext())
         #expect(dry.writes.contains { $0.value == "0x130000000" })
         #expect(!dry.writes.contains { $0.value == "0x138000000" || $0.path.hasSuffix("/memory39/state") })
@@ -48,7 +46,6 @@ struct KernelCandidatesTests {
     @Test("an empty list: the kernel says nothing may be added, and nothing is probed")
     func emptyList() throws {
         let root = try Fixture.copyOfExample("arm64-qemu-virt")
-        defer { Fixture.remove(root) }
         try Fixture.write("", to: Self.candidates, in: root)
         let plan = try Fixture.plan(root)
         #expect(plan.blocks.isEmpty)
@@ -58,7 +55,6 @@ struct KernelCandidatesTests {
     @Test("the probe guard refuses a block outside the candidates, whatever the plan (a journal) says")
     func guardRefuses() throws {
         let root = try Self.virtWithBlobAtTheTop()
-        defer { Fixture.remove(root) }
         let machine = try Machine.read(from: KernelFiles(root: .init(root.path)))
         let guarding = ProbeGuard(machine: machine)
         #expect(guarding.refusal(for: AddressRange(start: 0x1_3000_0000, end: 0x1_3800_0000)) == nil)
@@ -71,7 +67,6 @@ struct KernelCandidatesTests {
         arguments: ["0x80000000 0\n", "80000000-90000000 0\n", "0x90000000-0x80000000 0\n", "0x80000000-0x90000000 node0\n"])
     func malformed(line: String) throws {
         let root = try Fixture.copyOfExample("arm64-qemu-virt")
-        defer { Fixture.remove(root) }
         try Fixture.write(line, to: Self.candidates, in: root)
         #expect {
             _ = try Fixture.plan(root)

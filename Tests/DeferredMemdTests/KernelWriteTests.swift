@@ -6,7 +6,7 @@ import MachineSources
 import MemoryModel
 import Testing
 
-@Suite("The typed writes: the paths and bytes the kernel receives")
+@Suite("The typed writes: the paths and bytes the kernel receives", .fixtures)
 struct KernelWriteTests {
     static let every: [(KernelWrite, path: String, value: String)] = [
         (.probe(address: 0x1_3800_0000), "/sys/devices/system/memory/probe", "0x138000000"),
@@ -40,7 +40,6 @@ struct KernelWriteTests {
     func bytesReadBack() throws {
         for typed in [true, false] {
             let root = try Fixture.copyOfExample("arm64-qemu-virt")
-            defer { Fixture.remove(root) }
             try Fixture.write("0x80000000-0xe0000000 0\n0xe0000000-0x140000000 1\n", to: "/sys/kernel/deferred_mem_init/candidates", in: root)
             try Fixture.write("", to: "/sys/kernel/deferred_mem_init/online", in: root)
             try Fixture.write("waiting\n", to: "/sys/kernel/deferred_mem_init/state", in: root)

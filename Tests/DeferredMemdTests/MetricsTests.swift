@@ -11,7 +11,7 @@ import Testing
 
 /// The Prometheus text files, as node_exporter's textfile collector reads them (scripts/check-metrics.sh runs
 /// the real promtool and node_exporter on them).
-@Suite("Fleet metrics: one Prometheus text file per command in the textfile collector's directory")
+@Suite("Fleet metrics: one Prometheus text file per command in the textfile collector's directory", .fixtures)
 struct MetricsTests {
     static let textfiles = "/var/lib/prometheus/node-exporter"
 
@@ -101,7 +101,6 @@ struct MetricsTests {
     @Test("a run with a block failing for good: its file says 128 MiB missing, 1 failed, exit 3, and leaves no temporary file")
     func runWritesItsFile() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         // An earlier file is replaced whole, and an earlier boot's rescue file goes.
         try Fixture.write("stale\n", to: Self.textfiles + "/deferred-memd-run.prom", in: root)
         try Fixture.write("stale\n", to: Self.textfiles + "/deferred-memd-rescue.prom", in: root)
@@ -133,7 +132,6 @@ struct MetricsTests {
     @Test("the file is 0644 under the units' UMask=0077: node_exporter reads it as its own user")
     func readableByTheExporter() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         let line = [Binary.url(Binary.boot).path, "run", "--simulate", "--sysroot", root.path, "--metrics-directory", Self.textfiles]
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -148,7 +146,6 @@ struct MetricsTests {
     @Test("[Metrics] Directory= in the configuration turns metrics on; off unless set; the flag wins over it")
     func configuration() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         _ = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + Self.textfiles).isEmpty, "metrics written without being asked for")
         try Fixture.write("[Metrics]\nDirectory=/elsewhere\n", to: "/etc/deferred-memd.conf.d/metrics.conf", in: root)
@@ -162,7 +159,6 @@ struct MetricsTests {
     @Test("a relative directory is bad input in the configuration (exit 2) and a usage error as a flag (exit 64)")
     func relativeDirectory() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "var/lib"]).status == 64)
         try Fixture.write("[Metrics]\nDirectory=var/lib\n", to: "/etc/deferred-memd.conf.d/metrics.conf", in: root)
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path], program: Binary.boot)
@@ -173,7 +169,6 @@ struct MetricsTests {
     @Test("a directory that does not exist is a warning: the run still succeeds")
     func unwritable() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "/no/such/directory"], program: Binary.boot)
         #expect(result.status == 0)
         #expect(result.stderr.contains("cannot write the metrics file"), "\(result.stderr)")
@@ -182,7 +177,6 @@ struct MetricsTests {
     @Test("rescue writes its own file: the block the run left offline is onlined in the kernel zone, nothing missing")
     func rescue() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let directory = try #require(MetricsDirectory(parsing: Substring(Self.textfiles)))
@@ -209,7 +203,6 @@ struct MetricsTests {
     @Test("watch writes its file after each burst: the burst's figures and counters since it started")
     func watch() throws {
         let root = try Self.metricsRoot()
-        defer { Fixture.remove(root) }
         let result = try Binary.run([
             "watch", "--simulate", "--events-from", "/dev/null", "--sysroot", root.path, "--metrics-directory", Self.textfiles,
         ])

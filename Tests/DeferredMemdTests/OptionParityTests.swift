@@ -7,7 +7,7 @@ import Testing
 /// The boot binary parses the units' command lines by hand; the tool parses with ArgumentParser. Every long
 /// option the tool's `run`, `rescue` and `plan` declare, as ArgumentParser itself describes them, must give the
 /// boot parser the same job: an option added to the tool alone fails here instead of making the service exit 64.
-@Suite("Every option of the tool's run, rescue and plan --check is taken by the boot binary with the same result")
+@Suite("Every option of the tool's run, rescue and plan --check is taken by the boot binary with the same result", .fixtures)
 struct OptionParityTests {
     /// A value for each option whose values ArgumentParser does not list, differing from the default.
     static let samples: [String: String] = [

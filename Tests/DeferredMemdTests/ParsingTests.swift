@@ -4,7 +4,7 @@ import MachineSources
 import MemoryModel
 import Testing
 
-@Suite("The kernel's value formats")
+@Suite("The kernel's value formats", .fixtures)
 struct ParsingTests {
     /// (MemTotal bytes, the zones' managed pages, Hugepagesize bytes, the page size expected).
     static let pageSizeCases: [(UInt64, UInt64, UInt64?, UInt64)] = [
@@ -169,7 +169,6 @@ struct ParsingTests {
     @Test("words the kernel reads otherwise than they are written reach the plan as command-line warnings")
     func commandLineWarningsInThePlan() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let asWritten = try Fixture.plan(root)
         try Fixture.write("BOOT_IMAGE=/vmlinuz console=ttyS0 mem=1GB memhp_default_state=offline deferred_mem.kernelcore=50%\n", to: "/proc/cmdline", in: root)
         let plan = try Fixture.plan(root)

@@ -6,7 +6,7 @@ import Reporting
 import Settings
 import Testing
 
-@Suite("The plan: the kernel's zone rules applied to deferred memory")
+@Suite("The plan: the kernel's zone rules applied to deferred memory", .fixtures)
 struct PlannerTests {
     static let block: UInt64 = 128 << 20
     static let gib: UInt64 = 1 << 30
@@ -362,7 +362,7 @@ struct PlannerTests {
     }
 }
 
-@Suite("Several mem= on one command line, as each architecture applies them")
+@Suite("Several mem= on one command line, as each architecture applies them", .fixtures)
 struct SeveralMemLimitTests {
     static let block: UInt64 = 128 << 20
 
@@ -402,7 +402,7 @@ struct SeveralMemLimitTests {
 
 /// x86's `memmap=` edits the e820 map after the firmware gave it (arch/x86/kernel/e820.c `parse_memmap_one`);
 /// `/sys/firmware/memmap` is copied before (`e820__memory_setup`), so it never shows them.
-@Suite("x86 memmap= on the command line: reservations, limits and exact maps the firmware memmap does not show")
+@Suite("x86 memmap= on the command line: reservations, limits and exact maps the firmware memmap does not show", .fixtures)
 struct MemmapOptionTests {
     static let block: UInt64 = 128 << 20
     static let none = SplitRequest(kernelCore: nil, movableCore: nil, source: .none)

@@ -5,7 +5,7 @@ import Testing
 
 /// The report says how much memory the daemon held, split the way the kernel accounts it: anonymous pages (its own
 /// data, which grow with the machine) and file-backed pages (code it touched, shared with the page cache).
-@Suite("The daemon's own memory: peak, anonymous and file-backed")
+@Suite("The daemon's own memory: peak, anonymous and file-backed", .fixtures)
 struct ProcessMemoryTests {
     /// Lines of a 6.1 kernel's /proc/self/status (a deferred-memd-boot run), in the kernel's order and spacing.
     static let status = """
@@ -47,7 +47,6 @@ struct ProcessMemoryTests {
     @Test("a run's report carries the split, and what is resident now never exceeds the peak")
     func reportCarriesTheSplit() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
         #expect(result.status == 0)
         let written = try report(root)

@@ -14,7 +14,7 @@ import Testing
 /// negative errno in `notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error`), as the QEMU `refuse`
 /// scenarios saw it, and what the daemon promises on such a kernel. `online:*:ERRNO:COUNT` is that injection in
 /// the simulated kernel.
-@Suite("A kernel that refuses to online (the memory notifier's error injection)")
+@Suite("A kernel that refuses to online (the memory notifier's error injection)", .fixtures)
 struct RefusingKernelTests {
     static let example = "x86-vm-mem-limit"
     static let memory = "/sys/devices/system/memory"
@@ -44,7 +44,6 @@ struct RefusingKernelTests {
         arguments: [Errno.noMemory, .resourceBusy, .ioError, .invalidArgument, .notPermitted])
     func kernelRefuses(errno: Errno) throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: errno, count: nil)])
         try kernel.write(.probe(address: 0x4000_0000))
         let zonesBefore = try files.readValue(Self.memory + "/memory8/valid_zones")
@@ -59,7 +58,6 @@ struct RefusingKernelTests {
     @Test("the kernel: with auto_online_blocks=online a probe under injection succeeds and leaves the block offline")
     func autoOnlineProbe() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])
         try kernel.write(.autoOnlineBlocks("online"))
         try kernel.write(.probe(address: 0x4000_0000))
@@ -69,7 +67,6 @@ struct RefusingKernelTests {
     @Test("the kernel: an online block still answers EINVAL, the injection is never reached")
     func onlineBlockIsEinval() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: 1)])
         let error = #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 0, command: .onlineKernel)) }
         #expect(error?.errno == .invalidArgument)
@@ -84,7 +81,6 @@ struct RefusingKernelTests {
     func everyOnlineRefused(refusal: (errno: String, onlineAttempts: Int), method: ProbeMethod) throws {
         let (errno, onlineAttempts) = refusal
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let result = try Binary.run(
             [
@@ -117,7 +113,6 @@ struct RefusingKernelTests {
     @Test("run: refused four times then cleared, the fifth and last attempt onlines the block; refused five times, it fails", arguments: [4, 5])
     func transientRefusal(refusals: Int) throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let first = try #require(plan.blocks.first)
         let result = try Binary.run(
@@ -145,7 +140,6 @@ struct RefusingKernelTests {
     @Test("run: the kernel refuses chosen blocks only; exactly those fail, each with its own errno, the others are online as planned; exit 3")
     func someBlocksRefused() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let normal = try #require(plan.blocks.filter { $0.zone == .normal }.dropFirst().first).index
         let movable = try #require(plan.blocks.filter { $0.zone == .movable }.dropFirst(2).first).index
@@ -177,7 +171,6 @@ struct RefusingKernelTests {
     )
     func transientRefusalUnderAutoZone() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let result = try Binary.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--probe-method", "auto-zone", "--fault", "online:*:EBUSY:3", "--sysroot", root.path],
@@ -191,7 +184,6 @@ struct RefusingKernelTests {
     @Test("rescue on a kernel that refuses every online: 5 attempts in the kernel zone and 5 plain online per block (ENOMEM is retried), then it ends; exit 3")
     func rescueOnRefusingKernel() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let files = KernelFiles(root: .init(root.path))
         let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: nil, errno: .noMemory, count: nil)])

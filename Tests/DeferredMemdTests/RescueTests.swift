@@ -72,7 +72,7 @@ final class OneBlockKernel: HotplugKernel {
 
 /// `rescue` (the fallback unit's job) makes its writes through the run's engine: the same retries, the same
 /// records, the same read-back; its one addition is the plain `online` for a block left offline.
-@Suite("Rescue: every write through the executor, with a run's retries and records")
+@Suite("Rescue: every write through the executor, with a run's retries and records", .fixtures)
 struct RescueTests {
     static let example = "x86-vm-mem-limit"
 
@@ -96,7 +96,6 @@ struct RescueTests {
     @Test("a block the kernel refuses as Normal is retried on EBUSY and then onlined in the kernel's choice of zone, with one record")
     func kernelsChoiceAfterRefusal() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let planned = try Fixture.plan(root).blocks.map(\.index)
         let victim = try #require(planned.last)
         let kernel = OneBlockKernel(try Self.simulated(root), block: victim, .movableOnly(busy: 2))
@@ -123,7 +122,6 @@ struct RescueTests {
     )
     func refusedEverywhere() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let planned = try Fixture.plan(root).blocks.map(\.index)
         let victim = try #require(planned.first)
         let kernel = WriteSpy(try Self.simulated(root, faults: [.init(stage: .online, block: victim, errno: .resourceBusy, count: nil)]))
@@ -151,7 +149,6 @@ struct RescueTests {
     @Test("a block a udev rule onlined in Movable first is online: a conflict in its record, no plain online, nothing left to rescue")
     func conflictIsOnline() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let planned = try Fixture.plan(root).blocks.map(\.index)
         let victim = try #require(planned.dropFirst().first)
         let kernel = OneBlockKernel(try Self.simulated(root), block: victim, .udevFirst)
@@ -168,7 +165,6 @@ struct RescueTests {
     @Test("a block another agent onlines in Normal just before the plain online (EINVAL) is raced, as in a run: online as planned, not failed")
     func agentBeforeFallback() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let planned = try Fixture.plan(root).blocks.map(\.index)
         let victim = try #require(planned.first)
         let kernel = OneBlockKernel(try Self.simulated(root), block: victim, .agentBeforeFallback)
@@ -185,7 +181,6 @@ struct RescueTests {
     @Test("a stop before the plain online leaves the refused block as the engine left it: no online written, the block still offline and failed")
     func stopEndsTheFallback() throws {
         let root = try Fixture.copyOfExample(Self.example)
-        defer { Fixture.remove(root) }
         let planned = try Fixture.plan(root).blocks.map(\.index)
         let victim = try #require(planned.last)
         // The last block's refusal asks for the stop, as a SIGTERM arriving then would.

@@ -8,12 +8,11 @@ import Testing
 /// The rules the planner and `doctor` share are computed once (`MachineRules`, `PlanRules`, `ZoneBalance`): the
 /// plan carries the findings that warn, `doctor` prints every finding. So on any machine, a plan warning and the
 /// doctor finding with its code say the same thing, and no plan warning goes unsaid in `doctor`.
-@Suite("Rules: the plan's warnings and doctor's checks are two views of one finding")
+@Suite("Rules: the plan's warnings and doctor's checks are two views of one finding", .fixtures)
 struct RulesTests {
     /// The x86 VM with `mem=1G`, changed by `edit` so that a rule fires.
     static func views(_ edit: (URL) throws -> Void) throws -> (plan: Plan, doctor: [Finding]) {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         try edit(root)
         var job = DoctorJob()
         job.machine = MachineSelection(sysroot: root.path)

@@ -31,12 +31,11 @@ func report(_ root: URL) throws -> [String: Any] {
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-@Suite("deferred-memd run against the simulated kernel")
+@Suite("deferred-memd run against the simulated kernel", .fixtures)
 struct RunTests {
     @Test("every example machine ends fully online in the planned zones, and a second run is a no-op", arguments: Fixture.exampleNames)
     func examplesComeOnline(machine: String) throws {
         let root = try Fixture.copyOfExample(machine)
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let first = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "2", "--sysroot", root.path])
         #expect(first.status == 0, "\(first.stderr)")
@@ -61,7 +60,6 @@ struct RunTests {
     )
     func noProbeFileSummary() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
         let plan = try Fixture.plan(root)
         let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
@@ -82,7 +80,6 @@ struct RunTests {
     @Test("blocks failing for different reasons: the summary names the first failure")
     func firstFailureSummary() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let result = try Binary.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EIO:1", "--fault", "online:21:EPERM:forever",
             "--probe-method", "two-write", "--sysroot", root.path,
@@ -99,7 +96,6 @@ struct RunTests {
     @Test("one errno on every block: the first block's failure in full, then one line naming the errno and the other blocks")
     func repeatedErrno() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let result = try Binary.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:*:EIO:forever", "--probe-method", "two-write", "--sysroot", root.path,
         ])
@@ -127,7 +123,6 @@ struct RunTests {
     func faultMatrix(index: Int) throws {
         let (fault, outcome, exit) = Self.faults[index]
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let result = try Binary.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", fault, "--probe-method", "two-write", "--sysroot", root.path,
@@ -177,7 +172,6 @@ struct RunTests {
         var runLength: [String: TimeInterval] = [:]
         for machine in Self.killMachines {
             let root = try Fixture.copyOfExample(machine)
-            defer { Fixture.remove(root) }
             let (process, started) = try Self.startSlowRun(try Fixture.plan(root), in: root, program: Binary.boot)
             let begin = Date()
             process.waitUntilExit()
@@ -191,7 +185,6 @@ struct RunTests {
         for iteration in 0..<iterations {
             let machine = Self.killMachines[iteration % Self.killMachines.count]
             let root = try Fixture.copyOfExample(machine)
-            defer { Fixture.remove(root) }
             let plan = try Fixture.plan(root)
             let onlineBefore = Self.online(plan, in: root)
             // The boot binary is what the service runs (and what a power cut at boot kills); the tool shares its code.
@@ -236,7 +229,6 @@ struct RunTests {
     @Test("SIGTERM: the write in flight finishes, the report is written, exit 4; a re-run finishes the job")
     func sigterm() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let process = Process()
         process.executableURL = Binary.url(Binary.boot)  // systemd stops the service's binary
@@ -264,7 +256,6 @@ struct RunTests {
     @Test("auto_online_blocks=online: switched off for the run and restored; with refuse, nothing is probed")
     func autoOnline() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let refused = try Binary.run(["run", "--simulate", "--auto-online", "refuse", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
@@ -280,7 +271,6 @@ struct RunTests {
     @Test("a crashed run that had switched auto_online_blocks off is restored by the next run")
     func autoOnlineRestoredAfterCrash() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         try Fixture.write("online_movable\n", to: "/run/deferred-memd/auto_online_blocks.saved", in: root)
         try Fixture.write("offline\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let rerun = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
@@ -292,7 +282,6 @@ struct RunTests {
     @Test("no probe file where blocks need probing: nothing can be done, exit 1, nothing written to the kernel")
     func noProbeFile() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
         let before = try treeSnapshot(root.appendingPathComponent("sys"))
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path])
@@ -305,7 +294,6 @@ struct RunTests {
     @Test("--dry-run prints the exact writes and writes nothing")
     func dryRun() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let before = try treeSnapshot(root)
         let result = try Binary.run(["run", "--dry-run", "--sysroot", root.path])
         #expect(result.status == 0)
@@ -325,7 +313,6 @@ struct RunTests {
     @Test("per-zone workers: one thread per node and zone, each with its own queue in address order")
     func workersPerZone() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let result = try Binary.run(["run", "--simulate", "--workers", "per-zone", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
         #expect(result.status == 0)
         let written = try report(root)
@@ -339,13 +326,12 @@ struct RunTests {
             #expect(mine.count == 4)
         }
         let serial = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(serial) }
         #expect(try Binary.run(["run", "--simulate", "--workers", "serial", "--sysroot", serial.path]).status == 0)
         #expect((try report(serial)["workers"] as? [[String: Any]])?.count == 1)
     }
 }
 
-@Suite("The engine in-process: races, panics, size")
+@Suite("The engine in-process: races, panics, size", .fixtures)
 struct EngineTests {
     static func run(_ root: URL, kernel: (KernelFiles, Machine) -> any HotplugKernel, options: EngineOptions = EngineOptions(workers: .perZone)) throws
         -> RunReport
@@ -361,7 +347,6 @@ struct EngineTests {
     @Test("a concurrent udev-style onliner yields successes or conflicts, never errors, and nothing stays offline", arguments: 0..<4)
     func udevRace(seed: Int) throws {
         let root = try Fixture.copyOfExample(seed % 2 == 0 ? "x86-vm-numa-dimms" : "phone-12g")
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         let kernel = SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 40_000_000))
@@ -393,7 +378,6 @@ struct EngineTests {
     @Test("onlining a block with no RAM behind it is a simulated panic: the run stops and says so loudly")
     func simulatedPanic() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         // The daemon trusts deferred_mem_init's bounds alone; the hardware has a hole at 6–7 GiB.
         try FileManager.default.removeItem(at: root.appendingPathComponent("proc/device-tree"))
         let truth = RangeSet([AddressRange(start: 0, end: 6 << 30), AddressRange(start: 7 << 30, end: 12 << 30)])
@@ -411,7 +395,6 @@ struct EngineTests {
     @Test("an 8192-block machine (1 TiB of 128 MiB blocks) completes")
     func eightThousandBlocks() throws {
         let root = try Fixture.temporaryDirectory().appendingPathComponent("tib")
-        defer { Fixture.remove(root) }
         try SyntheticMachine.write(root: root, dram: 1 << 40, boot: 2 << 30, movablePercent: 50)
         let report = try Self.run(root) { files, machine in SimulatedKernel(files: files, machine: machine, options: .init(nanosecondsPerGiB: 0)) }
         #expect(report.status == .success)
@@ -437,12 +420,11 @@ enum SyntheticMachine {
     }
 }
 
-@Suite("Defence in depth")
+@Suite("Defence in depth", .fixtures)
 struct DefenceTests {
     @Test("the engine refuses to probe a block outside RAM or over a carve-out, whatever the plan says")
     func engineRechecksProbes() throws {
         let root = try Fixture.copyOfExample("arm64-board")
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let machine = try Machine.read(from: files)
         var plan = try Fixture.plan(root)
@@ -470,7 +452,6 @@ struct DefenceTests {
     @Test("an unreadable source file is bad input naming the path and the errno")
     func unreadableFile() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         // A directory where a file is expected: read(2) fails with EISDIR, even for root.
         let cmdline = root.appendingPathComponent("proc/cmdline")
         try FileManager.default.removeItem(at: cmdline)

@@ -78,7 +78,7 @@ final class MemmapKernel: HotplugKernel {
     }
 }
 
-@Suite("Scarce boot memory: the memmap of every probe comes out of online kernel memory, so the order decides whether it fits")
+@Suite("Scarce boot memory: the memmap of every probe comes out of online kernel memory, so the order decides whether it fits", .fixtures)
 struct ScarceMemoryTests {
     static let block: UInt64 = 128 << 20
     static let perProbe = Planner.memmapBytes(of: block, pageSize: 4096) + Planner.probeOverhead
@@ -206,7 +206,6 @@ struct ScarceMemoryTests {
     @Test("a plan that cannot fit is refused before any write: exit 5, the figures named, nothing probed, auto_online_blocks and /run untouched")
     func refusedBeforeAnyWrite() throws {
         let root = try Self.tree(free: 40_000)
-        defer { Fixture.remove(root) }
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
         let plan = try Binary.run(["plan", "--movablecore", "100%", "--sysroot", root.path])
         #expect(plan.stdout.contains("the plan needs 65.5 MiB free at start, 26.4 MiB more"), "\(plan.stdout)")
@@ -228,7 +227,6 @@ struct ScarceMemoryTests {
     @Test("the checked add of a kernel that hosts each block's memmap in the block: the plan refused above runs, all Movable")
     func memmapInTheBlocks() throws {
         let root = try CheckedAddTests.kernelWithCheckedAdd()
-        defer { Fixture.remove(root) }
         try Fixture.write("MemTotal:        1000000 kB\nMemFree:         40000 kB\n", to: "/proc/meminfo", in: root)
         let arguments = ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "100%", "--sysroot", root.path]
         try Fixture.write("0\n", to: DeferredMemInit.memmapInBlockPath, in: root)
@@ -247,7 +245,6 @@ struct ScarceMemoryTests {
     @Test("the same machine with half Normal fits: it runs, Normal first, and the report carries free memory at start and its low")
     func halfNormalRuns() throws {
         let root = try Self.tree(free: 40_000)
-        defer { Fixture.remove(root) }
         let run = try Binary.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "50%", "--sysroot", root.path], program: Binary.boot)
         #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
@@ -261,7 +258,6 @@ struct ScarceMemoryTests {
     @Test("a re-run after a kill on tight boot memory finishes: free memory grew with each Normal block onlined")
     func resumeOnTightMemory() throws {
         let root = try Self.tree(free: 30_000)
-        defer { Fixture.remove(root) }
         let files = KernelFiles(root: .init(root.path))
         let kernel = SimulatedKernel(files: files, machine: try Machine.read(from: files), options: .init(nanosecondsPerGiB: 0))
         for index in 16..<28 {

@@ -74,7 +74,7 @@ final class RecordingNotifier: ServiceNotifier, @unchecked Sendable {
     }
 }
 
-@Suite("systemd: notifications over NOTIFY_SOCKET, the journal, and the service's promises")
+@Suite("systemd: notifications over NOTIFY_SOCKET, the journal, and the service's promises", .fixtures)
 struct NotificationTests {
     func runWithSocket(
         _ arguments: [String], machine: String = "phone-12g", environment: [String: String] = [:], prepare: (URL) throws -> Void = { _ in }
@@ -91,7 +91,6 @@ struct NotificationTests {
     @Test("a simulated run: nothing before the first block, then progress with timeout extensions, then the summary with READY=1")
     func successfulRun() throws {
         let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"])
-        defer { Fixture.remove(root) }
         #expect(result.status == 0, "\(result.stderr)")
         // The first message is the first block's progress: nothing is sent (nor libsystemd opened) before it.
         let first = try #require(messages.first)
@@ -120,9 +119,7 @@ struct NotificationTests {
     func failedRun() throws {
         let root = try Fixture.copyOfExample("phone-12g")
         let block = try #require(try Fixture.plan(root).blocks.first?.index)
-        Fixture.remove(root)
         let (result, messages, copy) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:\(block):ENOMEM:forever"])
-        defer { Fixture.remove(copy) }
         #expect(result.status == 3)
         let last = try #require(messages.last)
         #expect(last.contains("ERRNO=12"), "\(last)")
@@ -133,7 +130,6 @@ struct NotificationTests {
     @Test("bad input: ERRNO=22 and the message as STATUS, no READY=1, exit 2")
     func badInput() throws {
         let (result, messages, root) = try runWithSocket(["run", "--simulate", "--movablecore", "99T"])
-        defer { Fixture.remove(root) }
         #expect(result.status == 2)
         #expect(messages.count == 1)
         #expect(messages.first?.contains("ERRNO=22") == true)
@@ -148,7 +144,6 @@ struct NotificationTests {
             try FileManager.default.removeItem(at: meminfo)
             try FileManager.default.createDirectory(at: meminfo, withIntermediateDirectories: false)
         }
-        defer { Fixture.remove(root) }
         #expect(result.status == 2)
         #expect(messages.count == 1)
         #expect(messages.first?.contains("ERRNO=\(EISDIR)") == true, "\(messages)")
@@ -158,7 +153,6 @@ struct NotificationTests {
     @Test("WATCHDOG_USEC set: WATCHDOG=1 pings while blocks come online")
     func watchdog() throws {
         let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"], environment: ["WATCHDOG_USEC": "200000"])
-        defer { Fixture.remove(root) }
         #expect(result.status == 0)
         #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 2, "\(messages)")
     }
@@ -203,10 +197,8 @@ struct NotificationTests {
     @Test("without NOTIFY_SOCKET the run is unchanged: same exit status and the same blocks, block for block")
     func runUnchangedWithoutSocket() throws {
         let (withSocket, messages, socketRoot) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0"])
-        defer { Fixture.remove(socketRoot) }
         #expect(!messages.isEmpty, "the run with a socket sent nothing: the comparison below would prove nothing")
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let without = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(without.status == 0, "\(without.stderr)")
         #expect(without.status == withSocket.status)
@@ -262,7 +254,7 @@ struct NotificationTests {
     }
 }
 
-@Suite("The journal: structured fields when stderr is the journal")
+@Suite("The journal: structured fields when stderr is the journal", .fixtures)
 struct JournalTests {
     @Test("fields: MESSAGE, PRIORITY, identifier, code location, metadata upper-cased, errno numeric")
     func fields() {
@@ -291,7 +283,6 @@ struct JournalTests {
     @Test("JOURNAL_STREAM names stderr only when device and inode match the descriptor")
     func journalStream() throws {
         let directory = try Fixture.temporaryDirectory()
-        defer { Fixture.remove(directory) }
         let path = directory.appendingPathComponent("stream").path
         let fd = open(path, O_CREAT | O_WRONLY, 0o600)
         defer { close(fd) }
@@ -343,12 +334,11 @@ struct JournalTests {
     }
 }
 
-@Suite("Worker placement: CPU affinity and priority per zone worker")
+@Suite("Worker placement: CPU affinity and priority per zone worker", .fixtures)
 struct PlacementTests {
     @Test("worker threads carry their zone's CPUs and priority (a nice value, or SCHED_IDLE)")
     func placement() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let last = ProcessInfo.processInfo.activeProcessorCount - 1
         let options = EngineOptions(workers: .perZone, cpus: [.normal: [0], .movable: [last]], priority: [.normal: .nice(5), .movable: .idle])
         let report = try EngineTests.run(
@@ -363,7 +353,6 @@ struct PlacementTests {
     @Test("flags set each zone worker's CPUs and priority, over the configuration; the report shows them")
     func flags() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         try Fixture.write("[Plan]\nMovableCore=50%\n[Workers]\nNice=3\nNormalCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
         let result = try Binary.run([
             "run", "--simulate", "--workers", "per-zone", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot",
@@ -387,7 +376,6 @@ struct PlacementTests {
         arguments: [["--normal-cpus", "4-x"], ["--movable-priority", "20"], ["--normal-priority", "fast"]])
     func badFlags(flags: [String]) throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let before = try treeSnapshot(root)
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path] + flags)
         #expect(result.status == 64)
@@ -396,7 +384,7 @@ struct PlacementTests {
     }
 }
 
-@Suite("The safety net and the service's start condition")
+@Suite("The safety net and the service's start condition", .fixtures)
 struct SafetyNetTests {
     func states(_ root: URL) throws -> [String: String] {
         let memory = root.appendingPathComponent("sys/devices/system/memory")
@@ -427,7 +415,6 @@ struct SafetyNetTests {
     @Test("after a run that failed one block, rescue onlines that block in the kernel zone and leaves every other block as it was")
     func rescueAfterFailure() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let victim = try #require(plan.blocks.last { $0.zone == .movable })
         var run = RunJob()
@@ -450,7 +437,6 @@ struct SafetyNetTests {
     @Test("with sources that do not parse, rescue still onlines every present offline block in the kernel zone, and says why it did no more")
     func rescueWithBadSources() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         try Fixture.write("console=ttyS0 deferred_mem.kernelcore=12Q\n", to: "/proc/cmdline", in: root)
         #expect(throws: SourceError.self) { try Machine.read(from: KernelFiles(root: .init(root.path))) }
         let outcome = try Self.rescue(root)
@@ -465,7 +451,6 @@ struct SafetyNetTests {
     @Test("the boot binary runs rescue as the fallback unit does: its summary on stdout, exit 0 once no block is left offline")
     func rescueBinary() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let rescue = try Binary.run(["rescue", "--simulate", "--sysroot", root.path], program: Binary.boot)
         #expect(rescue.status == 0, "\(rescue.stdout) \(rescue.stderr)")
         #expect(rescue.stdout.hasPrefix("rescue: "), "\(rescue.stdout)")
@@ -477,7 +462,6 @@ struct SafetyNetTests {
     )
     func unlocatedDeferredMemory() throws {
         let root = try Fixture.machineWithoutRAMMap()
-        defer { Fixture.remove(root) }
         #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
         let before = try treeSnapshot(root.appendingPathComponent("sys"))
         let run = try Binary.run(["run", "--simulate", "--sysroot", root.path])
@@ -505,7 +489,6 @@ struct SafetyNetTests {
     @Test("plan --check: 0 with memory to online or bad input (so run reports it), 1 once everything is online")
     func startCondition() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
         #expect(try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path]).status == 0)
         let done = try Binary.run(["plan", "--check", "--sysroot", root.path])

@@ -7,7 +7,7 @@ import MemoryModel
 import SystemPackage
 import Testing
 
-@Suite("The simulated kernel answers as Linux 6.1 does")
+@Suite("The simulated kernel answers as Linux 6.1 does", .fixtures)
 struct SimulatedKernelTests {
     static func kernel(_ root: URL, faults: [SimulatedKernel.Fault] = []) throws -> (SimulatedKernel, KernelFiles) {
         let files = KernelFiles(root: .init(root.path))
@@ -27,7 +27,6 @@ struct SimulatedKernelTests {
         ])
     func probeErrors(value: String, errno: Errno) throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root)
         let error = #expect(throws: KernelFileError.self) { try kernel.write(text: value + "\n", to: Self.probe) }
         #expect(error?.errno == errno, "\(value)")
@@ -36,7 +35,6 @@ struct SimulatedKernelTests {
     @Test("probe creates memoryN offline with its files; a leading 0 is octal, as kstrtoull reads it")
     func probeCreatesBlock() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         try kernel.write(text: "0x80000000\n", to: Self.probe)
         let block = try MemoryBlockDirectory.readBlock(16, from: files)
@@ -51,7 +49,6 @@ struct SimulatedKernelTests {
     @Test("state: unknown strings and the state a block already has are EINVAL; online_* put the zone in valid_zones")
     func stateWrites() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         let state = "/sys/devices/system/memory/memory32/state"
         #expect(throws: KernelFileError.self) { try kernel.write(text: "up", to: state) }
@@ -68,7 +65,6 @@ struct SimulatedKernelTests {
     @Test("auto_online_blocks: a probe also onlines the block in the kernel's choice")
     func autoOnline() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         try kernel.write(.autoOnlineBlocks("online_movable"))
         try kernel.write(.probe(address: 0x8000_0000))
@@ -80,7 +76,6 @@ struct SimulatedKernelTests {
     @Test("the firmware memmap grows with each probed block, as on a real kernel")
     func memmapGrows() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         try kernel.write(.probe(address: 0x4000_0000))
         let memmap = try #require(try FirmwareMemmap.read(from: files))
@@ -90,7 +85,6 @@ struct SimulatedKernelTests {
     @Test("faults fire the given number of times, then the write goes through")
     func faults() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let (kernel, _) = try Self.kernel(root, faults: [.init(stage: .online, block: 32, errno: .resourceBusy, count: 2)])
         for _ in 0..<2 {
             let error = #expect(throws: KernelFileError.self) { try kernel.write(.blockState(index: 32, command: .onlineKernel)) }
@@ -110,7 +104,6 @@ struct SimulatedKernelTests {
         arguments: [("arm64-qemu-virt", UInt64(4096)), ("arm64-qemu-initrd-high-16k", UInt64(16384))])
     func pageSizeAfterARun(example: String, pageSize: UInt64) throws {
         let root = try Fixture.copyOfExample(example)
-        defer { Fixture.remove(root) }
         #expect(DryRunTests.job(root, simulate: true).run(context: DryRunTests.quietContext()) == .success)
         let machine = try Machine.read(from: KernelFiles(root: .init(root.path)))
         #expect(try #require(machine.meminfo?.memTotal) > 3 << 30, "the run added the deferred memory to MemTotal")
@@ -121,7 +114,6 @@ struct SimulatedKernelTests {
     @Test("free memory as the kernel keeps it: a probe takes its memmap, online_kernel gives the block, online_movable neither")
     func freeMemoryMoves() throws {
         let root = try ScarceMemoryTests.tree(free: 40_000)
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         let start = try Self.memFree(files)
         try kernel.write(.probe(address: 0x8000_0000))
@@ -136,7 +128,6 @@ struct SimulatedKernelTests {
     @Test("a probe whose memmap does not fit in free memory fails with ENOMEM and adds nothing")
     func probeWithoutMemory() throws {
         let root = try ScarceMemoryTests.tree(free: 2_000)
-        defer { Fixture.remove(root) }
         let (kernel, files) = try Self.kernel(root)
         let error = #expect(throws: KernelFileError.self) { try kernel.write(.probe(address: 0x8000_0000)) }
         #expect(error?.errno == .noMemory)

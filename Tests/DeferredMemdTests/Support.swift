@@ -13,12 +13,19 @@ enum Fixture {
         "arm64-qemu-virt", "arm64-qemu-initrd-high", "arm64-qemu-initrd-high-16k", "arm64-qemu-vendor", "arm64-qemu-vendor-efi",
     ]
 
-    /// A fresh temporary directory, removed by the caller's `defer`.
-    /// On tmpfs when there is one, as sysfs is memory-backed: on this VM's ext4 the fake trees' inode churn
-    /// costs milliseconds per block.
+    /// The running test case's directory (`FixtureScope`): every fixture is made inside it.
+    @TaskLocal static var scope: URL?
+
+    struct NoScope: Error, CustomStringConvertible {
+        var description: String { "no fixture scope: add .fixtures to the suite (@Suite(\"…\", .fixtures))" }
+    }
+
+    /// A fresh directory in the test case's scope, removed with it. The scope is on tmpfs when there is one, as
+    /// sysfs is memory-backed: on this VM's ext4 the fake trees' inode churn costs milliseconds per block.
     static func temporaryDirectory() throws -> URL {
-        let base = access("/dev/shm", W_OK) == 0 ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
-        let url = base.appendingPathComponent("deferred-memd-test-\(UUID().uuidString)")
+        guard let scope else { throw NoScope() }
+        // Short: notify sockets go in here, and a socket's path has 108 bytes.
+        let url = scope.appendingPathComponent(String(UUID().uuidString.prefix(8)))
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -44,10 +51,6 @@ enum Fixture {
         return root
     }
 
-    static func remove(_ url: URL) {
-        let parent = url.deletingLastPathComponent()
-        try? FileManager.default.removeItem(at: parent.lastPathComponent.hasPrefix("deferred-memd-test-") ? parent : url)
-    }
 
     static func write(_ text: String, to path: String, in root: URL) throws {
         let url = root.appendingPathComponent(String(path.dropFirst()))

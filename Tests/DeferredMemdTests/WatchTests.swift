@@ -53,7 +53,7 @@ func zones(_ indices: ClosedRange<Int>, in root: URL) throws -> [String] {
     }
 }
 
-@Suite("watch: runtime hot-add, per policy")
+@Suite("watch: runtime hot-add, per policy", .fixtures)
 struct WatchTests {
     static func watcher(_ root: URL, policy: HotAddPolicy, coldplug: Bool, quiet: UInt64 = 50_000_000) throws -> HotAddWatcher {
         let files = KernelFiles(root: .init(root.path))
@@ -73,7 +73,6 @@ struct WatchTests {
     @Test("coldplug with the configured split: the offline DIMMs end as `run` would have placed them")
     func coldplugSplit() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let plan = try Fixture.plan(root)
         let split = SplitRequest(kernelCore: nil, movableCore: .percent(50), source: .none)
         let totals = try Self.watcher(root, policy: .split(split), coldplug: true).run(source: ScriptedEvents([]), stop: StopFlag())
@@ -86,7 +85,6 @@ struct WatchTests {
     @Test("a burst with duplicates and a block already online: each offline block onlined once, per node Normal below Movable")
     func burstSplit() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         try addBlocks(64...71, node: 0, in: root)
         try addBlocks(72...79, node: 1, in: root)
         var script: [(UInt64, BlockEvent)] = []
@@ -110,7 +108,6 @@ struct WatchTests {
     @Test("events far apart make separate bursts; a burst ends after the quiet time")
     func coalescing() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         try addBlocks(64...71, node: 0, in: root)
         var script: [(UInt64, BlockEvent)] = (64...67).map { (UInt64($0 - 64) * 2_000_000, BlockEvent(action: .add, index: $0)) }
         script += (68...71).map { (400_000_000 + UInt64($0 - 68) * 2_000_000, BlockEvent(action: .add, index: $0)) }
@@ -123,7 +120,6 @@ struct WatchTests {
     @Test("auto-movable: a DIMM goes Movable as a whole while MOVABLE:KERNEL stays under the ratio, else to the kernel zone")
     func autoMovable() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         let baseline = try Self.baseline(root)
         // The example boots with 2 GiB online in kernel zones, 1 GiB on each node: 301 % allows 6.02 GiB movable.
         #expect(baseline.kernel == NodeBytes(total: 2 << 30, byNode: [0: 1 << 30, 1: 1 << 30]))
@@ -145,7 +141,6 @@ struct WatchTests {
     func autoMovablePerNode() throws {
         for perNode in [true, false] {
             let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-            defer { Fixture.remove(root) }
             // 4 GiB on node 1: under 3.01 × 2 GiB in all, over 3.01 × node 1's 1 GiB.
             try addBlocks(64...95, node: 1, in: root)
             let policy = HotAddPolicy.autoMovable(ratioPercent: 301, perNode: perNode, baseline: try Self.baseline(root))
@@ -158,7 +153,6 @@ struct WatchTests {
     @Test("the watch command: events from a FIFO, blocks online per policy, SIGTERM ends it cleanly with exit 0")
     func commandAndSigterm() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        defer { Fixture.remove(root) }
         try addBlocks(64...71, node: 0, in: root)
         let fifo = root.deletingLastPathComponent().appendingPathComponent("events").path
         #expect(mkfifo(fifo, 0o600) == 0)
