@@ -51,7 +51,6 @@ enum Fixture {
         return root
     }
 
-
     static func write(_ text: String, to path: String, in root: URL) throws {
         let url = root.appendingPathComponent(String(path.dropFirst()))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
