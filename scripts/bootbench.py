@@ -32,7 +32,9 @@ def medians(records, variants=VARIANTS, keys=("init", "all")):
         for gib in sorted({r["gib"] for r in records}):
             boots = [r for r in records if r["variant"] == variant and r["gib"] == gib and all(FIELDS[k] in r for k in keys)]
             if boots:
-                out[(variant, gib)] = {**{k: statistics.median(float(r[FIELDS[k]]) for r in boots) for k in keys}, "boots": len(boots)}
+                values = {k: [float(r[FIELDS[k]]) for r in boots] for k in keys}
+                out[(variant, gib)] = {**{k: statistics.median(v) for k, v in values.items()},
+                                       **{k + "_spread": max(v) - min(v) for k, v in values.items()}, "boots": len(boots)}
     return out
 
 
@@ -69,6 +71,11 @@ def print_report(records, log=print, counted=False):
     for gib in sizes:
         cells = "".join(f"{fmt(table.get((v, gib)), 'init'):>22s}{fmt(table.get((v, gib)), 'all'):>20s}" for v in VARIANTS)
         log("  " + f"{gib:>4d}" + cells)
+    if boots > 1:
+        log("  spread over each figure's boots (largest - smallest), ms:")
+        for gib in sizes:
+            cells = [(v, table[(v, gib)]) for v in VARIANTS if (v, gib) in table]
+            log(f"  {gib:>4d}  " + ", ".join(f"{v} /init {c['init_spread']:.3f} all {c['all_spread']:.3f} ({c['boots']} boots)" for v, c in cells))
     s = slopes(table)
     ms = lambda value: "-" if value is None else f"{value:.1f}"
     log("  slopes, ms per GiB (least squares over the medians):")
