@@ -32,7 +32,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import guest_console  # noqa: E402  (the serial log and a boot's end, shared with run.py)
+import harness  # noqa: E402  (packages, packing, the counted clock, the serial log: shared with run.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -61,33 +61,48 @@ VIRT_NUMA = ["-M", "virt", "-m", "4G", "-smp", "2",
              "-object", "memory-backend-ram,id=r0,size=2G", "-numa", "node,nodeid=0,cpus=0,memdev=r0",
              "-object", "memory-backend-ram,id=r1,size=2G", "-numa", "node,nodeid=1,cpus=1,memdev=r1"]
 
-# name: machine arguments, custom DTS (None: QEMU's own tree), initrd address (custom DTS only), kernel command
-# line, blocks to probe ("ADDR[:online_kernel|online_movable]"), Examples/ directory for the capture (or None).
+# The layouts of the write-up's devices, one QEMU machine and devicetree each, shared by the facts runner below and
+# run-arm64.py: QEMU's arguments, the custom devicetree (None: QEMU's own), where the initrd goes (custom trees
+# only), UEFI firmware, and the DRAM and carve-outs the tree describes (the truth run-arm64.py checks against,
+# written here apart from the daemon's reading). A scenario is a layout, a command line and its checks.
+QEMU_RAM = [(0x40000000, 0x140000000)]
+BANKS_DRAM = [(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)]
+LAYOUTS = {
+    "virt": dict(machine=VIRT_4G, dts=None, dram=QEMU_RAM, reserved=[]),
+    "banks": dict(machine=VIRT_4G, dts="banks.dts", dram=BANKS_DRAM,
+                  reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000), (0x120000000, 0x120010000)]),
+    "initrd-high": dict(machine=VIRT_4G, dts="initrd-high.dts", initrd=0x100000000, dram=QEMU_RAM, reserved=[]),
+    "numa": dict(machine=VIRT_NUMA, dts=None, dram=QEMU_RAM, reserved=[]),
+    "vendor": dict(machine=VIRT_4G, dts="vendor.dts", dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
+                   reserved=[]),
+    "uefi": dict(machine=VIRT_4G_NOACPI, dts=None, firmware=EDK2, dram=QEMU_RAM, reserved=[]),
+    "big-little": dict(machine=VIRT_4G + ["-smp", "2"], dts="big-little.dts", dram=QEMU_RAM, reserved=[]),
+}
+
+# name: a layout, the kernel command line, blocks to probe ("ADDR[:online_kernel|online_movable]"), Examples/
+# directory for the capture (or None).
 SCENARIOS = {
-    "virt": dict(machine=VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
+    "virt": dict(**LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%",
                  probe=["0x80000000:online_kernel", "0x88000000:online_movable"], example="arm64-qemu-virt"),
-    "banks": dict(machine=VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
+    "banks": dict(**LAYOUTS["banks"], append="mem=1G deferred_mem.movablecore=50%",
                   probe=["0x88000000:online_kernel", "0x100000000:online_movable"]),
-    "initrd-high": dict(machine=VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
-                        append="mem=1G deferred_mem.kernelcore=50%",
+    "initrd-high": dict(**LAYOUTS["initrd-high"], append="mem=1G deferred_mem.kernelcore=50%",
                         probe=["0x100000000", "0x80000000:online_movable", "0x88000000:online_kernel",
                                "0x108000000:online_kernel"],
                         example="arm64-qemu-initrd-high"),
     # The same layout on a 16 KiB page kernel (build-kernel.sh --arch arm64 --variant 16k; -cpu max has the granule).
-    "initrd-high-16k": dict(variant="16k", cpu="max", machine=VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
-                            append="mem=1G deferred_mem.kernelcore=50%",
+    "initrd-high-16k": dict(**LAYOUTS["initrd-high"], variant="16k", cpu="max", append="mem=1G deferred_mem.kernelcore=50%",
                             probe=["0x80000000:online_movable", "0x88000000:online_kernel"],
                             example="arm64-qemu-initrd-high-16k"),
-    "numa": dict(machine=VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100%",
+    "numa": dict(**LAYOUTS["numa"], append="mem=2560M deferred_mem.movablecore=100%",
                  probe=["0xe0000000:online_movable", "0x100000000:online_kernel"]),
-    "mem1000m": dict(machine=VIRT_4G, dts=None, append="mem=1000M",
+    "mem1000m": dict(**LAYOUTS["virt"], append="mem=1000M",
                      probe=["0x78000000", "0x80000000:online_kernel"]),
-    "vendor": dict(machine=VIRT_4G, dts="vendor.dts", append="mem=1G",
+    "vendor": dict(**LAYOUTS["vendor"], append="mem=1G",
                    probe=["0x90000000:online_movable", "0x100000000:online_kernel"], example="arm64-qemu-vendor"),
-    "vendor-cmdline": dict(machine=VIRT_4G, dts="vendor.dts",
-                           append="mem=1G deferred_mem.kernelcore=512M deferred_mem.movablecore=75%", probe=[]),
+    "vendor-cmdline": dict(**LAYOUTS["vendor"], append="mem=1G deferred_mem.kernelcore=512M deferred_mem.movablecore=75%", probe=[]),
     # UEFI (edk2) boot: the EFI stub deletes the memory nodes, so there is no devicetree RAM map at all.
-    "vendor-efi": dict(machine=VIRT_4G_NOACPI, dts=None, firmware=EDK2, append="mem=1G deferred_mem.kernelcore=50%",
+    "vendor-efi": dict(**LAYOUTS["uefi"], append="mem=1G deferred_mem.kernelcore=50%",
                        probe=["0x80000000:online_kernel", "0x100000000:online_movable"],
                        example="arm64-qemu-vendor-efi", timeout=300),
     # Expected to oops at boot (a reusable shared-dma-pool above mem=): the scenario records what happens.
@@ -96,8 +111,7 @@ SCENARIOS = {
 }
 
 
-def log(message):
-    print(message, flush=True)
+log = harness.log
 
 
 def fail(message):
@@ -113,7 +127,7 @@ def run(command, **kwargs):
 
 
 def ensure_packages():
-    subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
+    harness.ensure_packages(PACKAGES)
 
 
 def kernel_arguments(variant=None):
@@ -155,14 +169,7 @@ def initramfs(busybox_path, workdir, files=None, init=os.path.join(GUEST, "init"
         path = os.path.join(root, target.lstrip("/"))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         shutil.copy2(source, path)
-    image = os.path.join(workdir, name + ".cpio.gz")
-    names = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
-    cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=names, check=True,
-                          stdout=subprocess.PIPE).stdout
-    with open(image, "wb") as f:
-        f.write(subprocess.run(["gzip", "-1"], input=cpio, check=True, stdout=subprocess.PIPE).stdout)
-    shutil.rmtree(root, ignore_errors=True)
-    return image
+    return harness.pack(root, os.path.join(workdir, name + ".cpio.gz"), remove=True)
 
 
 def boot_stub(workdir, kernel_address=KERNEL, dtb_address=DTB):
@@ -210,7 +217,7 @@ def custom_dtb(workdir, dts, machine, bootargs, initrd_start, initrd_end):
 # Counted time (issue #28): guest time advances 1 ns per executed instruction and translation costs none; icount
 # excludes MTTCG (one vCPU); no randomness in QEMU's devicetree (dtb-randomness=off: no rng-seed, no kaslr-seed) and
 # the RTC from the virtual clock, so the same boot counts the same.
-COUNTED = ["-icount", "shift=0,sleep=off", "-rtc", "clock=vm,base=2026-01-01T00:00:00"]
+COUNTED = harness.COUNTED_CLOCK
 
 
 def counted_machine(gib):
@@ -268,8 +275,8 @@ def boot(name, kernel_path, initrd, append, workdir, machine=VIRT_4G, dts=None, 
     command[1:1] = list(extra)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    timed_out = guest_console.wait_or_kill(process, timeout)
-    return guest_console.console_text(serial, process), time.monotonic() - started, timed_out
+    timed_out = harness.wait_or_kill(process, timeout)
+    return harness.console_text(serial, process), time.monotonic() - started, timed_out
 
 
 def facts(text):

@@ -35,13 +35,12 @@ import arm64  # noqa: E402
 
 GUEST = arm64.GUEST
 BLOCK = 128 << 20
-QEMU_RAM = [(0x40000000, 0x140000000)]
 
 
-def handover(case, extra="", least=10, machine=arm64.VIRT_4G, dts=None, mem="1G", split="deferred_mem.kernelcore=50%", **more):
-    """A case of guest/scenarios/handover.sh (the kernel half: its own checks) on a layout."""
+def handover(case, extra="", least=10, layout="virt", mem="1G", split="deferred_mem.kernelcore=50%", **more):
+    """A case of guest/scenarios/handover.sh (the kernel half: its own checks) on a layout (arm64.LAYOUTS)."""
     append = " ".join(word for word in (f"mem={mem}", split, extra, f"dm.handover={case}") if word)
-    return dict(machine=machine, dts=dts, append=append, mode="handover", least=least, **more)
+    return dict(**arm64.LAYOUTS[layout], append=append, mode="handover", least=least, **more)
 
 
 def kernel_method(least=12, **layout):
@@ -49,38 +48,36 @@ def kernel_method(least=12, **layout):
     return handover("kernel", "deferred_mem.mode=kernel", least=least, **layout)
 
 
-# name: boot (as arm64.py), the devicetree's DRAM and carve-outs (the truth to check against, written here
-# independently of the daemon's reading), the guest mode, and what the plan must show on this layout.
+# name: a layout (arm64.LAYOUTS: the boot, and the devicetree's DRAM and carve-outs to check against), the command
+# line, the guest mode, and what the plan must show on this layout.
 SCENARIOS = {
-    "virt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", example="arm64-qemu-virt",
-                 dram=QEMU_RAM, reserved=[], mode="run",
+    "virt": dict(**arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%", example="arm64-qemu-virt",
+                 mode="run",
                  expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
-    "virt-crash": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                       dram=QEMU_RAM, reserved=[], mode="crash", cycles=20,
+    "virt-crash": dict(**arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%",
+                       mode="crash", cycles=20,
                        expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
-    "banks": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
-                  dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
-                  reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000), (0x120000000, 0x120010000)], mode="run",
+    "banks": dict(**arm64.LAYOUTS["banks"], append="mem=1G deferred_mem.movablecore=50%",
+                  mode="run",
                   expect=dict(source="deferred_mem_init", skipped_reserved=3)),
-    "initrd-high": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000, example="arm64-qemu-initrd-high",
-                        append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run",
+    "initrd-high": dict(**arm64.LAYOUTS["initrd-high"], example="arm64-qemu-initrd-high",
+                        append="mem=1G deferred_mem.kernelcore=50%", mode="run",
                         expect=dict(source="deferred_mem_init", present_at_boot=32, dma_below_4g=True)),
     # The checked add puts each block on its candidate's node, the devicetree's (node 1 here): probe could not be
     # told one (6.1 assumes node 0; from 6.12 numa_memblks gives node 1 by the tree's order).
-    "numa": dict(machine=arm64.VIRT_NUMA, dts=None, append="mem=2560M deferred_mem.movablecore=100%",
-                 dram=QEMU_RAM, reserved=[], mode="run",
+    "numa": dict(**arm64.LAYOUTS["numa"], append="mem=2560M deferred_mem.movablecore=100%",
+                 mode="run",
                  expect=dict(source="deferred_mem_init", movable=12, nodes=[1], no_warning="numa-node-via-probe")),
-    "mem1000m": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1000M", dram=QEMU_RAM, reserved=[], mode="run",
+    "mem1000m": dict(**arm64.LAYOUTS["virt"], append="mem=1000M", mode="run",
                      expect=dict(source="deferred_mem_init", partial_boot_bytes=24 << 20, normal=24, movable=0)),
     # The vendor interface without a devicetree RAM map (as under UEFI, where the EFI stub drops the memory nodes):
     # the daemon reads a root with the kernel's memory files bind-mounted and no devicetree, so only the bounds
     # say where deferred RAM is (QEMU backs all of it).
-    "vendor-nomap": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                         dram=QEMU_RAM, reserved=[], mode="run-nodt",
+    "vendor-nomap": dict(**arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%",
+                         mode="run-nodt",
                          expect=dict(source="deferred_mem_init", warning="bounds-only", blocks=24, normal=12, movable=12)),
-    "vendor": dict(machine=arm64.VIRT_4G, dts="vendor.dts", append="mem=1G", example="arm64-qemu-vendor",
-                   dram=[(0x40000000, 0x80000000), (0x90000000, 0xc0000000), (0x100000000, 0x140000000)],
-                   reserved=[], mode="run",
+    "vendor": dict(**arm64.LAYOUTS["vendor"], append="mem=1G", example="arm64-qemu-vendor",
+                   mode="run",
                    expect=dict(source="deferred_mem_init", blocks=14, movable=8)),
     # A vendor kernel with the probe file but without the vendor interface: the daemon reads a root without
     # /sys/kernel/deferred_mem_init, so mem= (an amount on arm64, kept from the lowest bank up) and the devicetree
@@ -88,50 +85,46 @@ SCENARIOS = {
     # UEFI (edk2, acpi=off so that the devicetree reaches the kernel): the memory map is the firmware's, the image
     # sits near the top of RAM above mem= (boot memory in ZONE_NORMAL above the deferred blocks); the checked add
     # still puts Movable below it (only the candidates count for interleaving).
-    "uefi": dict(machine=arm64.VIRT_4G_NOACPI, dts=None, firmware=arm64.EDK2, timeout=400, append="mem=1G deferred_mem.kernelcore=50%",
-                 dram=QEMU_RAM, reserved=[], mode="run", expect=dict(source="deferred_mem_init", normal=12)),
+    "uefi": dict(**arm64.LAYOUTS["uefi"], timeout=400, append="mem=1G deferred_mem.kernelcore=50%",
+                 mode="run", expect=dict(source="deferred_mem_init", normal=12)),
     # big.LITTLE (issue #27): CPUs of different capacity; with no CPU list the workers run on the big one (cpu1).
-    "big-little": dict(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", append="mem=1G deferred_mem.kernelcore=50%",
-                       dram=QEMU_RAM, reserved=[], mode="run", expect=dict(source="deferred_mem_init", normal=12, worker_cpus=[1])),
-    "virt-dt": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM,
-                    reserved=[], mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
+    "big-little": dict(**arm64.LAYOUTS["big-little"], append="mem=1G deferred_mem.kernelcore=50%",
+                       mode="run", expect=dict(source="deferred_mem_init", normal=12, worker_cpus=[1])),
+    "virt-dt": dict(**arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%", mode="run-dt", expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
     # mem= as the kernel reads it: early_mem's memparse() stops at the "B", so the kernel boots with 1 GiB, and
     # so must the daemon's plan (with a command-line warning), not refuse the word. swiotlb=force: a bounce buffer
     # whatever mem= left, so the plan does not warn no-bounce-buffer (the other scenarios boot without one).
-    "virt-dt-suffix": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1GB deferred_mem.kernelcore=50% swiotlb=force", dram=QEMU_RAM,
-                           reserved=[], mode="run-dt",
+    "virt-dt-suffix": dict(**arm64.LAYOUTS["virt"], append="mem=1GB deferred_mem.kernelcore=50% swiotlb=force", mode="run-dt",
                            expect=dict(source="devicetree", blocks=24, normal=12, movable=12, warning="command-line")),
-    "banks-dt": dict(machine=arm64.VIRT_4G, dts="banks.dts", append="mem=1G deferred_mem.movablecore=50%",
-                     dram=[(0x40000000, 0x80000000), (0x88000000, 0xc0000000), (0x100000000, 0x140000000)],
-                     reserved=[(0x90000000, 0x90800000), (0x110000000, 0x111000000), (0x120000000, 0x120010000)], mode="run-dt",
+    "banks-dt": dict(**arm64.LAYOUTS["banks"], append="mem=1G deferred_mem.movablecore=50%",
+                     mode="run-dt",
                      expect=dict(source="devicetree", skipped_reserved=3)),
     # 16 KiB pages (Android's 16 KB kernels): blocks stay 128 MiB, /proc/zoneinfo counts 16 KiB frames and, without
     # hugetlbfs, /proc/meminfo has no Hugepagesize to tell. ZONE_DMA stretched to 4 GiB by the initrd makes the
     # frames matter: read as 4 KiB frames, the blocks below 4 GiB fall outside ZONE_DMA's span and are named Normal.
-    "initrd-high-16k": dict(variant="16k", cpu="max", page=16 << 10, machine=arm64.VIRT_4G, dts="initrd-high.dts",
-                            initrd=0x100000000, append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[],
-                            mode="run-dt", expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
+    "initrd-high-16k": dict(variant="16k", cpu="max", page=16 << 10, **arm64.LAYOUTS["initrd-high"],
+                            append="mem=1G deferred_mem.kernelcore=50%",          mode="run-dt", expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
     # mem= in kernel pages: early_mem masks with PAGE_MASK, so mem=1048580K (1 GiB + 4 KiB) boots exactly 1 GiB on a
     # 16 KiB page kernel, memory16 is not present, and the plan probes it (read as 4 KiB pages it would be boot memory).
-    "virt-dt-16k": dict(variant="16k", cpu="max", page=16 << 10, machine=arm64.VIRT_4G, dts=None,
-                        append="mem=1048580K deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
+    "virt-dt-16k": dict(variant="16k", cpu="max", page=16 << 10, **arm64.LAYOUTS["virt"],
+                        append="mem=1048580K deferred_mem.kernelcore=50%", mode="run-dt",
                         expect=dict(source="devicetree", blocks=24, normal=12, movable=12)),
     # 64 KiB pages (arm64 server kernels): 512 MiB blocks, memory2 the first; mem=1G leaves six to probe.
-    "virt-64k": dict(variant="64k", page=64 << 10, block=512 << 20, machine=arm64.VIRT_4G, dts=None,
-                     append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run",
+    "virt-64k": dict(variant="64k", page=64 << 10, block=512 << 20, **arm64.LAYOUTS["virt"],
+                     append="mem=1G deferred_mem.kernelcore=50%", mode="run",
                      expect=dict(source="deferred_mem_init", blocks=6, normal=3, movable=3)),
     # No CONFIG_MEMORY_HOTREMOVE (some vendor kernels): no valid_zones at all, so the run can verify that each block
     # is online but not its zone; the zones' present pages must still grow by exactly the planned blocks.
-    "virt-nohotremove": dict(variant="nohotremove", machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50%",
-                             dram=QEMU_RAM, reserved=[], mode="run", no_valid_zones=True,
+    "virt-nohotremove": dict(variant="nohotremove", **arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50%",
+                             mode="run", no_valid_zones=True,
                              expect=dict(source="deferred_mem_init", blocks=24, normal=12, movable=12)),
-    "initrd-high-dt": dict(machine=arm64.VIRT_4G, dts="initrd-high.dts", initrd=0x100000000,
-                           append="mem=1G deferred_mem.kernelcore=50%", dram=QEMU_RAM, reserved=[], mode="run-dt",
+    "initrd-high-dt": dict(**arm64.LAYOUTS["initrd-high"],
+                           append="mem=1G deferred_mem.kernelcore=50%", mode="run-dt",
                            expect=dict(source="devicetree", present_at_boot=32, dma_below_4g=True)),
     # After the memory (issue #29), as on x86 (guest/scenarios/sizing.sh, its own checks): the full boot first, whose
     # values the mem= boot's sizing is checked against (`reference`: its MEASURE lines become dm.full=).
-    "sizing-full": dict(machine=arm64.VIRT_4G, dts=None, append="dm.sizing=full", mode="sizing", least=1),
-    "sizing": dict(machine=arm64.VIRT_4G, dts=None, append="mem=1G deferred_mem.kernelcore=50% dm.sizing=run", mode="sizing",
+    "sizing-full": dict(**arm64.LAYOUTS["virt"], append="dm.sizing=full", mode="sizing", least=1),
+    "sizing": dict(**arm64.LAYOUTS["virt"], append="mem=1G deferred_mem.kernelcore=50% dm.sizing=run", mode="sizing",
                    least=22, reference="sizing-full"),
     # The devicetree blob where an EFI stub puts it, near the top of the bank (issue #27): mem= drops its memblock
     # reservation, so only the kernel's candidates keep the daemon off its block (guest/scenarios/fdt-high.sh).
@@ -148,33 +141,33 @@ SCENARIOS = {
     "takeover-slow": handover("slow", "deferred_mem.timeout=6", least=8),
     "takeover-done-missing": handover("done-missing", "memory_hotplug.memmap_on_memory=1", least=8),
     "kernel-method": kernel_method(),
-    "kernel-method-banks": kernel_method(dts="banks.dts", split="deferred_mem.movablecore=50%"),
-    "kernel-method-initrd-high": kernel_method(dts="initrd-high.dts", initrd=0x100000000),
-    "kernel-method-numa": kernel_method(machine=arm64.VIRT_NUMA, mem="2560M", split="deferred_mem.movablecore=100%"),
+    "kernel-method-banks": kernel_method(layout="banks", split="deferred_mem.movablecore=50%"),
+    "kernel-method-initrd-high": kernel_method(layout="initrd-high"),
+    "kernel-method-numa": kernel_method(layout="numa", mem="2560M", split="deferred_mem.movablecore=100%"),
     "kernel-method-mem1000m": kernel_method(mem="1000M", split=""),
     # The amounts from /chosen (movablecore-size), which the kernel splits by as deferred-memd does by the files.
-    "kernel-method-vendor": kernel_method(dts="vendor.dts", split=""),
+    "kernel-method-vendor": kernel_method(layout="vendor", split=""),
     "kernel-method-16k": kernel_method(variant="16k", cpu="max"),
-    "kernel-method-big-little": kernel_method(machine=arm64.VIRT_4G + ["-smp", "2"], dts="big-little.dts", least=13),
+    "kernel-method-big-little": kernel_method(layout="big-little", least=13),
     # UEFI (edk2): the EFI stub loads the image near the top of RAM, above mem=, so ZONE_NORMAL spans all of RAM.
-    "kernel-method-uefi": kernel_method(machine=arm64.VIRT_4G_NOACPI, firmware=arm64.EDK2, timeout=400),
+    "kernel-method-uefi": kernel_method(layout="uefi", timeout=400),
     "kernel-method-64k": kernel_method(variant="64k"),
     # Debian's own arm64 kernel (fetch-stock-kernel.sh arm64): memory hotplug, no probe file, no vendor interface.
     # The daemon must change nothing and say why. `steps`: each one's exit; `says`/`doctor_says`: what the run's
     # summary (the unit's STATUS=, `status`'s last run) and doctor's output must name.
     # mem=1G on QEMU's devicetree: 3 GiB deferred that nothing can add; the unit runs and fails (OnFailure=).
-    "stock-mem1g": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, append="mem=1G", mode="stock",
+    "stock-mem1g": dict(kernel="stock", **arm64.LAYOUTS["virt"], append="mem=1G", mode="stock",
                         steps=dict(check=0, plan=0, run=1, doctor=6, status=0),
                         expect=dict(source="devicetree", blocks=24, warning="no-probe-file",
                                     says=["all 24 failed at probe", "/sys/devices/system/memory/probe", "CONFIG_ARCH_MEMORY_PROBE"],
                                     doctor_says=["arm64 needs a vendor patch"])),
     # No mem=: nothing deferred, the unit is skipped (ExecCondition= exits 1) and a run is a no-op.
-    "stock-full": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, append="", mode="stock",
+    "stock-full": dict(kernel="stock", **arm64.LAYOUTS["virt"], append="", mode="stock",
                        steps=dict(check=1, plan=0, run=0, doctor=0, status=0),
                        expect=dict(source="offline-blocks", blocks=0)),
     # UEFI with ACPI (edk2, as arm64 servers and VMs boot): the EFI stub hands the kernel an empty devicetree, so with
     # mem=1G nothing says where the other 3 GiB are. The unit must not be skipped in silence: it runs and fails.
-    "stock-uefi": dict(kernel="stock", machine=arm64.VIRT_4G, dts=None, firmware=arm64.EDK2, append="mem=1G", mode="stock",
+    "stock-uefi": dict(kernel="stock", **arm64.LAYOUTS["virt"], firmware=arm64.EDK2, append="mem=1G", mode="stock",
                        steps=dict(check=0, plan=0, run=1, doctor=6, status=0),
                        expect=dict(source="offline-blocks", blocks=0, warning="no-ram-map",
                                    says=["nothing done: mem= limits boot memory, but no RAM map"],

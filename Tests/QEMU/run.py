@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
 import bootbench  # noqa: E402  (scripts/bootbench.py: the boot benchmark's table, slopes and SVG)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import guest_console  # noqa: E402  (the serial log and a boot's end, shared with arm64.py)
+import harness  # noqa: E402  (packages, packing, the counted clock, the serial log: shared with arm64.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -132,12 +132,11 @@ SYSTEMD_BOOT_CHECKS = {"systemd-kernel-deferred": 8, "systemd-deferred-memd": 11
 PLUGS = {"dimm1": "1G", "dimm2": "2G", "dimm3": "6G"}
 
 
-def log(message):
-    print(message, flush=True)
+log = harness.log
 
 
 def ensure_packages():
-    subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + PACKAGES, check=True)
+    harness.ensure_packages(PACKAGES)
 
 
 def systemd_boot_machine(variant, gib):
@@ -234,13 +233,7 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
         modules = os.path.join(root, "usr", "lib", "modules", os.path.basename(boot_dir))
         os.makedirs(modules, exist_ok=True)
         shutil.copy2(os.path.join(boot_dir, "config"), os.path.join(modules, "config"))
-    archive = os.path.join(workdir, "debian-upgrade.cpio.gz" if upgrade else "debian.cpio.gz")
-    files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
-    cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
-    with open(archive, "wb") as f:
-        f.write(subprocess.run(["gzip", "-1"], input=cpio, check=True, stdout=subprocess.PIPE).stdout)
-    shutil.rmtree(root, ignore_errors=True)
-    return archive
+    return harness.pack(root, os.path.join(workdir, "debian-upgrade.cpio.gz" if upgrade else "debian.cpio.gz"), remove=True)
 
 
 def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
@@ -277,12 +270,7 @@ def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
         shutil.copy2(os.path.join(HERE, "guest", "scenarios", script), os.path.join(root, "scenarios", script))
     if extra:
         shutil.copy2(extra, os.path.join(root, "debian.cpio.gz"))
-    image = os.path.join(workdir, name + ".cpio.gz")
-    files = subprocess.run("find . | sort", shell=True, cwd=root, check=True, stdout=subprocess.PIPE).stdout
-    cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, check=True, stdout=subprocess.PIPE).stdout
-    with open(image, "wb") as f:
-        f.write(subprocess.run(["gzip", "-1"], input=cpio, check=True, stdout=subprocess.PIPE).stdout)
-    return image
+    return harness.pack(root, os.path.join(workdir, name + ".cpio.gz"))
 
 
 class QMP:
@@ -327,7 +315,7 @@ def parse_size(text):
 # per-zone workers take turns on it, as on a single-core device. What still varied between boots was randomness
 # (the shell loop by 5 %) and the RTC's start: RDRAND/RDSEED (host entropy) are off, address-space randomisation with
 # them, and the RTC starts at a fixed date, not the host's. Two boots then give the same figures to the microsecond.
-COUNTED = ["-icount", "shift=0,sleep=off", "-rtc", "clock=vm,base=2026-01-01T00:00:00", "-smp", "1", "-cpu", "max,rdrand=off,rdseed=off"]
+COUNTED = harness.COUNTED_CLOCK + ["-smp", "1", "-cpu", "max,rdrand=off,rdseed=off"]
 COUNTED_APPEND = "nokaslr norandmaps"
 
 
@@ -353,7 +341,7 @@ def boot(name, kernel, machine, append, image, workdir, timeout, counted=False):
             timed_out = True
             process.kill()
             break
-        text = guest_console.read(serial)
+        text = harness.read(serial)
         for plug, size in re.findall(r"^PLUG (\S+) (\S+)", text, re.M):
             if plug not in plugged:
                 qmp = qmp or QMP(qmp_path)
@@ -361,7 +349,7 @@ def boot(name, kernel, machine, append, image, workdir, timeout, counted=False):
                 plugged.add(plug)
         time.sleep(0.1)
     process.wait()
-    return guest_console.console_text(serial, process), time.monotonic() - started, timed_out
+    return harness.console_text(serial, process), time.monotonic() - started, timed_out
 
 
 def timed_boot(kernel, machine, append, image, timeout, counted=False):
@@ -387,7 +375,7 @@ def timed_boot(kernel, machine, append, image, timeout, counted=False):
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
-    timed_out = guest_console.wait_or_kill(process, timeout)
+    timed_out = harness.wait_or_kill(process, timeout)
     seconds = time.monotonic() - started
     thread.join(5)
     return "\n".join(lines), seconds, timed_out, marks
