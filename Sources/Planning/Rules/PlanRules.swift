@@ -60,14 +60,21 @@ package enum PlanRules {
     /// What a 32-bit DMA mask addresses.
     package static let dma32Limit: UInt64 = 1 << 32
 
-    /// Memory the plan adds above 4 GiB, to a kernel without a bounce buffer (`BounceBuffer`); nil when nothing is
-    /// added there, the kernel has one, or the files cannot tell (an x86 SRAT may have raised its limit).
+    /// Memory the plan probes above 4 GiB, to a kernel without a bounce buffer (`BounceBuffer`); nil when nothing is
+    /// probed there, the kernel has one, or the files cannot tell (an x86 SRAT may have raised its limit). Present
+    /// blocks (DIMMs) are the firmware's, which told the kernel of them at boot (x86: SRAT's hotplug ranges).
     package static func bounceBuffer(_ machine: Machine, _ plan: Plan) -> Finding? {
         guard plan.crashKernel == nil, let lowest = machine.memory.blocks.map(\.index).min(), UInt64(lowest) * plan.blockSize < dma32Limit else {
             return nil
         }
-        let above = plan.blocks.lazy.filter { !$0.alreadyOnline && $0.start + plan.blockSize > dma32Limit }.count
-        guard above > 0, let why = missingBounceBuffer(machine, bootEnd: plan.bootEnd) else { return nil }
+        let above = plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline && $0.start + plan.blockSize > dma32Limit }.count
+        // The top of the memory the kernel booted with: the boot end, or above it what it re-added at boot (arm64's
+        // initrd, the image an EFI stub put high), the online blocks the plan does not own.
+        let planned = Set(plan.blocks.map(\.index))
+        let bootTop = machine.memory.blocks.lazy.filter { $0.state == .online && !planned.contains($0.index) }.map { UInt64($0.index + 1) * plan.blockSize }
+            .max()
+        let top = max(bootTop ?? 0, plan.bootEnd ?? 0)
+        guard above > 0, top > 0, let why = missingBounceBuffer(machine, bootTop: top) else { return nil }
         return Finding(
             .warn, .noBounceBuffer,
             "\(ByteCount.describe(UInt64(above) * plan.blockSize)) of the memory to add lies above 4 GiB, and this kernel has no swiotlb bounce buffer (\(why)): a device limited to 32-bit DMA without an IOMMU cannot map pages there"
@@ -75,17 +82,17 @@ package enum PlanRules {
     }
 
     /// Why the kernel has no bounce buffer, or nil when it has one or the files cannot tell.
-    static func missingBounceBuffer(_ machine: Machine, bootEnd: UInt64?) -> String? {
+    static func missingBounceBuffer(_ machine: Machine, bootTop: UInt64) -> String? {
         if let slabs = machine.bounceBuffer.hasSlabs { return slabs ? nil : "\(BounceBuffer.debugfsDirectory) shows no slabs" }
-        guard !machine.commandLine.bounceBufferRequested, let bootEnd, bootEnd <= dma32Limit else { return nil }
+        guard !machine.commandLine.bounceBufferRequested, bootTop <= dma32Limit else { return nil }
         if machine.devicetree != nil {
             // arm64 sets one up for memory above its DMA zone, which dma-ranges may end below 4 GiB.
             let dma = machine.zoneSpans?.spans.filter { $0.zone == "DMA" && $0.spannedPages > 0 }.map { ($0.startPFN + $0.spannedPages) * machine.pageSize }
                 .max()
-            if let dma, dma < bootEnd { return nil }
+            if let dma, dma < bootTop { return nil }
         } else if machine.bounceBuffer.sratPresent {
             return nil
         }
-        return "it sets one up at boot only when the memory it boots with reaches above 4 GiB; this boot's ended at \(Hex.prefixed(bootEnd))"
+        return "it sets one up at boot only when the memory it boots with reaches above 4 GiB; this boot's ended at \(Hex.prefixed(bootTop))"
     }
 }
