@@ -27,7 +27,7 @@ struct NotificationTests {
 
     @Test("a simulated run: nothing before the first block, then progress with timeout extensions, then the summary with READY=1")
     func successfulRun() throws {
-        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"])
+        let (result, messages, _) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"])
         #expect(result.status == 0, "\(result.stderr)")
         // The first message is the first block's progress: nothing is sent (nor libsystemd opened) before it.
         let first = try #require(messages.first)
@@ -56,7 +56,7 @@ struct NotificationTests {
     func failedRun() throws {
         let root = try Fixture.copyOfExample("phone-12g")
         let block = try #require(try Fixture.plan(root).blocks.first?.index)
-        let (result, messages, copy) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:\(block):ENOMEM:forever"])
+        let (result, messages, _) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:\(block):ENOMEM:forever"])
         #expect(result.status == 3)
         let last = try #require(messages.last)
         #expect(last.contains("ERRNO=12"), "\(last)")
@@ -66,7 +66,7 @@ struct NotificationTests {
 
     @Test("bad input: ERRNO=22 and the message as STATUS, no READY=1, exit 2")
     func badInput() throws {
-        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--movablecore", "99T"])
+        let (result, messages, _) = try runWithSocket(["run", "--simulate", "--movablecore", "99T"])
         #expect(result.status == 2)
         #expect(messages.count == 1)
         #expect(messages.first?.contains("ERRNO=22") == true)
@@ -76,7 +76,7 @@ struct NotificationTests {
 
     @Test("bad input that is an unreadable file: ERRNO= is the read's own errno (EISDIR here), not always EINVAL")
     func badInputErrno() throws {
-        let (result, messages, root) = try runWithSocket(["run", "--simulate"]) { root in
+        let (result, messages, _) = try runWithSocket(["run", "--simulate"]) { root in
             let meminfo = root.appendingPathComponent("proc/meminfo")
             try FileManager.default.removeItem(at: meminfo)
             try FileManager.default.createDirectory(at: meminfo, withIntermediateDirectories: false)
@@ -89,7 +89,7 @@ struct NotificationTests {
 
     @Test("WATCHDOG_USEC set: WATCHDOG=1 pings while blocks come online")
     func watchdog() throws {
-        let (result, messages, root) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"], environment: ["WATCHDOG_USEC": "200000"])
+        let (result, messages, _) = try runWithSocket(["run", "--simulate", "--latency-ms-per-gib", "40"], environment: ["WATCHDOG_USEC": "200000"])
         #expect(result.status == 0)
         #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 2, "\(messages)")
     }
