@@ -68,11 +68,15 @@ package enum PlanRules {
             return nil
         }
         let above = plan.blocks.lazy.filter { $0.action == .probe && !$0.alreadyOnline && $0.start + plan.blockSize > dma32Limit }.count
-        // The top of the memory the kernel booted with: the boot end, or above it what it re-added at boot (arm64's
-        // initrd, the image an EFI stub put high), the online blocks the plan does not own.
+        // The top of the memory the kernel booted with (its max_pfn): the boot end, or above it what it re-added at
+        // boot (arm64's initrd, the image an EFI stub put high), in the online blocks the plan does not own; to the
+        // byte where /proc/iomem says (mem=1000M ends inside a block, and so does the DMA zone).
         let planned = Set(plan.blocks.map(\.index))
-        let bootTop = machine.memory.blocks.lazy.filter { $0.state == .online && !planned.contains($0.index) }.map { UInt64($0.index + 1) * plan.blockSize }
-            .max()
+        let bootTop = machine.memory.blocks.lazy.filter { $0.state == .online && !planned.contains($0.index) }.compactMap { block -> UInt64? in
+            let range = AddressRange(start: UInt64(block.index) * plan.blockSize, end: UInt64(block.index + 1) * plan.blockSize)
+            guard let ram = machine.systemRAM?.ram else { return range.end }
+            return ram.intersection(range).ranges.last?.end
+        }.max()
         let top = max(bootTop ?? 0, plan.bootEnd ?? 0)
         guard above > 0, top > 0, let why = missingBounceBuffer(machine, bootTop: top) else { return nil }
         return Finding(
