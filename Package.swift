@@ -113,7 +113,7 @@ let package = Package(
             name: "deferred-memd",
             dependencies: [
                 "CLibrary",
-                "Jobs", "Reporting", "MachineSources", "Settings", "KernelFiles", "KernelSimulation", "Systemd", "Udev",
+                "Jobs", "Reporting", "MachineSources", "Settings", "KernelFiles", "Systemd", "Udev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

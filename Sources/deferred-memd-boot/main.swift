@@ -9,16 +9,13 @@ import Systemd
 _ = ServiceContext.mainEntered
 ServiceLogging.bootstrap(environment: ServiceContext.environment())
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let command = BootArguments.command(arguments) else {
-    printError(
-        """
-        deferred-memd-boot: cannot run '\(arguments.joined(separator: " "))'
-        usage: deferred-memd-boot run [--sysroot DIR] [--config FILE] [--kernelcore SIZE|N%] [--movablecore SIZE|N%]
-                                      [--workers serial|per-zone] [--gate|--no-gate] [--json] [--dry-run] [--log-level LEVEL] …
-               deferred-memd-boot plan --check [--sysroot DIR] [--config FILE]
-               deferred-memd-boot rescue [--sysroot DIR]
-        Every other command, help and option errors: deferred-memd(8), the command-line tool, which takes the same options.
-        """)
+do {
+    guard let command = try BootArguments.command(arguments) else {
+        printError("deferred-memd-boot: cannot run '\(arguments.joined(separator: " "))'\n" + BootArguments.usage)
+        exit(ExitStatus.usage.rawValue)
+    }
+    exit(command.execute().rawValue)
+} catch {
+    printError("deferred-memd-boot: \(error)\n" + BootArguments.usage)
     exit(ExitStatus.usage.rawValue)
 }
-exit(command.execute().rawValue)

@@ -17,8 +17,9 @@ struct DeferredMemd: ParsableCommand {
     static func main() {
         _ = ServiceContext.mainEntered
         ServiceLogging.bootstrap(environment: ServiceContext.environment())
-        // `run` and `plan --check` without ArgumentParser's reflection (see BootArguments), as the boot binary.
-        if let command = BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
+        // `run`, `plan --check` and `rescue` without ArgumentParser's reflection (see BootArguments), as the boot
+        // binary; help and a line with errors go on to ArgumentParser, whose `run` and `rescue` parse the same tables.
+        if let command = try? BootArguments.command(Array(CommandLine.arguments.dropFirst())) {
             CLibrary.exit(command.execute().rawValue)
         }
         main(nil)

@@ -1,21 +1,20 @@
 import ArgumentParser
 import Jobs
 
-/// The machine flags on the command line; the values and what is read with them are `MachineSelection`'s.
+/// The machine flags of the commands ArgumentParser parses (`plan`, `status`, `doctor`, `watch`); names and help
+/// are `MachineSelection.options`'s, which `run` and the boot binary parse with.
 struct MachineOptions: ParsableArguments {
-    @Option(help: "Root directory holding the machine's /sys, /proc and /etc (a capture or a test tree).")
-    var sysroot: String = "/"
-
-    @Option(help: "Configuration file to read instead of /etc/deferred-memd.conf and its drop-ins.")
-    var config: String?
-
-    @Option(help: "Deferred memory for ZONE_NORMAL: a size (4G, 0x80000000) or a percentage (50%).")
-    var kernelcore: String?
-
-    @Option(help: "Deferred memory for ZONE_MOVABLE: a size or a percentage.")
-    var movablecore: String?
+    @Option(help: Self.help("sysroot")) var sysroot: String = "/"
+    @Option(help: Self.help("config")) var config: String?
+    @Option(help: Self.help("kernelcore")) var kernelcore: String?
+    @Option(help: Self.help("movablecore")) var movablecore: String?
 
     var selection: MachineSelection {
         MachineSelection(sysroot: sysroot, config: config, kernelcore: kernelcore, movablecore: movablecore)
+    }
+
+    static func help(_ name: String) -> ArgumentHelp {
+        let option = MachineSelection.options[name]
+        return ArgumentHelp(option.help, valueName: option.valueName)
     }
 }

@@ -176,8 +176,8 @@ struct AutoZoneTests {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         let other = method == .autoZone ? "two-write" : "auto-zone"
         try Fixture.write("[Run]\nProbeMethod=\(other)\n", to: "/etc/deferred-memd.conf", in: root)
-        let configured = try #require(BootArguments.command(["run", "--sysroot", root.path]))
-        let flagged = try #require(BootArguments.command(["run", "--sysroot", root.path, "--probe-method", flag]))
+        let configured = try #require(try BootArguments.command(["run", "--sysroot", root.path]))
+        let flagged = try #require(try BootArguments.command(["run", "--sysroot", root.path, "--probe-method", flag]))
         guard case .run(let fromConfig) = configured, case .run(let fromFlag) = flagged else { return }
         let configuration = try Configuration.read(from: KernelFiles(root: .init(root.path)), explicitPath: nil)
         #expect(fromConfig.placement.engineOptions(configuration).effectiveProbeMethod(kernelHasCheckedAdd: false) == ProbeMethod(rawValue: other))

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Testing
 
 /// `deferred-memd-boot`, what deferred-memd.service runs: the same `run` and `plan --check` as the command-line
@@ -53,16 +54,19 @@ import Testing
     }
 
     @Test(
-        "anything but run and plan --check: usage error 64 naming the line and the tool, nothing written",
+        "anything but run, plan --check and rescue, or a wrong option: usage error 64 saying what, the usage and the tool, nothing written",
         arguments: [
-            ["status"], ["plan"], ["run", "--help"], ["run", "--bogus"], ["run", "--workers", "parallel"], [],
+            (["status"], "cannot run 'status"), (["plan"], "cannot run 'plan"), (["run", "--help"], "cannot run 'run --help"),
+            (["run", "--bogus"], "unknown option '--bogus'"), (["run", "--workers", "parallel"], "--workers 'parallel': expected per-zone or serial"),
+            ([], "cannot run '"),
         ])
-    func declines(_ line: [String]) throws {
+    func declines(_ line: [String], _ said: String) throws {
         let root = try Fixture.copyOfExample("phone-12g")
         let before = try treeSnapshot(root)
         let result = try Binary.run(line + ["--sysroot", root.path], program: Binary.boot)
         #expect(result.status == 64, "\(line): \(result.status)")
-        #expect(result.stderr.contains("cannot run") && result.stderr.contains("deferred-memd(8)"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("deferred-memd-boot: " + said), "\(result.stderr)")
+        #expect(result.stderr.contains(BootArguments.usage) && result.stderr.contains("deferred-memd(8)"), "\(result.stderr)")
         #expect(try treeSnapshot(root) == before)
     }
 }
