@@ -10,8 +10,8 @@ import Reporting
 import Settings
 import TinyJSON
 
-/// `run` as a value: every option of the command, parsed, and what it does with them. Both front ends fill one:
-/// the command-line tool through ArgumentParser, the boot binary through `BootArguments`.
+/// `run` as a value: every option of the command, parsed, and what it does with them. Both binaries fill one from
+/// `RunJob.options`, the command's option table.
 package struct RunJob: Sendable, Equatable {
     package var machine = MachineSelection()
     package var placement = WorkerSelection()

@@ -65,6 +65,8 @@ import Testing
             (["run", "--workers", "parallel"], "--workers 'parallel': expected per-zone or serial"),
             (["run", "--latency-ms-per-gib", "fast"], "--latency-ms-per-gib 'fast': expected a number of milliseconds"),
             (["run", "--sysroot"], "--sysroot needs a value"),
+            (["run", "--sysroot", "--json"], "--sysroot needs a value"),
+            (["run", "--json=yes"], "--json takes no value"),
             (["run", "--fault", "online:x"], "--fault 'online:x': expected STAGE:BLOCK:ERRNO:COUNT, such as online:20:EBUSY:2"),
             (["run", "--fault", "online:1:EBUSY:1"], "--fault needs --simulate"),
             (["run", "--normal-cpus", "z"], "--normal-cpus 'z': expected a CPU list such as 4-7 or 0,2,4"),

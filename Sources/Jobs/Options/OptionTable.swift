@@ -8,9 +8,11 @@ package struct OptionTable<Job>: Sendable {
         self.options = options
     }
 
-    /// The options of a part of the job (`MachineSelection` in `RunJob`), then these.
-    package init<Part>(_ part: OptionTable<Part>, at path: WritableKeyPath<Job, Part> & Sendable, _ options: [CommandOption<Job>] = []) {
-        self.options = part.options.map { $0.lifted(path) } + options
+    /// The options of a part of the job (`MachineSelection` in `RunJob`), reached through `access`, then these.
+    package init<Part>(
+        _ part: OptionTable<Part>, _ options: [CommandOption<Job>] = [], access: @escaping @Sendable (inout Job, (inout Part) -> Bool) -> Bool
+    ) {
+        self.options = part.options.map { $0.lifted(access) } + options
     }
 
     package static func + (lhs: Self, rhs: Self) -> Self { Self(lhs.options + rhs.options) }
@@ -21,26 +23,21 @@ package struct OptionTable<Job>: Sendable {
         var arguments = arguments.makeIterator()
         while let argument = arguments.next() {
             guard argument.hasPrefix("--"), argument.count > 2 else { throw OptionError(argument, .unknown) }
-            let name: Substring
-            var inline: String? = nil
-            if let equals = argument.firstIndex(of: "=") {
-                name = argument[argument.index(argument.startIndex, offsetBy: 2)..<equals]
-                inline = String(argument[argument.index(after: equals)...])
-            } else {
-                name = argument.dropFirst(2)
-            }
-            let written = "--" + name
-            guard let option = options.first(where: { $0.name == name }) else { throw OptionError(written, .unknown) }
+            // Names compared as substrings of the argument: no string is built unless the line is wrong.
+            let equals = argument.firstIndex(of: "=")
+            let written = argument[..<(equals ?? argument.endIndex)]
+            let inline = equals.map { String(argument[argument.index(after: $0)...]) }
+            guard let option = options.first(where: { written.dropFirst(2) == $0.name }) else { throw OptionError(String(written), .unknown) }
             var value: String? = nil
-            if option.valueName == nil {
-                guard inline == nil else { throw OptionError(written, .takesNoValue) }
+            if !option.takesValue {
+                guard inline == nil else { throw OptionError(String(written), .takesNoValue) }
             } else if let inline {
                 value = inline
             } else {
-                guard let following = arguments.next(), !following.hasPrefix("--") else { throw OptionError(written, .needsValue) }
+                guard let following = arguments.next(), !following.hasPrefix("--") else { throw OptionError(String(written), .needsValue) }
                 value = following
             }
-            if let expected = option.apply(&job, value) { throw OptionError(written, .badValue(value ?? "", expected: expected)) }
+            guard option.apply(&job, value) else { throw OptionError(String(written), .badValue(value ?? "", expected: option.describe().expected)) }
         }
         return job
     }

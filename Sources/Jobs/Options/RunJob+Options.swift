@@ -6,15 +6,16 @@ extension RunJob {
     /// Every option of `run`, in the order help lists them.
     package static let options =
         OptionTable<RunJob>(
-            MachineSelection.options, at: \.machine,
+            MachineSelection.options,
             [
                 .flag(
                     "dry-run",
                     help: "Run the engine against a recording kernel: print the writes the run makes (a shell script; --json: a list), and write nothing."
                 ) { $0.dryRun = true },
                 .flag("json", help: "Print the report (or the dry run's writes) as JSON on stdout.") { $0.json = true },
-            ])
-        + OptionTable(WorkerSelection.options, at: \.placement)
+            ]
+        ) { job, set in set(&job.machine) }
+        + OptionTable(WorkerSelection.options) { job, set in set(&job.placement) }
         + OptionTable([
             .choice("auto-online", help: "When auto_online_blocks is not offline: switch (off for the run, then restored) or refuse.") { $0.autoOnline = $1 },
             .metricsDirectory(for: "run") { $0.metricsDirectory = $1 },
