@@ -42,8 +42,8 @@ package enum FindingCode: String, Sendable, CaseIterable {
     /// Hash tables the kernel sized at boot for the boot memory, fixed for good: the message gives the
     /// command-line values that size them for all the memory at the next boot.
     case bootSizedHashTables = "boot-sized-hash-tables"
-    /// Memory above 4 GiB is added to a kernel that booted without a bounce buffer (swiotlb): a device limited to
-    /// 32-bit DMA without an IOMMU cannot reach it.
+    /// Memory above 4 GiB is probed into a kernel that booted without a bounce buffer (swiotlb): a device limited to
+    /// 32-bit DMA without an IOMMU cannot reach it. (Present blocks are the firmware's, known when the kernel booted.)
     case noBounceBuffer = "no-bounce-buffer"
     /// This boot's plan journal is corrupt (not what the daemon writes): ignored, the fresh plan is used.
     case planJournalIgnored = "plan-journal-ignored"
