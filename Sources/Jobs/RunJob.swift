@@ -53,7 +53,7 @@ package struct RunJob: Sendable, Equatable {
         do {
             guard dryRun else { return try execute(context: context) }
             let dry = try self.dry(context: context)
-            print(json ? dry.json.serialized(indent: 2) : dry.text, terminator: json ? "\n" : "")
+            context.print(json ? dry.json.serialized(indent: 2) : dry.text, terminator: json ? "\n" : "")
             return dry.report.status
         } catch {
             return context.refuse(error)
@@ -121,7 +121,7 @@ package struct RunJob: Sendable, Equatable {
         line?.finish()
         notifications?.finished(report)
         metrics?.publish(report.metrics(command: "run", endedAt: Clock.wallMilliseconds()))
-        if json { report.write { print($0, terminator: "") } } else { print(report.summary) }
+        if json { report.write { context.standardOutput($0) } } else { context.print(report.summary) }
         return report.status
     }
 }
