@@ -17,6 +17,8 @@ package struct JobContext: Sendable {
     package var standardOutput: @Sendable (String) -> Void = { Swift.print($0, terminator: "") }
     /// Messages for people, terminators included: stderr with write(2) by default, unbuffered as `printError` was.
     package var standardError: @Sendable (String) -> Void = { CLibrary.writeAll(2, $0) }
+    /// Whether `standardError` is a terminal, for the live progress line; a capture is not.
+    package var standardErrorIsTerminal: @Sendable () -> Bool = { isatty(2) == 1 }
 
     package init(logger: Logger, notifications: RunNotifications? = nil, makeKernel: (@Sendable (KernelChoice, KernelFiles) -> any HotplugKernel)? = nil) {
         self.logger = logger

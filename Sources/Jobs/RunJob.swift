@@ -1,4 +1,3 @@
-import CLibrary
 import Execution
 import KernelFiles
 import KernelSimulation
@@ -109,7 +108,7 @@ package struct RunJob: Sendable, Equatable {
         // A rescue's figures describe the run before it: at a new run, an earlier boot's are stale.
         metrics?.remove(command: "rescue")
         for warning in fresh.warnings { logger.warning("\(warning)") }
-        let line: ProgressLine? = isatty(2) == 1 && !json ? ProgressLine() : nil
+        let line: ProgressLine? = context.standardErrorIsTerminal() && !json ? ProgressLine(write: context.standardError) : nil
         var progress: (@Sendable (Execution.Progress) -> Void)?
         if line != nil || notifications != nil {
             progress = { snapshot in

@@ -24,6 +24,7 @@ enum InProcess {
             var context = JobContext(logger: logger)
             context.standardOutput = { text in stdout.modify { $0 += text } }
             context.standardError = { text in stderr.modify { $0 += text } }
+            context.standardErrorIsTerminal = { false }  // as the binary's stderr, a pipe
             return context
         }
         let boot: BootCommand?
