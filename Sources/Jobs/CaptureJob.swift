@@ -16,10 +16,10 @@ package struct CaptureJob: Sendable, Equatable {
         do {
             try KernelFiles(root: "/").createDirectory(directory)
             let count = try MachineCapture(source: KernelFiles(root: .init(sysroot)), destination: destination).run()
-            print("captured \(count) files into \(directory); plan it with: deferred-memd plan --sysroot \(directory)")
+            context.print("captured \(count) files into \(directory); plan it with: deferred-memd plan --sysroot \(directory)")
             return .success
         } catch {
-            printError("error: \(error)")
+            context.printError("error: \(error)")
             return .nothingDone
         }
     }

@@ -20,7 +20,7 @@ package struct DoctorJob: Sendable, Equatable {
 
     package func run(context: JobContext) -> ExitStatus {
         let findings = DoctorCheck.findings(read())
-        print(json ? DoctorReport.json(findings).serialized() : DoctorReport.text(findings), terminator: json ? "\n" : "")
+        context.print(json ? DoctorReport.json(findings).serialized() : DoctorReport.text(findings), terminator: json ? "\n" : "")
         return DoctorReport.exitStatus(findings)
     }
 

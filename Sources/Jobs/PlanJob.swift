@@ -10,7 +10,7 @@ package struct PlanJob: Sendable, Equatable {
     package func run(context: JobContext) -> ExitStatus {
         do {
             let (_, _, plan) = try machine.loadPlan()
-            print(json ? PlanReport.json(plan).serialized() : PlanReport.text(plan), terminator: json ? "\n" : "")
+            context.print(json ? PlanReport.json(plan).serialized() : PlanReport.text(plan), terminator: json ? "\n" : "")
             return .success
         } catch {
             return context.refuse(error)

@@ -1,4 +1,3 @@
-import CLibrary
 import Execution
 import KernelFiles
 import Logging
@@ -10,6 +9,11 @@ import TinyJSON
 /// The live progress line on a terminal: blocks and GiB per zone, and the rate.
 final class ProgressLine: Sendable {
     private let last = Mutex<UInt64>(0)
+    private let write: @Sendable (String) -> Void
+
+    init(write: @escaping @Sendable (String) -> Void) {
+        self.write = write
+    }
 
     func show(_ progress: Execution.Progress) {
         let now = progress.elapsedNanoseconds
@@ -20,12 +24,10 @@ final class ProgressLine: Sendable {
         }
         guard due else { return }
         let rate = now > 0 ? ByteCount.describe(UInt64(Double(progress.bytesDone) / (Double(now) / 1e9))) + "/s" : ""
-        var stderr = StandardError()
-        print("\r\u{1B}[K\(RunNotifications.statusText(progress)); \(rate)", terminator: "", to: &stderr)
+        write("\r\u{1B}[K\(RunNotifications.statusText(progress)); \(rate)")
     }
 
     func finish() {
-        var stderr = StandardError()
-        print("", to: &stderr)
+        write("\n")
     }
 }

@@ -25,7 +25,7 @@ package struct RescueJob: Sendable, Equatable {
             // The safety net must work on a tree whose sources do not parse: the blocks alone are enough.
             let machine = (try? Machine.read(from: files)) ?? (try? MemoryBlockDirectory.read(from: files)).map { Machine(memory: $0) }
             guard let machine else {
-                printError("error: --simulate needs readable memory blocks under \(sysroot)")
+                context.printError("error: --simulate needs readable memory blocks under \(sysroot)")
                 return .usage
             }
             kernel = context.makeKernel(.simulated(.init(nanosecondsPerGiB: 0), machine: machine), files)
@@ -33,7 +33,7 @@ package struct RescueJob: Sendable, Equatable {
             kernel = context.makeKernel(.live, files)
         }
         let outcome = context.stoppable { stop in Rescue(files: files, kernel: kernel, logger: context.logger).run(stop: stop) }
-        print(outcome.summary)
+        context.print(outcome.summary)
         let status: ExitStatus = outcome.failed.isEmpty ? .success : .partial
         if let directory = metricsDirectory ?? (try? Configuration.read(from: files, explicitPath: nil))?.metricsDirectory {
             MetricsPublisher(directory: directory, files: files, logger: context.logger).publish(

@@ -1,4 +1,3 @@
-import CLibrary
 import Execution
 import KernelFiles
 import KernelSimulation
@@ -53,7 +52,7 @@ package struct RunJob: Sendable, Equatable {
         do {
             guard dryRun else { return try execute(context: context) }
             let dry = try self.dry(context: context)
-            print(json ? dry.json.serialized(indent: 2) : dry.text, terminator: json ? "\n" : "")
+            context.print(json ? dry.json.serialized(indent: 2) : dry.text, terminator: json ? "\n" : "")
             return dry.report.status
         } catch {
             return context.refuse(error)
@@ -109,7 +108,7 @@ package struct RunJob: Sendable, Equatable {
         // A rescue's figures describe the run before it: at a new run, an earlier boot's are stale.
         metrics?.remove(command: "rescue")
         for warning in fresh.warnings { logger.warning("\(warning)") }
-        let line: ProgressLine? = isatty(2) == 1 && !json ? ProgressLine() : nil
+        let line: ProgressLine? = context.standardErrorIsTerminal() && !json ? ProgressLine(write: context.standardError) : nil
         var progress: (@Sendable (Execution.Progress) -> Void)?
         if line != nil || notifications != nil {
             progress = { snapshot in
@@ -121,7 +120,7 @@ package struct RunJob: Sendable, Equatable {
         line?.finish()
         notifications?.finished(report)
         metrics?.publish(report.metrics(command: "run", endedAt: Clock.wallMilliseconds()))
-        if json { report.write { print($0, terminator: "") } } else { print(report.summary) }
+        if json { report.write { context.standardOutput($0) } } else { context.print(report.summary) }
         return report.status
     }
 }

@@ -19,9 +19,9 @@ package struct StatusJob: Sendable, Equatable {
             let plan = PlanJournal(state: .onDisk(machine.files)).reconcile(fresh).plan
             let lastRun = Self.lastRunSummary(machine.files)
             if json {
-                print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
+                context.print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
             } else {
-                print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
+                context.print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
             }
             return .success
         } catch {

@@ -59,7 +59,7 @@ package struct WatchJob: Sendable, Equatable {
             do {
                 source = try makeSource(files)
             } catch {
-                printError("error: cannot watch memory events: \(error)")
+                context.printError("error: cannot watch memory events: \(error)")
                 context.notifications?.failed("cannot watch memory events: \(error)", errno: .ioError)
                 return .nothingDone
             }
@@ -71,10 +71,10 @@ package struct WatchJob: Sendable, Equatable {
             context.logger.info("watching memory hot-add", metadata: ["policy": "\((policy ?? configuration.watchPolicy ?? .split).rawValue)"])
             do {
                 let totals = try watcher.run(source: source, stop: stop)
-                print(totals.status)
+                context.print(totals.status)
                 return .success
             } catch {
-                printError("error: memory event source failed: \(error)")
+                context.printError("error: memory event source failed: \(error)")
                 context.notifications?.failed("memory event source failed: \(error)", errno: .ioError)
                 return .nothingDone
             }

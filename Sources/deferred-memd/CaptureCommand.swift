@@ -10,9 +10,13 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Root of the machine to capture.") var sysroot: String = "/"
     @Argument(help: "Destination directory (created if missing).") var directory: String
 
-    func run() throws {
+    var job: CaptureJob {
         var job = CaptureJob(directory: directory)
         job.sysroot = sysroot
+        return job
+    }
+
+    func run() throws {
         try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

@@ -14,10 +14,14 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var machine: MachineOptions
     @Flag(help: "Print the findings as one JSON object.") var json = false
 
-    func run() throws {
+    var job: DoctorJob {
         var job = DoctorJob()
         job.machine = machine.selection
         job.json = json
+        return job
+    }
+
+    func run() throws {
         try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

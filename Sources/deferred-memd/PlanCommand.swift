@@ -13,11 +13,15 @@ struct PlanCommand: ParsableCommand {
             "Print nothing; exit 0 when there is memory to bring online (or the input is bad, or mem= hides memory that no RAM map locates, so that `run` reports it), 1 when there is none. For ExecCondition=."
     ) var check = false
 
-    func run() throws {
-        if check { return try exit(PlanCheck(machine: machine.selection).run()) }
+    var job: PlanJob {
         var job = PlanJob()
         job.machine = machine.selection
         job.json = json
+        return job
+    }
+
+    func run() throws {
+        if check { return try exit(PlanCheck(machine: machine.selection).run()) }
         try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

@@ -10,11 +10,15 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print as JSON.") var json = false
     @Flag(name: .shortAndLong, help: "Print sizes in bytes.") var bytes = false
 
-    func run() throws {
+    var job: StatusJob {
         var job = StatusJob()
         job.machine = machine.selection
         job.json = json
         job.bytes = bytes
+        return job
+    }
+
+    func run() throws {
         try exit(job.run(context: .process(logLevel: .info, notify: false)))
     }
 }

@@ -23,7 +23,7 @@ struct CommandLineTests {
             try reference.run()
             let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             reference.waitUntilExit()
-            let ours = try Binary.run(["status", "--sysroot", root] + (bytes ? ["--bytes"] : []))
+            let ours = InProcess.run(["status", "--sysroot", root] + (bytes ? ["--bytes"] : []))
             #expect(ours.status == 0, "\(ours.stderr)")
             #expect(Self.rows(ours.stdout) == Self.rows(expected), "lsmem:\n\(expected)\nours:\n\(ours.stdout)")
             let totals = { (text: String) in
@@ -37,6 +37,7 @@ struct CommandLineTests {
 
     @Test("plan --json prints one object with the documented fields")
     func planJSON() throws {
+        // The binary, end to end: exit 0 and stdio's stdout flushed at exit (the other tests here run in process).
         let result = try Binary.run(["plan", "--json", "--sysroot", Fixture.examples.appendingPathComponent("arm64-board").path])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -52,7 +53,7 @@ struct CommandLineTests {
     func planJSONWarnings() throws {
         let root = try Fixture.copyOfExample("arm64-board")
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-        let result = try Binary.run(["plan", "--json", "--sysroot", root.path])
+        let result = InProcess.run(["plan", "--json", "--sysroot", root.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let warnings = try #require(object["warnings"] as? [[String: Any]])
         let autoOnline = try #require(warnings.first { $0["code"] as? String == FindingCode.autoOnlineBlocks.rawValue })
@@ -85,7 +86,7 @@ struct CommandLineTests {
         try Fixture.write(contents, to: path, in: root)
         let before = try treeSnapshot(root)
         for (program, command) in [("deferred-memd", "plan"), ("deferred-memd", "status"), ("deferred-memd", "run"), (Binary.boot, "run")] {
-            let result = try Binary.run([command, "--sysroot", root.path], program: program)
+            let result = InProcess.run([command, "--sysroot", root.path], program: program)
             #expect(result.status == 2, "\(name): \(program) \(command) exited \(result.status): \(result.stderr)")
             #expect(result.stderr.contains(word), "\(name): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: "), "\(name)")
@@ -95,6 +96,7 @@ struct CommandLineTests {
 
     @Test("a flag asking for more than exists is bad input, and nothing is written")
     func tooMuchFromFlag() throws {
+        // The binary, end to end: exit code 2 and the message on its stderr.
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         let before = try treeSnapshot(root)
         let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--kernelcore", "64G"])
@@ -111,7 +113,7 @@ struct CommandLineTests {
             defer { try? FileManager.default.removeItem(at: destination) }
             let source = Fixture.examples.appendingPathComponent(machine)
             let before = try treeSnapshot(source)
-            let result = try Binary.run(["capture", "--sysroot", source.path, destination.appendingPathComponent("cap").path])
+            let result = InProcess.run(["capture", "--sysroot", source.path, destination.appendingPathComponent("cap").path])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try Fixture.plan(destination.appendingPathComponent("cap")) == (try Fixture.plan(source)))
             #expect(try treeSnapshot(source) == before, "capture wrote to its source")

@@ -39,7 +39,7 @@ struct CrashKernelTests {
         #expect(plan.blocks.isEmpty)
         #expect(plan.crashKernel != nil)
         #expect(plan.warnings.map(\.code) == [.crashKernel])
-        let text = try Binary.run(["plan", "--sysroot", root.path])
+        let text = InProcess.run(["plan", "--sysroot", root.path])
         #expect(text.stdout.contains("nothing to do: this is a crash-dump kernel"), "\(text.stdout)")
     }
 
@@ -47,10 +47,10 @@ struct CrashKernelTests {
     func runNothing(_ marker: Marker) throws {
         let root = try Self.crashTree(marker)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-        let dry = try Binary.run(["run", "--dry-run", "--json", "--sysroot", root.path])
+        let dry = InProcess.run(["run", "--dry-run", "--json", "--sysroot", root.path])
         #expect(dry.status == ExitStatus.nothingDone.rawValue)
         #expect(dry.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
-        let run = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
+        let run = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
         #expect(run.status == ExitStatus.nothingDone.rawValue, "\(run.stdout)")
         #expect(run.stdout.contains("crash-dump kernel"))
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sys/devices/system/memory/memory16").path))

@@ -47,7 +47,7 @@ struct DefenceTests {
         let cmdline = root.appendingPathComponent("proc/cmdline")
         try FileManager.default.removeItem(at: cmdline)
         try FileManager.default.createDirectory(at: cmdline, withIntermediateDirectories: false)
-        let result = try Binary.run(["plan", "--sysroot", root.path])
+        let result = InProcess.run(["plan", "--sysroot", root.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("proc/cmdline"))
         #expect(result.stderr.contains("EISDIR"))

@@ -111,7 +111,7 @@ struct DoctorTests {
         #expect(try only("online-policy", in: all).severity == .warn)
         #expect(try only("udev-and-watch", in: all).severity == .ok)
         #expect(DoctorReport.exitStatus(all) == .checkFailed)
-        let result = try Binary.run(["doctor", "--sysroot", root.path])
+        let result = InProcess.run(["doctor", "--sysroot", root.path])
         #expect(result.status == 6)
         #expect(result.stdout.contains("fail  udev-rule"))
     }
@@ -148,13 +148,13 @@ struct DoctorTests {
         // Configured: the command line also sizes the boot-time hash tables for all 3.9 GiB.
         try Fixture.write(
             "console=ttyS0 mem=1G memhp_default_state=offline deferred_mem.kernelcore=50% \(Self.hashEntries)\n", to: "/proc/cmdline", in: root)
-        let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0"])
+        let run = InProcess.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0"])
         #expect(run.status == 0, "\(run.stderr)")
         let all = findings(root)
         #expect(all.filter { $0.severity != .ok }.map(\.code) == [])
         #expect(try only("last-run", in: all).message.contains("23"))
         #expect(try only("deferred-missing", in: all).message == "all 2.9 GiB of deferred memory is online")
-        let result = try Binary.run(["doctor", "--json", "--sysroot", root.path])
+        let result = InProcess.run(["doctor", "--json", "--sysroot", root.path])
         #expect(result.status == 0)
         let json = try JSONValue(parsing: result.stdout)
         #expect(json["exitCode"]?.int64Value == 0)
@@ -368,7 +368,7 @@ struct DoctorTests {
         #expect(plan.severity == .fail)
         #expect(plan.message.contains("/proc/cmdline"))
         #expect(try only("udev-rule", in: all).severity == .fail)
-        #expect(try Binary.run(["doctor", "--sysroot", root.path]).status == 6)
+        #expect(InProcess.run(["doctor", "--sysroot", root.path]).status == 6)
     }
 
     // MARK: the last run
@@ -382,7 +382,7 @@ struct DoctorTests {
         #expect(missing.severity == .fail)
         #expect(missing.message.contains("mem= limits boot memory, but no RAM map"), "\(missing.message)")
         #expect(missing.remedy?.contains("/sys/kernel/deferred_mem_init") == true)
-        #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path]).status == 1)
+        #expect(InProcess.run(["run", "--simulate", "--sysroot", root.path]).status == 1)
         let all = findings(root)
         #expect(!all.contains { $0.code == .noRAMMap }, "said once, by deferred-missing")
         let last = try only("last-run", in: all)
@@ -394,7 +394,7 @@ struct DoctorTests {
     @Test("a last run that left blocks failed: fail with the blocks and errnos, and the deferred memory still missing")
     func failedRun() throws {
         let root = try tree()
-        let run = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
+        let run = InProcess.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
         #expect(run.status == 3, "\(run.stderr)")
         let all = findings(root)
         let last = try only("last-run", in: all)
@@ -412,10 +412,10 @@ struct DoctorTests {
     func readOnly() throws {
         let root = try tree()
         try install(Self.redHatRules, as: "/usr/lib/udev/rules.d/40-redhat.rules", in: root)
-        _ = try Binary.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
+        _ = InProcess.run(["run", "--sysroot", root.path, "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EHWPOISON:forever"])
         let before = try treeSnapshot(root)
         for arguments in [["doctor", "--sysroot", root.path], ["doctor", "--json", "--sysroot", root.path]] {
-            #expect(try Binary.run(arguments).status == 6)
+            #expect(InProcess.run(arguments).status == 6)
         }
         #expect(try treeSnapshot(root) == before)
     }

@@ -104,7 +104,7 @@ struct MetricsTests {
         // An earlier file is replaced whole, and an earlier boot's rescue file goes.
         try Fixture.write("stale\n", to: Self.textfiles + "/deferred-memd-run.prom", in: root)
         try Fixture.write("stale\n", to: Self.textfiles + "/deferred-memd-rescue.prom", in: root)
-        let result = try Binary.run(
+        let result = InProcess.run(
             [
                 "run", "--simulate", "--latency-ms-per-gib", "1", "--sysroot", root.path, "--metrics-directory", Self.textfiles, "--fault",
                 "online:40:EIO:forever",
@@ -146,22 +146,22 @@ struct MetricsTests {
     @Test("[Metrics] Directory= in the configuration turns metrics on; off unless set; the flag wins over it")
     func configuration() throws {
         let root = try Self.metricsRoot()
-        _ = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        _ = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + Self.textfiles).isEmpty, "metrics written without being asked for")
         try Fixture.write("[Metrics]\nDirectory=/elsewhere\n", to: "/etc/deferred-memd.conf.d/metrics.conf", in: root)
         try FileManager.default.createDirectory(atPath: root.path + "/elsewhere", withIntermediateDirectories: true)
-        _ = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        _ = InProcess.run(["run", "--simulate", "--sysroot", root.path])
         #expect(FileManager.default.fileExists(atPath: root.path + "/elsewhere/deferred-memd-run.prom"))
-        _ = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", Self.textfiles])
+        _ = InProcess.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", Self.textfiles])
         #expect(FileManager.default.fileExists(atPath: root.path + Self.textfiles + "/deferred-memd-run.prom"))
     }
 
     @Test("a relative directory is bad input in the configuration (exit 2) and a usage error as a flag (exit 64)")
     func relativeDirectory() throws {
         let root = try Self.metricsRoot()
-        #expect(try Binary.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "var/lib"]).status == 64)
+        #expect(InProcess.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "var/lib"]).status == 64)
         try Fixture.write("[Metrics]\nDirectory=var/lib\n", to: "/etc/deferred-memd.conf.d/metrics.conf", in: root)
-        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path], program: Binary.boot)
+        let result = InProcess.run(["run", "--simulate", "--sysroot", root.path], program: Binary.boot)
         #expect(result.status == 2)
         #expect(result.stderr.contains(MetricsDirectory.expected), "\(result.stderr)")
     }
@@ -169,7 +169,7 @@ struct MetricsTests {
     @Test("a directory that does not exist is a warning: the run still succeeds")
     func unwritable() throws {
         let root = try Self.metricsRoot()
-        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "/no/such/directory"], program: Binary.boot)
+        let result = InProcess.run(["run", "--simulate", "--sysroot", root.path, "--metrics-directory", "/no/such/directory"], program: Binary.boot)
         #expect(result.status == 0)
         #expect(result.stderr.contains("cannot write the metrics file"), "\(result.stderr)")
     }
@@ -203,7 +203,7 @@ struct MetricsTests {
     @Test("watch writes its file after each burst: the burst's figures and counters since it started")
     func watch() throws {
         let root = try Self.metricsRoot()
-        let result = try Binary.run([
+        let result = InProcess.run([
             "watch", "--simulate", "--events-from", "/dev/null", "--sysroot", root.path, "--metrics-directory", Self.textfiles,
         ])
         #expect(result.status == 0, "\(result.stderr)")

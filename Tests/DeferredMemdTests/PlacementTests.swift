@@ -31,7 +31,7 @@ struct PlacementTests {
     func flags() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
         try Fixture.write("[Plan]\nMovableCore=50%\n[Workers]\nNice=3\nNormalCPUs=0\n", to: "/etc/deferred-memd.conf", in: root)
-        let result = try Binary.run([
+        let result = InProcess.run([
             "run", "--simulate", "--workers", "per-zone", "--latency-ms-per-gib", "0", "--movable-cpus", "0", "--movable-priority", "idle", "--sysroot",
             root.path,
         ])
@@ -54,7 +54,7 @@ struct PlacementTests {
     func badFlags(flags: [String]) throws {
         let root = try Fixture.copyOfExample("phone-12g")
         let before = try treeSnapshot(root)
-        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path] + flags)
+        let result = InProcess.run(["run", "--simulate", "--sysroot", root.path] + flags)
         #expect(result.status == 64)
         #expect(result.stderr.contains(flags[0]))
         #expect(try treeSnapshot(root) == before)

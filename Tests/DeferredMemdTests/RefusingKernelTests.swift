@@ -82,7 +82,7 @@ struct RefusingKernelTests {
         let (errno, onlineAttempts) = refusal
         let root = try Fixture.copyOfExample(Self.example)
         let plan = try Fixture.plan(root)
-        let result = try Binary.run(
+        let result = InProcess.run(
             [
                 "run", "--simulate", "--latency-ms-per-gib", "0", "--probe-method", method.rawValue, "--fault", "online:*:\(errno):forever", "--sysroot",
                 root.path,
@@ -115,7 +115,7 @@ struct RefusingKernelTests {
         let root = try Fixture.copyOfExample(Self.example)
         let plan = try Fixture.plan(root)
         let first = try #require(plan.blocks.first)
-        let result = try Binary.run(
+        let result = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--probe-method", "two-write", "--fault", "online:*:EBUSY:\(refusals)", "--sysroot", root.path],
             program: Binary.boot)
         let blocks = try Self.blocks(root)
@@ -146,7 +146,7 @@ struct RefusingKernelTests {
         let last = try #require(plan.blocks.last).index
         let chosen = [normal: ("ENOMEM", 6), movable: ("EIO", 2), last: ("EBUSY", 6)]
         let faults = chosen.flatMap { ["--fault", "online:\($0.key):\($0.value.0):forever"] }
-        let result = try Binary.run(
+        let result = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--probe-method", "two-write", "--sysroot", root.path] + faults, program: Binary.boot)
         #expect(result.status == 3, "\(result.stdout)")
         for block in try Self.blocks(root) {
@@ -161,7 +161,7 @@ struct RefusingKernelTests {
             }
         }
         #expect(Set(try misplaced(plan, in: root).map { String($0.prefix { $0 != ":" }) }) == Set(chosen.keys.map { "memory\($0)" }))
-        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
+        let rerun = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path], program: Binary.boot)
         #expect(rerun.status == 0)
         #expect(try misplaced(plan, in: root).isEmpty)
     }
@@ -172,7 +172,7 @@ struct RefusingKernelTests {
     func transientRefusalUnderAutoZone() throws {
         let root = try Fixture.copyOfExample(Self.example)
         let plan = try Fixture.plan(root)
-        let result = try Binary.run(
+        let result = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--probe-method", "auto-zone", "--fault", "online:*:EBUSY:3", "--sysroot", root.path],
             program: Binary.boot)
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")

@@ -37,7 +37,7 @@ struct RunTests {
     func examplesComeOnline(machine: String) throws {
         let root = try Fixture.copyOfExample(machine)
         let plan = try Fixture.plan(root)
-        let first = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "2", "--sysroot", root.path])
+        let first = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "2", "--sysroot", root.path])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasPrefix("onlined \(plan.blocks.count)/\(plan.blocks.count) blocks"))
         #expect(try misplaced(plan, in: root).isEmpty)
@@ -46,11 +46,11 @@ struct RunTests {
         #expect((written["blocks"] as? [[String: Any]])?.count == plan.blocks.count)
 
         let before = try treeSnapshot(root.appendingPathComponent("sys"))
-        let second = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        let second = InProcess.run(["run", "--simulate", "--sysroot", root.path])
         #expect(second.status == 0)
         #expect(second.stdout.contains("\(plan.blocks.count) already online"))
         #expect(try treeSnapshot(root.appendingPathComponent("sys")) == before, "the second run wrote to the kernel")
-        let status = try Binary.run(["status", "--sysroot", root.path])
+        let status = InProcess.run(["status", "--sysroot", root.path])
         #expect(status.stdout.contains("Deferred memory missing: 0B of \(ByteCount.lsmemStyle(plan.totalBytes))"), "\(status.stdout)")
         #expect(status.stdout.contains("Last run:"))
     }
@@ -62,7 +62,7 @@ struct RunTests {
         let root = try Fixture.copyOfExample("phone-12g")
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
         let plan = try Fixture.plan(root)
-        let result = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        let result = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(result.status == 1)
         #expect(
             result.stdout.contains(
@@ -80,7 +80,7 @@ struct RunTests {
     @Test("blocks failing for different reasons: the summary names the first failure")
     func firstFailureSummary() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        let result = try Binary.run([
+        let result = InProcess.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:20:EIO:1", "--fault", "online:21:EPERM:forever",
             "--probe-method", "two-write", "--sysroot", root.path,
         ])
@@ -96,7 +96,7 @@ struct RunTests {
     @Test("one errno on every block: the first block's failure in full, then one line naming the errno and the other blocks")
     func repeatedErrno() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        let result = try Binary.run([
+        let result = InProcess.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "online:*:EIO:forever", "--probe-method", "two-write", "--sysroot", root.path,
         ])
         #expect(result.status == 1)
@@ -124,7 +124,7 @@ struct RunTests {
         let (fault, outcome, exit) = Self.faults[index]
         let root = try Fixture.copyOfExample("phone-12g")
         let plan = try Fixture.plan(root)
-        let result = try Binary.run([
+        let result = InProcess.run([
             "run", "--simulate", "--latency-ms-per-gib", "0", "--fault", fault, "--probe-method", "two-write", "--sysroot", root.path,
         ])
         #expect(result.status == exit, "\(fault): \(result.stdout) \(result.stderr)")
@@ -136,7 +136,7 @@ struct RunTests {
         let others = try misplaced(plan, in: root).filter { !$0.hasPrefix("memory20:") }
         #expect(others.isEmpty, "\(fault): \(others)")
         // A later run without the fault finishes what is left.
-        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        let rerun = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(rerun.status == 0, "\(fault): \(rerun.stdout)")
         #expect(try misplaced(plan, in: root).isEmpty)
     }
@@ -201,7 +201,7 @@ struct RunTests {
                 "\(iteration) \(machine): \(onlineAtKill.count)/\(plan.blocks.count) online at kill after \(Int(delay * 1000)) ms of \(Int((runLength[machine] ?? 0) * 1000))\(killed ? "" : " (not killed)")"
             )
 
-            let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+            let rerun = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
             #expect(rerun.status == 0, "\(machine): \(rerun.stdout) \(rerun.stderr)")
             // Nothing in the wrong zone, nothing offline: every block in the zone of the first run's plan, which the
             // journal carried over (a fresh plan of what is still offline would split differently).
@@ -248,7 +248,7 @@ struct RunTests {
         let blocks = try #require(written["blocks"] as? [[String: Any]])
         #expect(blocks.contains { $0["outcome"] as? String == "not-reached" })
         #expect(!blocks.contains { $0["outcome"] as? String == "failed" })
-        let rerun = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        let rerun = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(rerun.status == 0)
         #expect(try misplaced(plan, in: root).isEmpty)
     }
@@ -258,10 +258,10 @@ struct RunTests {
         let root = try Fixture.copyOfExample("phone-12g")
         let plan = try Fixture.plan(root)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-        let refused = try Binary.run(["run", "--simulate", "--auto-online", "refuse", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        let refused = InProcess.run(["run", "--simulate", "--auto-online", "refuse", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
         #expect(refused.status == 1)
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sys/devices/system/memory/memory16").path))
-        let switched = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        let switched = InProcess.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
         #expect(switched.status == 0, "\(switched.stdout)")
         #expect(try misplaced(plan, in: root).isEmpty)
         #expect(try String(contentsOf: root.appendingPathComponent("sys/devices/system/memory/auto_online_blocks"), encoding: .utf8) == "online\n")
@@ -273,7 +273,7 @@ struct RunTests {
         let root = try Fixture.copyOfExample("phone-12g")
         try Fixture.write("online_movable\n", to: "/run/deferred-memd/auto_online_blocks.saved", in: root)
         try Fixture.write("offline\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-        let rerun = try Binary.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
+        let rerun = InProcess.run(["run", "--simulate", "--sysroot", root.path, "--latency-ms-per-gib", "0"])
         #expect(rerun.status == 0)
         #expect(try misplaced(try Fixture.plan(root), in: root).isEmpty, "probes must not have been auto-onlined as Movable")
         #expect(try String(contentsOf: root.appendingPathComponent("sys/devices/system/memory/auto_online_blocks"), encoding: .utf8) == "online_movable\n")
@@ -284,7 +284,7 @@ struct RunTests {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         try FileManager.default.removeItem(at: root.appendingPathComponent("sys/devices/system/memory/probe"))
         let before = try treeSnapshot(root.appendingPathComponent("sys"))
-        let result = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        let result = InProcess.run(["run", "--simulate", "--sysroot", root.path])
         #expect(result.status == 1, "\(result.stdout)")
         #expect(result.stdout.contains("23 failed"))
         #expect(result.stderr.contains("CONFIG_ARCH_MEMORY_PROBE"))
@@ -295,7 +295,7 @@ struct RunTests {
     func dryRun() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         let before = try treeSnapshot(root)
-        let result = try Binary.run(["run", "--dry-run", "--sysroot", root.path])
+        let result = InProcess.run(["run", "--dry-run", "--sysroot", root.path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("echo 0x40000000 > /sys/devices/system/memory/probe"))
         #expect(result.stdout.contains("echo online_kernel > /sys/devices/system/memory/memory8/state"))
@@ -303,7 +303,7 @@ struct RunTests {
         #expect(!result.stdout.contains("auto_online_blocks"), "two writes by default; auto_online_blocks is already offline")
         #expect(!result.stderr.contains("zone online"), "a dry run onlines nothing, so it logs no zone totals")
         #expect(!result.stdout.contains("echo 0xb8000000"), "the partial block at the PCI hole is never probed")
-        let autoZone = try Binary.run(["run", "--dry-run", "--probe-method", "auto-zone", "--sysroot", root.path])
+        let autoZone = InProcess.run(["run", "--dry-run", "--probe-method", "auto-zone", "--sysroot", root.path])
         #expect(autoZone.stdout.contains("echo online_kernel > /sys/devices/system/memory/auto_online_blocks"))
         #expect(autoZone.stdout.contains("echo online_movable > /sys/devices/system/memory/auto_online_blocks"))
         #expect(!autoZone.stdout.contains("/state"), "auto-zone: the probe onlines each block")
@@ -313,7 +313,7 @@ struct RunTests {
     @Test("per-zone workers: one thread per node and zone, each with its own queue in address order")
     func workersPerZone() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        let result = try Binary.run(["run", "--simulate", "--workers", "per-zone", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
+        let result = InProcess.run(["run", "--simulate", "--workers", "per-zone", "--sysroot", root.path, "--latency-ms-per-gib", "8"])
         #expect(result.status == 0)
         let written = try report(root)
         let workers = try #require(written["workers"] as? [[String: Any]])
@@ -326,7 +326,7 @@ struct RunTests {
             #expect(mine.count == 4)
         }
         let serial = try Fixture.copyOfExample("x86-vm-numa-dimms")
-        #expect(try Binary.run(["run", "--simulate", "--workers", "serial", "--sysroot", serial.path]).status == 0)
+        #expect(InProcess.run(["run", "--simulate", "--workers", "serial", "--sysroot", serial.path]).status == 0)
         #expect((try report(serial)["workers"] as? [[String: Any]])?.count == 1)
     }
 }

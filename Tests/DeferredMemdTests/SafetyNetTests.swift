@@ -89,9 +89,9 @@ struct SafetyNetTests {
     )
     func unlocatedDeferredMemory() throws {
         let root = try Fixture.machineWithoutRAMMap()
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 0)
         let before = try treeSnapshot(root.appendingPathComponent("sys"))
-        let run = try Binary.run(["run", "--simulate", "--sysroot", root.path])
+        let run = InProcess.run(["run", "--simulate", "--sysroot", root.path])
         #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("onlined 0/0 blocks"))
         #expect(run.stdout.contains("; nothing done: mem= limits boot memory, but no RAM map"), "\(run.stdout)")
@@ -99,29 +99,29 @@ struct SafetyNetTests {
         // An offline block is still onlined, and the summary still says what stays missing, in a re-run too (the
         // boot's journal keeps the block in the plan).
         try Fixture.write("offline\n", to: "/sys/devices/system/memory/memory39/state", in: root)
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
-        let offline = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        let offline = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(offline.status == 0, "\(offline.stdout) \(offline.stderr)")
         #expect(offline.stdout.contains("onlined 1/1 blocks"), "\(offline.stdout)")
         #expect(offline.stdout.contains("Normal 1, Movable 0; mem= limits boot memory, but no RAM map"), "\(offline.stdout)")
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
-        let again = try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        let again = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path])
         #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
         #expect(again.stdout.contains("(1 already online); mem= limits boot memory, but no RAM map"), "\(again.stdout)")
         // Without mem= the same machine has nothing deferred: the unit is skipped, as on any fully booted device.
         try Fixture.write("console=ttyAMA0\n", to: "/proc/cmdline", in: root)
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 1)
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 1)
     }
 
     @Test("plan --check: 0 with memory to online or bad input (so run reports it), 1 once everything is online")
     func startCondition() throws {
         let root = try Fixture.copyOfExample("phone-12g")
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
-        #expect(try Binary.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path]).status == 0)
-        let done = try Binary.run(["plan", "--check", "--sysroot", root.path])
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        #expect(InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path]).status == 0)
+        let done = InProcess.run(["plan", "--check", "--sysroot", root.path])
         #expect(done.status == 1)
         #expect(done.stdout.isEmpty && done.stderr.isEmpty)
         try Fixture.write("mem=2G deferred_mem.movablecore=150%\n", to: "/proc/cmdline", in: root)
-        #expect(try Binary.run(["plan", "--check", "--sysroot", root.path]).status == 0)
+        #expect(InProcess.run(["plan", "--check", "--sysroot", root.path]).status == 0)
     }
 }

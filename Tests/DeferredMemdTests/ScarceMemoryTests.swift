@@ -207,13 +207,13 @@ struct ScarceMemoryTests {
     func refusedBeforeAnyWrite() throws {
         let root = try Self.tree(free: 40_000)
         try Fixture.write("online\n", to: "/sys/devices/system/memory/auto_online_blocks", in: root)
-        let plan = try Binary.run(["plan", "--movablecore", "100%", "--sysroot", root.path])
+        let plan = InProcess.run(["plan", "--movablecore", "100%", "--sysroot", root.path])
         #expect(plan.stdout.contains("the plan needs 65.5 MiB free at start, 26.4 MiB more"), "\(plan.stdout)")
-        let dry = try Binary.run(["run", "--dry-run", "--json", "--movablecore", "100%", "--sysroot", root.path])
+        let dry = InProcess.run(["run", "--dry-run", "--json", "--movablecore", "100%", "--sysroot", root.path])
         #expect(dry.status == ExitStatus.memoryShortfall.rawValue)
         #expect(dry.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
         let before = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("sys/devices/system/memory").path).sorted()
-        let run = try Binary.run(
+        let run = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "100%", "--sysroot", root.path], program: Binary.boot)
         #expect(run.status == ExitStatus.memoryShortfall.rawValue, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("nothing done: free memory 39.1 MiB is below the 65.5 MiB the memmap of the blocks to probe needs"), "\(run.stdout)")
@@ -230,22 +230,22 @@ struct ScarceMemoryTests {
         try Fixture.write("MemTotal:        1000000 kB\nMemFree:         40000 kB\n", to: "/proc/meminfo", in: root)
         let arguments = ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "100%", "--sysroot", root.path]
         try Fixture.write("0\n", to: DeferredMemInit.memmapInBlockPath, in: root)
-        let refused = try Binary.run(arguments, program: Binary.boot)
+        let refused = InProcess.run(arguments, program: Binary.boot)
         #expect(refused.status == ExitStatus.memoryShortfall.rawValue, "\(refused.stdout) \(refused.stderr)")
         try Fixture.write("1\n", to: DeferredMemInit.memmapInBlockPath, in: root)
-        let run = try Binary.run(arguments, program: Binary.boot)
+        let run = InProcess.run(arguments, program: Binary.boot)
         #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("\"memmap\": null"), "\(run.stdout)")
         #expect(run.stdout.contains("\"outcome\": \"onlined\""))
         try Fixture.write("yes\n", to: DeferredMemInit.memmapInBlockPath, in: root)
-        let bad = try Binary.run(["plan", "--sysroot", root.path])
+        let bad = InProcess.run(["plan", "--sysroot", root.path])
         #expect(bad.status != ExitStatus.success.rawValue && bad.stderr.contains(DeferredMemInit.memmapInBlockPath), "\(bad.stderr)")
     }
 
     @Test("the same machine with half Normal fits: it runs, Normal first, and the report carries free memory at start and its low")
     func halfNormalRuns() throws {
         let root = try Self.tree(free: 40_000)
-        let run = try Binary.run(
+        let run = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "50%", "--sysroot", root.path], program: Binary.boot)
         #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("\"memFreeStart\": 40960000"))
@@ -264,7 +264,7 @@ struct ScarceMemoryTests {
             try kernel.write(.probe(address: UInt64(index) * Self.block))
             try kernel.write(.blockState(index: index, command: .onlineKernel))
         }
-        let run = try Binary.run(
+        let run = InProcess.run(
             ["run", "--simulate", "--latency-ms-per-gib", "0", "--json", "--movablecore", "50%", "--sysroot", root.path], program: Binary.boot)
         #expect(run.status == ExitStatus.success.rawValue, "\(run.stdout) \(run.stderr)")
         for index in 28..<40 {

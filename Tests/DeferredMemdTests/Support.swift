@@ -136,6 +136,11 @@ final class Locked<T>: @unchecked Sendable {
         value = newValue
         lock.unlock()
     }
+    func modify(_ change: (inout T) -> Void) {
+        lock.lock()
+        change(&value)
+        lock.unlock()
+    }
 }
 
 /// Every regular file and link under a tree with its contents, to prove a command changed nothing.
