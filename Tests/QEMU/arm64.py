@@ -156,20 +156,9 @@ def busybox(cache):
     return run([os.path.join(HERE, "fetch-arm64-busybox.sh"), cache]).strip().splitlines()[-1]
 
 
-def initramfs(busybox_path, workdir, files=None, init=os.path.join(GUEST, "init"), name="initramfs"):
-    """A gzip'd newc cpio with busybox, `/init` and `files` ({path in the guest: host path})."""
-    root = os.path.join(workdir, name + "-root")
-    shutil.rmtree(root, ignore_errors=True)
-    for sub in ["bin", "sbin", "proc", "sys", "dev", "run", "tmp", "etc"]:
-        os.makedirs(os.path.join(root, sub), exist_ok=True)
-    shutil.copy2(busybox_path, os.path.join(root, "bin", "busybox"))
-    shutil.copy2(init, os.path.join(root, "init"))
-    os.chmod(os.path.join(root, "init"), 0o755)
-    for target, source in (files or {}).items():
-        path = os.path.join(root, target.lstrip("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        shutil.copy2(source, path)
-    return harness.pack(root, os.path.join(workdir, name + ".cpio.gz"), remove=True)
+def initramfs(busybox_path, workdir, files=None, name="initramfs"):
+    """The arm64 guests' initramfs (harness.initramfs) with this busybox and `files`."""
+    return harness.initramfs(workdir, name, busybox_path, files or {})
 
 
 def boot_stub(workdir, kernel_address=KERNEL, dtb_address=DTB):
@@ -315,13 +304,13 @@ def main():
         ensure_packages()
     image = kernel(args.cache)
     workdir = tempfile.mkdtemp(prefix="deferred-memd-arm64.")
-    initrd = initramfs(busybox(args.cache), workdir, {"/facts.sh": os.path.join(GUEST, "facts.sh")})
+    initrd = initramfs(busybox(args.cache), workdir, {"/scenarios/facts.sh": os.path.join(GUEST, "facts.sh")})
     failures = []
     for name, scenario in SCENARIOS.items():
         if args.only and name not in args.only:
             continue
         example = scenario.get("example")
-        append = (f"{scenario['append']} dm.scenario={name} dm.capture={1 if example else 0} "
+        append = (f"{scenario['append']} dm.scenario=facts dm.layout={name} dm.capture={1 if example else 0} "
                   f"dm.probe={','.join(scenario['probe'])}")
         variant = scenario.get("variant")
         text, seconds, timed_out = boot(name, kernel(args.cache, variant) if variant else image, initrd, append, workdir, scenario["machine"],

@@ -1,5 +1,5 @@
 """What the x86 (run.py) and arm64 (arm64.py, run-arm64.py) real-kernel runners share: the packages, the
-initramfs packing, the counted clock, what a guest printed and how a boot ends."""
+initramfs (one builder, one /init), the counted clock, what a guest printed and how a boot ends."""
 
 import os
 import shutil
@@ -18,6 +18,22 @@ def log(message):
 def ensure_packages(packages):
     """Installs what is missing (scripts/setup-debian.sh: apt-get, once)."""
     subprocess.run([os.path.join(REPO, "scripts", "setup-debian.sh")] + packages, check=True)
+
+
+def initramfs(workdir, name, busybox, files):
+    """Every guest's initramfs, x86 and arm64: busybox, the one /init (guest/init, which runs
+    /scenarios/NAME.sh for dm.scenario=NAME) and `files` ({path in the guest: host path}), as a gzip'd cpio in
+    `workdir`."""
+    root = os.path.join(workdir, name + "-root")
+    shutil.rmtree(root, ignore_errors=True)
+    for sub in ["bin", "sbin", "proc", "sys", "dev", "run", "tmp", "etc", "scenarios"]:
+        os.makedirs(os.path.join(root, sub), exist_ok=True)
+    for target, source in {"/bin/busybox": busybox, "/init": os.path.join(REPO, "Tests", "QEMU", "guest", "init"), **files}.items():
+        path = os.path.join(root, target.lstrip("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        shutil.copy2(source, path)
+    os.chmod(os.path.join(root, "init"), 0o755)
+    return pack(root, os.path.join(workdir, name + ".cpio.gz"), remove=True)
 
 
 def pack(root, image, remove=False):

@@ -175,6 +175,15 @@ SCENARIOS = {
 }
 
 
+# The x86 guests' scenarios (guest/scenarios) that the arm64 guests run too, each with its own checks; every other
+# mode is one of daemon-check.sh's, which takes it from dm.mode=.
+SHARED_SCENARIOS = ("sizing", "fdt-high", "handover", "kernel-half-bench")
+
+
+def guest_scenario(mode):
+    return mode if mode in SHARED_SCENARIOS else "daemon-check"
+
+
 def blobs(text):
     """name → parsed JSON of each BLOB the guest printed (None when it does not parse)."""
     found = {}
@@ -443,28 +452,16 @@ def main():
         return replay(args, image, workdir)
     stock = arm64.stock_kernel(args.cache)
     release = os.path.basename(stock).removeprefix("vmlinuz-")
-    files = {"/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"),
+    files = {"/scenarios/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"),
              # where Debian installs it: doctor reads the running kernel's configuration from /boot
              f"/boot/config-{release}": os.path.join(os.path.dirname(stock), f"config-{release}"),
              "/usr/sbin/deferred-memd-boot": os.path.join(args.binaries, "deferred-memd-boot"),
              "/usr/sbin/deferred-memd": os.path.join(args.binaries, "deferred-memd"),
              "/lib.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "lib.sh"),
-             "/scenarios/sizing.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "sizing.sh"),
-             "/scenarios/fdt-high.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "fdt-high.sh"),
-             "/scenarios/handover.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "handover.sh"),
-             "/scenarios/kernel-half-bench.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", "kernel-half-bench.sh")}
+             **{f"/scenarios/{name}.sh": os.path.join(arm64.REPO, "Tests", "QEMU", "guest", "scenarios", f"{name}.sh") for name in SHARED_SCENARIOS}}
     for name in os.listdir(os.path.join(args.binaries, "lib")):
         files[f"/lib/{name}"] = os.path.join(args.binaries, "lib", name)
-    init = os.path.join(workdir, "init")
-    with open(init, "w") as f:
-        f.write("#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n"
-                "mount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev 2>/dev/null\nmkdir -p /run /tmp\n"
-                "export PATH=/usr/sbin:/bin:/sbin\n"
-                "mode=$(sed -n 's/.*dm\\.mode=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
-                "export CYCLES=$(sed -n 's/.*dm\\.cycles=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n"
-                "echo GUEST-START\nif [ -f /scenarios/$mode.sh ]; then sh /scenarios/$mode.sh; else sh /daemon-check.sh $mode; fi\n"
-                "echo GUEST-END\nsync\npoweroff -f\n")
-    initrd = arm64.initramfs(arm64.busybox(args.cache), workdir, files, init=init)
+    initrd = arm64.initramfs(arm64.busybox(args.cache), workdir, files)
     if args.bench:
         return bench(image, initrd, workdir, args.bench_ways)
     failed = []
@@ -482,7 +479,7 @@ def main():
         kernel = stock if scenario.get("kernel") == "stock" else arm64.kernel(args.cache, scenario["variant"]) if scenario.get("variant") else image
         text, seconds, timed_out = arm64.boot(
             name, kernel, initrd,
-            f"{append} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
+            f"{append} dm.scenario={guest_scenario(scenario['mode'])} dm.mode={scenario['mode']} dm.cycles={scenario.get('cycles', 0)}",
             workdir, scenario["machine"],
             scenario["dts"], scenario.get("initrd", arm64.INITRD), scenario.get("firmware"),
             timeout=scenario.get("timeout", 300), cpu=scenario.get("cpu", "cortex-a57"), dtb_address=scenario.get("dtb", arm64.DTB))
@@ -524,7 +521,7 @@ def bench(image, initrd, workdir, ways=None):
         runs = [(4, way) for way in ways]
     for gib, way in runs:
         method, extra = BENCH_WAYS[way]
-        append = f"mem=1G deferred_mem.kernelcore=50% nokaslr{extra} dm.mode=kernel-half-bench dm.method={method}"
+        append = f"mem=1G deferred_mem.kernelcore=50% nokaslr{extra} dm.scenario=kernel-half-bench dm.method={method}"
         text, seconds, timed_out = arm64.boot(f"bench-{gib}-{way}", image, initrd, append, workdir,
                                               arm64.counted_machine(gib), timeout=600, extra=arm64.COUNTED)
         problems, figures = check_guest({"least": 3}, text)
@@ -588,16 +585,11 @@ def replay(args, image, workdir):
         script = os.path.join(workdir, name + "-writes.sh")
         with open(script, "w") as f:
             f.write(writes)
-        init = os.path.join(workdir, name + "-init")
-        with open(init, "w") as f:
-            f.write("#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n"
-                    "mount -t sysfs sysfs /sys\nexport PATH=/bin:/sbin\necho GUEST-START\n"
-                    ". /daemon-check.sh replay-before\nsh -e /writes.sh; echo \"STEP replay rc=$?\"\n"
-                    "state final\necho GUEST-END\nsync\npoweroff -f\n")
         initrd = arm64.initramfs(arm64.busybox(args.cache), workdir,
-                                 {"/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"), "/writes.sh": script},
-                                 init=init, name=name + "-replay")
-        text, seconds, timed_out = arm64.boot(name, image, initrd, scenario["append"], workdir, scenario["machine"],
+                                 {"/scenarios/daemon-check.sh": os.path.join(GUEST, "daemon-check.sh"),
+                                  "/scenarios/replay.sh": os.path.join(GUEST, "replay.sh"), "/writes.sh": script},
+                                 name=name + "-replay")
+        text, seconds, timed_out = arm64.boot(name, image, initrd, scenario["append"] + " dm.scenario=replay", workdir, scenario["machine"],
                                               scenario["dts"], scenario.get("initrd", arm64.INITRD))
         if not verdict(f"{name} (replayed)", check(name, scenario, text, replayed_plan=plan), text, seconds, timed_out):
             failed.append(name)

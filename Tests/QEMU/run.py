@@ -237,40 +237,35 @@ def debian_root(cache, binary, workdir, kernel, upgrade=False):
 
 
 def initramfs(binary, workdir, extra=None, name="initramfs", boot_only=False):
-    """The guests' initramfs. boot_only: what a real one would hold for the boot benchmark, the service's binary
-    (deferred-memd-boot) stripped as install.sh strips it, without the command-line tool: the kernel unpacks the
-    image before /init, so its size is part of every boot's time."""
-    root = os.path.join(workdir, name + "-root")
-    for sub in ["bin", "sbin", "proc", "sys", "dev", "run", "tmp", "etc", "scenarios"]:
-        os.makedirs(os.path.join(root, sub), exist_ok=True)
-    shutil.copy2(shutil.which("busybox") or "/bin/busybox", os.path.join(root, "bin", "busybox"))
+    """The x86 guests' initramfs (harness.initramfs): the daemon's binaries with the shared libraries they link, the
+    guest scripts, the refuse scenarios' preload. boot_only: what a real one would hold for the boot benchmark, the
+    service's binary (deferred-memd-boot) stripped as install.sh strips it, without the command-line tool (the
+    kernel unpacks the image before /init, so its size is part of every boot's time), and the counted clock's tsc.
+    extra: the systemd scenarios' Debian root, which /init unpacks."""
+    built = os.path.join(workdir, name + "-built")
+    os.makedirs(built, exist_ok=True)
     service = os.path.join(os.path.dirname(binary), "deferred-memd-boot")
+    files = {"/lib.sh": os.path.join(HERE, "guest", "lib.sh")}
     if boot_only:
-        binary = service
-        subprocess.run(["strip", "--strip-unneeded", "-o", os.path.join(root, "sbin", "deferred-memd-boot"), service], check=True)
-    else:
-        shutil.copy2(binary, os.path.join(root, "sbin", "deferred-memd"))
-        shutil.copy2(service, os.path.join(root, "sbin", "deferred-memd-boot"))
-    for library in shared_libraries(binary):
-        target = os.path.join(root, library.lstrip("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(os.path.realpath(library), target)
-    shutil.copy2(os.path.join(HERE, "guest", "init"), os.path.join(root, "init"))
-    os.chmod(os.path.join(root, "init"), 0o755)
-    shutil.copy2(os.path.join(HERE, "guest", "lib.sh"), os.path.join(root, "lib.sh"))
-    # The refuse scenarios' helper, preloaded into the daemon: built for the libc copied above.
-    os.makedirs(os.path.join(root, "lib"), exist_ok=True)
-    subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", os.path.join(root, "lib", "inject-online.so"),
-                    os.path.join(HERE, "guest", "inject-online.c")], check=True)
-    if boot_only:
+        binary = os.path.join(built, "deferred-memd-boot")
+        subprocess.run(["strip", "--strip-unneeded", "-o", binary, service], check=True)
+        files["/sbin/deferred-memd-boot"] = binary
         # The counted boot benchmark's clock: the TSC, read by /init and at the daemon's end.
+        files["/sbin/tsc"] = os.path.join(built, "tsc")
         subprocess.run(["gcc", "-O2", "-Wall", "-static", "-nostdlib", "-fno-stack-protector", "-fno-pie", "-no-pie",
-                        "-o", os.path.join(root, "sbin", "tsc"), os.path.join(HERE, "guest", "tsc.c")], check=True)
-    for script in os.listdir(os.path.join(HERE, "guest", "scenarios")):
-        shutil.copy2(os.path.join(HERE, "guest", "scenarios", script), os.path.join(root, "scenarios", script))
+                        "-o", files["/sbin/tsc"], os.path.join(HERE, "guest", "tsc.c")], check=True)
+    else:
+        files.update({"/sbin/deferred-memd": binary, "/sbin/deferred-memd-boot": service})
+    files.update({library: os.path.realpath(library) for library in shared_libraries(binary)})
+    # The refuse scenarios' helper, preloaded into the daemon: built for the libc copied above.
+    files["/lib/inject-online.so"] = os.path.join(built, "inject-online.so")
+    subprocess.run(["gcc", "-O2", "-Wall", "-shared", "-fPIC", "-o", files["/lib/inject-online.so"],
+                    os.path.join(HERE, "guest", "inject-online.c")], check=True)
+    scenarios = os.path.join(HERE, "guest", "scenarios")
+    files.update({f"/scenarios/{script}": os.path.join(scenarios, script) for script in os.listdir(scenarios)})
     if extra:
-        shutil.copy2(extra, os.path.join(root, "debian.cpio.gz"))
-    return harness.pack(root, os.path.join(workdir, name + ".cpio.gz"))
+        files["/debian.cpio.gz"] = extra
+    return harness.initramfs(workdir, name, shutil.which("busybox") or "/bin/busybox", files)
 
 
 class QMP:

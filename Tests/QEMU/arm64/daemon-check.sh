@@ -3,13 +3,16 @@
 # (mode crash) a SIGKILL mid-run and the re-run that finishes it. Prints what happened for the host to check
 # (run-arm64.py): `STEP name rc=N`, every block as `BLOCK step memoryN state zones node`, zones as
 # `ZONE step name present`, and the JSON documents as gzip'd base64 between `BLOB-BEGIN name` and `BLOB-END`.
-# usage: daemon-check.sh run|crash|run-nodt|run-dt|stock
+# usage: daemon-check.sh run|crash|run-nodt|run-dt|stock, or as /init's scenario: the mode from dm.mode= and the
+# crash cycles from dm.cycles=
 #   run-nodt: the daemon reads a root that has the kernel's memory files (bind mounts of the real sysfs
 #   directories, so its writes reach the kernel) and no devicetree: the vendor interface without a RAM map.
 #   run-dt: the same root with the devicetree and without /sys/kernel/deferred_mem_init: a vendor kernel that has
 #   the probe file but not the vendor interface, where mem= and the devicetree alone say what is deferred.
 MEM=/sys/devices/system/memory
-mode=$1
+arg() { sed -n "s/.*dm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+mode=${1:-$(arg mode)}
+CYCLES=${CYCLES:-$(arg cycles)}
 root=""
 
 blob() { echo "BLOB-BEGIN $1"; gzip -c "$2" | base64; echo "BLOB-END"; }

@@ -6,7 +6,12 @@
 #            base64, between CAPTURE-BEGIN and CAPTURE-END lines; anything else: no capture
 #   ADDR     physical address to write to memory/probe (0x hex); ACTION online_kernel, online_movable, online or
 #            none (default), written to the new block's state
+# As /init's scenario (arm64.py): CAPTURE from dm.capture=, the ADDRs from dm.probe= (comma-separated).
 MEM=/sys/devices/system/memory
+if [ $# -eq 0 ]; then
+    arg() { sed -n "s/.*dm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+    set -- "$(arg capture)" $(arg probe | tr ',' ' ')
+fi
 DMI=/sys/kernel/deferred_mem_init
 fact() { echo "FACT $*"; }
 
