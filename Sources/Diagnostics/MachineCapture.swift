@@ -10,7 +10,7 @@ package struct MachineCapture: Sendable {
         [
             MemoryBlockDirectory.path, DeferredMemInit.directory, FirmwareMemmap.directory,
             "/proc/device-tree", "/sys/firmware/fdt", KernelCommandLine.path, Meminfo.path, ZoneSpans.path, SystemRAMResources.path,
-            Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json",
+            Configuration.mainPath, Configuration.dropInDirectory, "/run/deferred-memd/report.json", "/run/deferred-memd/rescue.json",
             "/sys/module/memory_hotplug/parameters",
             // What `doctor` reads besides: the kernel's release (and so its configuration: KernelConfig.paths) and the udev rules.
             KernelConfig.releasePath,

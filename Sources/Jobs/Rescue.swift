@@ -4,6 +4,7 @@ import Logging
 import MachineSources
 import MemoryModel
 import Planning
+import Reporting
 import Settings
 
 /// The safety net behind `deferred-memd.service` (`OnFailure=`): every block still offline goes online in the
@@ -13,8 +14,11 @@ import Settings
 /// cleanly it also probes the deferred blocks that are not present yet (behind the same `ProbeGuard`); when they
 /// do not, it still onlines whatever offline blocks it can list. A block the kernel refuses as Normal gets a
 /// plain `online` (the kernel's own choice) rather than staying offline: the engine's `kernelChoiceFallback`, so
-/// with a run's retries, read-back and one record per block.
+/// with a run's retries, read-back and one record per block, and a report as a run's (`reportPath`).
 package struct Rescue: Sendable {
+    /// The rescue's report, beside the run's (`DeferredRun.reportPath`, which it leaves as the failed run wrote it).
+    package static let reportPath = "/run/deferred-memd/rescue.json"
+
     package let files: KernelFiles
     package let kernel: any HotplugKernel
     package let logger: Logger
@@ -75,6 +79,7 @@ package struct Rescue: Sendable {
             plan: plan, kernel: kernel, probeGuard: guardrail, probeUnavailable: probeUnavailable, options: EngineOptions(workers: .serial), logger: logger,
             kernelChoiceFallback: true)
         let started = Clock.monotonicNanoseconds()
+        let startedWall = Clock.wallMilliseconds()
         let result = engine.run(stop: stop)
         let onlined = result.records.filter { $0.outcome.isSuccess && !$0.block.alreadyOnline }.count
         let failed = result.records.filter { record in
@@ -86,6 +91,11 @@ package struct Rescue: Sendable {
             logger.notice(
                 "rescue: block onlined in the kernel's own choice of zone",
                 metadata: ["block": "\(record.block.index)", "zone": "\(record.kernelZone ?? "unknown")"])
+        }
+        var report = RunReport(plan: plan, result: result, mode: [("command", .string("rescue"))], notes: note.map { [$0] } ?? [], startedAt: startedWall)
+        report.judged = failed.isEmpty ? .success : .partial
+        do { try RuntimeState.onDisk(files).replace(Self.reportPath, streaming: report.write) } catch {
+            logger.error("rescue: cannot write the report", metadata: ["error": "\(error)"])
         }
         return Outcome(
             onlined: onlined, failed: failed, note: note, records: result.records, blockSize: plan.blockSize,

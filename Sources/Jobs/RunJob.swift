@@ -105,8 +105,11 @@ package struct RunJob: Sendable, Equatable {
         let (run, fresh, metricsDirectory) = try prepare(context: context)
         let logger = context.logger, notifications = context.notifications
         let metrics = metricsDirectory.map { MetricsPublisher(directory: $0, files: machine.files, logger: logger) }
-        // A rescue's figures describe the run before it: at a new run, an earlier boot's are stale.
+        // A rescue's figures and report describe the run before it: at a new run they are stale.
         metrics?.remove(command: "rescue")
+        if run.state.files.exists(Rescue.reportPath) {
+            do { try run.state.remove(Rescue.reportPath) } catch { logger.warning("cannot remove the last rescue's report", metadata: ["error": "\(error)"]) }
+        }
         for warning in fresh.warnings { logger.warning("\(warning)") }
         let line: ProgressLine? = context.standardErrorIsTerminal() && !json ? ProgressLine(write: context.standardError) : nil
         var progress: (@Sendable (Execution.Progress) -> Void)?

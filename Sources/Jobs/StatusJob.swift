@@ -17,11 +17,12 @@ package struct StatusJob: Sendable, Equatable {
             let (loaded, _, fresh) = try machine.loadPlan()
             // What this boot's runs planned counts, not only what is still offline now.
             let plan = PlanJournal(state: .onDisk(machine.files)).reconcile(fresh).plan
-            let lastRun = Self.lastRunSummary(machine.files)
+            let lastRun = Self.summary(of: DeferredRun.reportPath, machine.files)
+            let lastRescue = Self.summary(of: Rescue.reportPath, machine.files)
             if json {
-                context.print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun).serialized())
+                context.print(StatusReport.json(loaded.memory, plan: plan, lastRun: lastRun, lastRescue: lastRescue).serialized())
             } else {
-                context.print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, bytes: bytes), terminator: "")
+                context.print(StatusReport.text(loaded.memory, plan: plan, lastRun: lastRun, lastRescue: lastRescue, bytes: bytes), terminator: "")
             }
             return .success
         } catch {
@@ -29,9 +30,9 @@ package struct StatusJob: Sendable, Equatable {
         }
     }
 
-    /// The summary line of the last run's report, if there is one.
-    static func lastRunSummary(_ files: KernelFiles) -> String? {
-        guard let text = try? files.readText(DeferredRun.reportPath), let report = try? JSONValue(parsing: text) else { return nil }
+    /// The summary line of the report at `path` (the last run's, the last rescue's), if there is one.
+    static func summary(of path: String, _ files: KernelFiles) -> String? {
+        guard let text = try? files.readText(path), let report = try? JSONValue(parsing: text) else { return nil }
         return report["summary"]?.stringValue
     }
 }

@@ -17,6 +17,9 @@ package struct RunReport: Sendable {
     package var startup = StartupStamps()
     /// What was sized again for the memory online, after the blocks (`Resizing`).
     package var after: [SizingOutcome] = []
+    /// The exit status of a pipeline that judges its blocks otherwise than a run: the rescue, for which a block
+    /// online in Movable (a udev rule got there first) is rescued, not a conflict. nil: `status` judges.
+    package var judged: ExitStatus?
 
     package init(plan: Plan, result: EngineResult, mode: [(String, JSONValue)], notes: [String] = [], startedAt: UInt64 = 0) {
         self.plan = plan
@@ -32,6 +35,7 @@ package struct RunReport: Sendable {
     /// no planned block is online as planned (or the simulated kernel panicked, or `mem=` hid memory that no RAM
     /// map locates, so there was nothing the daemon could plan); partial: anything else.
     package var status: ExitStatus {
+        if let judged { return judged }
         if plan.crashKernel != nil { return .nothingDone }
         if plan.stuckAtBootMemory { return .nothingDone }
         if let budget = plan.memmapBudget, !budget.fits { return .memoryShortfall }

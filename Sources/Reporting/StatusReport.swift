@@ -59,7 +59,7 @@ package enum StatusReport {
         return UInt64(plan.blocks.filter { !online.contains($0.index) }.count) * plan.blockSize
     }
 
-    package static func text(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?, bytes: Bool = false) -> String {
+    package static func text(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?, lastRescue: String? = nil, bytes: Bool = false) -> String {
         func size(_ value: UInt64) -> String { bytes ? "\(value)" : ByteCount.lsmemStyle(value) }
         var table = TextTable(headers: ["RANGE", "SIZE", "STATE", "BLOCK", "ZONES", "NODE"], rightAligned: [1, 3, 4, 5])
         for row in rows(directory) {
@@ -79,10 +79,11 @@ package enum StatusReport {
             out += "Deferred memory missing: \(size(missing)) of \(size(plan.totalBytes))\n"
         }
         if let lastRun { out += "Last run:                \(lastRun)\n" }
+        if let lastRescue { out += "Last rescue:             \(lastRescue)\n" }
         return out
     }
 
-    package static func json(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?) -> JSONValue {
+    package static func json(_ directory: MemoryBlockDirectory, plan: Plan?, lastRun: String?, lastRescue: String? = nil) -> JSONValue {
         let (online, offline) = onlineAndOffline(directory)
         var members: [(String, JSONValue)] = [
             ("blockSize", .uint(directory.blockSize)),
@@ -106,6 +107,7 @@ package enum StatusReport {
             members.append(("deferredMissing", .uint(missingBytes(plan, directory: directory))))
         }
         members.append(("lastRun", lastRun.map { .string($0) } ?? .null))
+        members.append(("lastRescue", lastRescue.map { .string($0) } ?? .null))
         return .object(members)
     }
 }

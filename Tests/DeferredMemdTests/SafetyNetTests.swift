@@ -61,6 +61,35 @@ struct SafetyNetTests {
         #expect(!after.values.contains { $0.hasPrefix("offline") })
     }
 
+    @Test("rescue writes its own report (blocks, exit code) beside the failed run's, which it leaves; status shows both until the next run")
+    func rescueReport() throws {
+        let root = try Fixture.copyOfExample("phone-12g")
+        let plan = try Fixture.plan(root)
+        let victim = try #require(plan.blocks.last { $0.zone == .movable })
+        let run = InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--fault", "probe:\(victim.index):ENOMEM:forever", "--sysroot", root.path])
+        #expect(run.status == 3, "\(run.stderr)")
+        let failedRun = try String(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"), encoding: .utf8)
+        let rescue = InProcess.run(["rescue", "--simulate", "--sysroot", root.path])
+        #expect(rescue.status == 0, "\(rescue.stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("run/deferred-memd/report.json"), encoding: .utf8) == failedRun)
+        let data = try Data(contentsOf: root.appendingPathComponent("run/deferred-memd/rescue.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(report["exitCode"] as? Int == 0)
+        #expect((report["mode"] as? [String: Any])?["command"] as? String == "rescue")
+        let blocks = try #require(report["blocks"] as? [[String: Any]])
+        #expect(
+            blocks.contains { $0["index"] as? Int == victim.index && $0["outcome"] as? String == "onlined" },
+            "\(blocks.filter { $0["index"] as? Int == victim.index })")
+        let status = InProcess.run(["status", "--sysroot", root.path])
+        #expect(status.stdout.contains("Last run:                onlined \(plan.blocks.count - 1)/\(plan.blocks.count) blocks"), "\(status.stdout)")
+        #expect(status.stdout.contains("Last rescue:             onlined "), "\(status.stdout)")
+        // The next run makes it stale: gone, as the rescue's metrics. (That run ends partial: the rescued block is
+        // Normal where the plan says Movable, a conflict it reports.)
+        #expect(InProcess.run(["run", "--simulate", "--latency-ms-per-gib", "0", "--sysroot", root.path]).status == 3)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("run/deferred-memd/rescue.json").path))
+        #expect(!InProcess.run(["status", "--sysroot", root.path]).stdout.contains("Last rescue"))
+    }
+
     @Test("with sources that do not parse, rescue still onlines every present offline block in the kernel zone, and says why it did no more")
     func rescueWithBadSources() throws {
         let root = try Fixture.copyOfExample("x86-vm-numa-dimms")
