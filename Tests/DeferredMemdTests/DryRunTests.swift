@@ -178,7 +178,7 @@ struct DryRunTests {
         #expect(zones == zones.sorted { $0 == "online_kernel" && $1 != "online_kernel" })
     }
 
-    @Test("the command prints a shell script of the writes and, with --json, the list of {path, value, block, zone}; both binaries agree")
+    @Test("the command prints a shell script of the writes and, with --json, the list of {path, value, block, zone}; the boot binary prints the same")
     func commandOutput() throws {
         let root = try Fixture.copyOfExample("x86-vm-mem-limit")
         let text = InProcess.run(["run", "--dry-run", "--sysroot", root.path])
