@@ -8,7 +8,7 @@ struct RescueCommand: ParsableCommand {
         abstract: "Safety net: online every block still offline in the kernel zone, ignoring configuration and plan.",
         usage: "deferred-memd rescue [<options>]",
         discussion:
-            "Run by deferred-memd-fallback.service when the main run fails or times out, so that a device never stays at its boot memory. Exit 0 when no block is left offline, 3 otherwise.\n\nOptions:\n\(RescueJob.options.help())"
+            "Run by deferred-memd-fallback.service when the main run fails or times out, so that a device never stays at its boot memory. Exit 0 when no block is left offline, 3 otherwise.\nOptions:\n\(RescueJob.options.help())"
     )
 
     /// Every option, parsed by `RescueJob.options` (the boot binary's parser); ArgumentParser only collects them.

@@ -14,7 +14,6 @@ struct RunCommand: ParsableCommand {
             and the tmpfs mounts sized as a percentage (/dev/shm /run /tmp). Each change is logged and reported, old \
             and new; turn each off in /etc/deferred-memd.conf: [After] ThreadsMax=no, InitLimits=no, Tmpfs=no \
             (TmpfsMounts= lists the mounts).
-
             Options:
             \(RunJob.options.help())
             Exit codes:

@@ -19,6 +19,13 @@ struct OptionDocsTests {
             #expect(text.contains(expected), "\(path) lacks the synopsis its table prints:\n\(expected)")
         }
     }
+
+    @Test("the generated man page, which carries run's and rescue's option help, has no empty line (lintian fails the .deb on one)")
+    func manPageHasNoEmptyLine() throws {
+        let manual = try String(contentsOf: Fixture.repository.appendingPathComponent("Docs/man/deferred-memd.8"), encoding: .utf8)
+        let empty = manual.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().filter { $0.element.isEmpty }.map { $0.offset + 1 }
+        #expect(empty.isEmpty, "Docs/man/deferred-memd.8: empty lines \(empty); keep them out of the commands' discussions, then scripts/generate-manual.sh")
+    }
 }
 
 /// An option table of any job, for the synopsis.

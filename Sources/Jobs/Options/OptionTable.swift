@@ -68,11 +68,12 @@ package struct OptionTable<Job>: Sendable {
     }
 
     /// One entry per option, its help wrapped beside it, as ArgumentParser lays out its own options (76 columns:
-    /// ArgumentParser wraps a discussion again at 80, counting the indentation it adds).
+    /// ArgumentParser wraps a discussion again at 80, counting the indentation it adds). No empty line, before or
+    /// after: the man page carries the discussion as it is, and lintian fails the package on an empty roff line.
     package func help(width: Int = 76) -> String {
         let column = 28
         let margin = String(repeating: " ", count: column)
-        var text = ""
+        var entries: [String] = []
         for option in options {
             let head = "  " + option.usage
             var lines = head.count < column - 1 ? [head + String(repeating: " ", count: column - head.count)] : [head, margin]
@@ -81,8 +82,8 @@ package struct OptionTable<Job>: Sendable {
                 if last.count > column && last.count + 1 + word.count > width { lines.append(margin) }
                 lines[lines.count - 1] += (lines[lines.count - 1].count > column ? " " : "") + word
             }
-            text += lines.joined(separator: "\n") + "\n"
+            entries.append(lines.joined(separator: "\n"))
         }
-        return text
+        return entries.joined(separator: "\n")
     }
 }
